@@ -1,0 +1,93 @@
+/** fetch() wrapper for the Django API: session cookie, CSRF header, JSON, typed errors. */
+
+export function getCookie(name: string): string {
+  for (const part of document.cookie.split(";")) {
+    const [key, ...rest] = part.trim().split("=");
+    if (key === name) return decodeURIComponent(rest.join("="));
+  }
+  return "";
+}
+
+export function csrfToken(): string {
+  return getCookie("csrftoken");
+}
+
+/** A non-2xx answer; `body` is the parsed JSON error (`{"field": [...]}` or `{"detail": ...}`). */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+
+  constructor(status: number, body: Record<string, unknown>) {
+    super(describeError(status, body));
+    this.name = "ApiError";
+    this.status = status;
+    this.body = body;
+  }
+
+  get isConflict(): boolean {
+    return this.status === 409;
+  }
+}
+
+function describeError(status: number, body: Record<string, unknown>): string {
+  if (typeof body.detail === "string") return body.detail;
+  const first = Object.entries(body).find(([, v]) => Array.isArray(v) && v.length > 0);
+  if (first) {
+    const [field, messages] = first as [string, unknown[]];
+    const text = String(messages[0]);
+    return field === "non_field_errors" ? text : `${field}: ${text}`;
+  }
+  return `Request failed (HTTP ${status})`;
+}
+
+/** Turns any thrown value into a sentence for a toast. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (!SAFE.has(method)) headers["X-CSRFToken"] = csrfToken();
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const response = await fetch(url, {
+    method,
+    headers,
+    credentials: "same-origin",
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let data: unknown = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = { detail: text.slice(0, 200) };
+    }
+  }
+  if (!response.ok) {
+    if (response.status === 403 && isLoggedOut(data)) {
+      window.location.assign(`/accounts/login/?next=${encodeURIComponent(window.location.pathname)}`);
+    }
+    const errorBody =
+      data && typeof data === "object" && !Array.isArray(data)
+        ? (data as Record<string, unknown>)
+        : { detail: `Request failed (HTTP ${response.status})` };
+    throw new ApiError(response.status, errorBody);
+  }
+  return data as T;
+}
+
+function isLoggedOut(data: unknown): boolean {
+  const detail = (data as { detail?: unknown } | null)?.detail;
+  return typeof detail === "string" && /credentials were not provided/i.test(detail);
+}
+
+export const http = {
+  get: <T>(url: string) => request<T>("GET", url),
+  post: <T>(url: string, body?: unknown) => request<T>("POST", url, body ?? {}),
+  patch: <T>(url: string, body: unknown) => request<T>("PATCH", url, body),
+  delete: (url: string, body?: unknown) => request<null>("DELETE", url, body),
+};

@@ -1,0 +1,158 @@
+/** The API calls the pages make. Writes on a pipeline's graph carry its `rev` (DESIGN §7). */
+import { http } from "./client";
+import type {
+  Check,
+  Component,
+  ComponentConfig,
+  ComponentTypesPayload,
+  Connection,
+  Direction,
+  EventKind,
+  FlowEvent,
+  Paginated,
+  Pipeline,
+  PipelineStatusPayload,
+  Position,
+  UpdateResult,
+  VersionDetail,
+  VersionSummary,
+} from "./types";
+
+const ALL = "page_size=1000";
+
+export const pipelinesApi = {
+  list: () => http.get<Paginated<Pipeline>>(`/api/pipelines/?${ALL}`).then((p) => p.results),
+  create: (name: string, description: string) =>
+    http.post<Pipeline>("/api/pipelines/", { name, description }),
+  rename: (p: Pipeline, name: string) =>
+    http.patch<Pipeline>(`/api/pipelines/${p.id}/`, { name, rev: p.rev }),
+  remove: (p: Pipeline) => http.delete(`/api/pipelines/${p.id}/`, { rev: p.rev }),
+  activate: (p: Pipeline) => http.post<Pipeline>(`/api/pipelines/${p.id}/activate/`, { rev: p.rev }),
+  deactivate: (p: Pipeline) =>
+    http.post<Pipeline>(`/api/pipelines/${p.id}/deactivate/`, { rev: p.rev }),
+};
+
+export const componentTypesApi = {
+  get: () => http.get<ComponentTypesPayload>("/api/component-types/"),
+};
+
+type RevListener = (rev: number) => void;
+
+interface WithRev {
+  pipeline_rev?: number;
+  rev?: number;
+}
+
+/**
+ * The graph API of one pipeline. It remembers the pipeline's current `rev`, sends it with every
+ * write and takes the new one from each answer, so a stale editor is answered 409.
+ */
+export class GraphApi {
+  readonly pipelineId: number;
+  rev: number;
+  private listeners = new Set<RevListener>();
+
+  constructor(pipelineId: number, rev: number) {
+    this.pipelineId = pipelineId;
+    this.rev = rev;
+  }
+
+  onRev(listener: RevListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  setRev(rev: number): void {
+    if (rev === this.rev) return;
+    this.rev = rev;
+    this.listeners.forEach((l) => l(rev));
+  }
+
+  /** Keeps the rev a write answered with; answers without one (204, actions) are re-read. */
+  private async track<T>(write: Promise<T>): Promise<T> {
+    const result = await write;
+    const body = (result ?? {}) as WithRev;
+    if (typeof body.pipeline_rev === "number") this.setRev(body.pipeline_rev);
+    else if (typeof body.rev === "number") this.setRev(body.rev);
+    else await this.refreshRev();
+    return result;
+  }
+
+  async refreshRev(): Promise<Pipeline> {
+    const pipeline = await this.pipeline();
+    this.setRev(pipeline.rev);
+    return pipeline;
+  }
+
+  private get p(): string {
+    return `/api/pipelines/${this.pipelineId}`;
+  }
+
+  pipeline = () => http.get<Pipeline>(`${this.p}/`);
+  components = () =>
+    http
+      .get<Paginated<Component>>(`/api/components/?pipeline=${this.pipelineId}&${ALL}`)
+      .then((r) => r.results);
+  events = () =>
+    http
+      .get<Paginated<FlowEvent>>(`/api/events/?pipeline=${this.pipelineId}&${ALL}`)
+      .then((r) => r.results);
+  connections = () =>
+    http
+      .get<Paginated<Connection>>(`/api/connections/?pipeline=${this.pipelineId}&${ALL}`)
+      .then((r) => r.results);
+
+  createComponent = (body: {
+    type: string;
+    name: string;
+    position: Position;
+    config?: ComponentConfig;
+  }) =>
+    this.track(
+      http.post<Component>("/api/components/", { ...body, pipeline: this.pipelineId, rev: this.rev }),
+    );
+  patchComponent = (id: number, body: Partial<Pick<Component, "name" | "position" | "config">>) =>
+    this.track(http.patch<Component>(`/api/components/${id}/`, { ...body, rev: this.rev }));
+  deleteComponent = (id: number) =>
+    this.track(http.delete(`/api/components/${id}/`, { rev: this.rev }));
+  revealSecret = (id: number) =>
+    http.get<{ ingestion_secret: string }>(`/api/components/${id}/secret/`);
+  regenerateSecret = (id: number) =>
+    this.track(
+      http.post<{ ingestion_secret: string }>(`/api/components/${id}/regenerate-secret/`, {
+        rev: this.rev,
+      }),
+    );
+  validate = (id: number) =>
+    http.post<{ checks: Check[] }>(`/api/components/${id}/validate/`, {});
+
+  createEvent = (body: { kind: EventKind; name: string; position: Position; topic?: string }) =>
+    this.track(
+      http.post<FlowEvent>("/api/events/", { ...body, pipeline: this.pipelineId, rev: this.rev }),
+    );
+  patchEvent = (id: number, body: Partial<FlowEvent>) =>
+    this.track(http.patch<FlowEvent>(`/api/events/${id}/`, { ...body, rev: this.rev }));
+  deleteEvent = (id: number) => this.track(http.delete(`/api/events/${id}/`, { rev: this.rev }));
+
+  createConnection = (body: { event: number; component: number; direction: Direction }) =>
+    this.track(
+      http.post<Connection>("/api/connections/", {
+        ...body,
+        pipeline: this.pipelineId,
+        rev: this.rev,
+      }),
+    );
+  deleteConnection = (id: number) =>
+    this.track(http.delete(`/api/connections/${id}/`, { rev: this.rev }));
+
+  update = (message: string) =>
+    this.track(http.post<UpdateResult>(`${this.p}/update/`, { message, rev: this.rev }));
+  activate = () => this.track(http.post<Pipeline>(`${this.p}/activate/`, { rev: this.rev }));
+  deactivate = () => this.track(http.post<Pipeline>(`${this.p}/deactivate/`, { rev: this.rev }));
+  status = () => http.get<PipelineStatusPayload>(`${this.p}/status/`);
+  versions = () =>
+    http.get<Paginated<VersionSummary>>(`${this.p}/versions/?${ALL}`).then((r) => r.results);
+  version = (n: number) => http.get<VersionDetail>(`${this.p}/versions/${n}/`);
+  restore = (n: number) =>
+    this.track(http.post<Pipeline>(`${this.p}/versions/${n}/restore/`, { rev: this.rev }));
+}

@@ -1,0 +1,29 @@
+"""Turns domain errors into JSON answers with field-level messages."""
+
+from __future__ import annotations
+
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from pipelines.exceptions import (
+    InvalidChange,
+    NotDeployed,
+    PipelineInvalid,
+    StaleRevision,
+    UnknownComponentType,
+)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, StaleRevision):
+        return Response({"detail": str(exc), "rev": exc.current}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, PipelineInvalid):
+        return Response({"detail": str(exc), "errors": exc.errors}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, InvalidChange):
+        return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, UnknownComponentType):
+        return Response({"type": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, NotDeployed):
+        return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+    return drf_exception_handler(exc, context)

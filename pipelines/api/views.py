@@ -1,0 +1,244 @@
+"""REST API (DESIGN §7): thin viewsets that parse, authorize, call one service, answer."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from pipelines import graph, registry, services
+from pipelines.api import serializers as s
+from pipelines.checks import run_checks
+from pipelines.events import event_kind_specs
+from pipelines.exceptions import InvalidChange
+from pipelines.fieldspecs import component_type_spec
+from pipelines.models import Component, Connection, Event
+from pipelines.status import pipeline_status
+from producer.tokens import mint_token
+
+
+class PipelineViewSet(viewsets.ModelViewSet):
+    serializer_class = s.PipelineSerializer
+    filterset_fields = ["status"]
+
+    def get_queryset(self):
+        qs = s.visible_pipelines(self.request.user).select_related("owner", "current_version")
+        query = self.request.query_params.get("search")
+        return qs.filter(name__icontains=query) if query else qs
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.create_pipeline(
+            self.request.user, name=data["name"], description=data.get("description", "")
+        )
+
+    def perform_update(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.update_pipeline_details(
+            serializer.instance, name=data.get("name"), description=data.get("description"), rev=data.get("rev")
+        )
+
+    def perform_destroy(self, instance):
+        services.delete_pipeline(instance, rev=_rev(self.request))
+
+    @extend_schema(request=s.DeploySerializer, responses=None)
+    @action(detail=True, methods=["post"], url_path="update")
+    def deploy(self, request, pk=None):
+        """Update Pipeline: validate the whole graph, assign GUIDs, write a version."""
+        body = s.DeploySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        version = services.deploy(
+            self.get_object(), user=request.user, message=body.validated_data["message"], rev=body.validated_data.get("rev")
+        )
+        pipeline = version.pipeline
+        components = Component.objects.filter(pipeline=pipeline).order_by("id")
+        return Response({
+            "version": s.VersionSerializer(version).data,
+            "components": [{"id": c.pk, "name": c.name, "type": c.type, "guid": c.guid} for c in components],
+            "rev": pipeline.rev,
+        })
+
+    @action(detail=True, methods=["post"])
+    def activate(self, request, pk=None):
+        return Response(self.get_serializer(services.set_active(self.get_object(), True)).data)
+
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, pk=None):
+        return Response(self.get_serializer(services.set_active(self.get_object(), False)).data)
+
+    @extend_schema(responses=s.VersionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def versions(self, request, pk=None):
+        page = self.paginate_queryset(self.get_object().versions.select_related("created_by"))
+        return self.get_paginated_response(s.VersionSerializer(page, many=True).data)
+
+    @extend_schema(responses=s.VersionDetailSerializer)
+    @action(detail=True, methods=["get"], url_path=r"versions/(?P<number>\d+)")
+    def version(self, request, pk=None, number=None):
+        version = get_object_or_404(self.get_object().versions, number=number)
+        return Response(s.VersionDetailSerializer(version).data)
+
+    @action(detail=True, methods=["post"], url_path=r"versions/(?P<number>\d+)/restore")
+    def restore(self, request, pk=None, number=None):
+        pipeline = services.restore_version(self.get_object(), int(number), rev=_rev(request))
+        return Response(self.get_serializer(pipeline).data)
+
+    @action(detail=True, methods=["get"])
+    def status(self, request, pk=None):
+        return Response(pipeline_status(self.get_object()))
+
+
+def _rev(request) -> int | None:
+    raw = request.data.get("rev") if hasattr(request, "data") else None
+    raw = raw if raw is not None else request.query_params.get("rev")
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise InvalidChange({"rev": [f"{raw!r} is not a revision number."]}) from None
+
+
+class PipelineChildViewSet(viewsets.ModelViewSet):
+    """Events, components and connections: scoped to visible pipelines, filterable by pipeline."""
+
+    filterset_fields = ["pipeline"]
+
+    def get_queryset(self):
+        return self.queryset.filter(pipeline__in=s.visible_pipelines(self.request.user))
+
+    def perform_destroy(self, instance):
+        self.delete(instance, rev=_rev(self.request))
+
+
+class EventViewSet(PipelineChildViewSet):
+    queryset = Event.objects.all()
+    serializer_class = s.EventSerializer
+    filterset_fields = ["pipeline", "kind"]
+    delete = staticmethod(services.delete_event)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        pipeline, rev = data.pop("pipeline"), data.pop("rev", None)
+        serializer.instance = services.create_event(pipeline, rev=rev, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("pipeline", None)
+        rev = data.pop("rev", None)
+        serializer.instance = services.update_event(serializer.instance, changes=data, rev=rev)
+
+
+class ComponentViewSet(PipelineChildViewSet):
+    queryset = Component.objects.select_related("pipeline")
+    serializer_class = s.ComponentSerializer
+    filterset_fields = ["pipeline", "type"]
+    delete = staticmethod(services.delete_component)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.create_component(
+            data["pipeline"], type=data["type"], name=data.get("name", ""),
+            position=data.get("position"), config=data.get("config"), rev=data.get("rev"),
+        )
+
+    def perform_update(self, serializer):
+        data = serializer.validated_data
+        instance = serializer.instance
+        if "type" in data and data["type"] != instance.type:
+            raise InvalidChange({"type": ["A component's type cannot change; add a new component."]})
+        if "pipeline" in data and data["pipeline"].pk != instance.pipeline_id:
+            raise InvalidChange({"pipeline": ["A component cannot move to another pipeline."]})
+        serializer.instance = services.update_component(
+            instance, name=data.get("name"), position=data.get("position"),
+            config=data.get("config"), rev=data.get("rev"),
+        )
+
+    @action(detail=True, methods=["get"])
+    def secret(self, request, pk=None):
+        """The unmasked Ingestion Secret, for the editor's reveal and copy buttons."""
+        return Response({"ingestion_secret": self.get_object().ingestion_secret})
+
+    @action(detail=True, methods=["post"], url_path="regenerate-secret")
+    def regenerate_secret(self, request, pk=None):
+        return Response({"ingestion_secret": services.regenerate_secret(self.get_object())})
+
+    @action(detail=True, methods=["post"])
+    def validate(self, request, pk=None):
+        return Response({"checks": run_checks(self.get_object(), request)})
+
+    @action(detail=True, methods=["post"])
+    def token(self, request, pk=None):
+        return Response(mint_token(self.get_object()))
+
+
+class ConnectionViewSet(PipelineChildViewSet):
+    queryset = Connection.objects.select_related("event", "component")
+    serializer_class = s.ConnectionSerializer
+    http_method_names = ["get", "post", "delete", "head", "options"]
+    delete = staticmethod(services.disconnect)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        event, component, direction = _wire_ends(data)
+        pipeline = data.get("pipeline") or component.pipeline
+        serializer.instance = services.connect(
+            pipeline, event=event, component=component, direction=direction, rev=data.get("rev")
+        )
+
+
+def _wire_ends(data: dict) -> tuple[Event, Component, str]:
+    """Accept either event/component/direction or a drawn wire's source and target."""
+    if "source" in data or "target" in data:
+        source, target = _node(data.get("source")), _node(data.get("target"))
+        try:
+            direction = graph.wire_direction(source[0], target[0])
+        except graph.WiringError as exc:
+            raise InvalidChange(str(exc)) from None
+        event_id, component_id = (target[1], source[1]) if direction == graph.OUTPUT else (source[1], target[1])
+        event = Event.objects.filter(pk=event_id).first()
+        component = Component.objects.filter(pk=component_id).first()
+        if event is None or component is None:
+            raise InvalidChange("The wire names an event or component that does not exist.")
+        return event, component, direction
+    missing = [f for f in ("event", "component", "direction") if f not in data]
+    if missing:
+        raise InvalidChange({f: ["This field is required."] for f in missing})
+    return data["event"], data["component"], data["direction"]
+
+
+def _node(ref: str | None) -> tuple[str, int]:
+    kind, _, raw_id = (ref or "").partition(":")
+    if kind not in (graph.COMPONENT, graph.EVENT) or not raw_id.isdigit():
+        raise InvalidChange({"source": [f'{ref!r} is not a node reference like "component:12" or "event:4".']})
+    return kind, int(raw_id)
+
+
+class ComponentTypesView(APIView):
+    """The palette and every tab's field specs, derived from the tab forms."""
+
+    def get(self, request):
+        types = registry.all_types()
+        palette = [
+            {
+                "key": key,
+                "label": label,
+                "items": [{"item": "component", "type": t.key, "label": t.label} for t in types if t.group == key],
+            }
+            for key, label in registry.PALETTE_GROUPS
+        ]
+        events = event_kind_specs()
+        palette.append({
+            "key": "events",
+            "label": "Events",
+            "items": [{"item": "event", "kind": e["key"], "label": e["label"]} for e in events],
+        })
+        return Response({
+            "palette": palette,
+            "component_types": [component_type_spec(t) for t in types],
+            "event_kinds": events,
+        }, status=status.HTTP_200_OK)
+

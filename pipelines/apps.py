@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class PipelinesConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "pipelines"
+    verbose_name = "Pipelines"
+
+    def ready(self) -> None:
+        # Component types register themselves on import; pipelines owns two of them.
+        from pipelines.components import api_ingestion, kafka_consumer  # noqa: F401

@@ -1,0 +1,77 @@
+"""A component's config: defaults, merging a partial edit, validation with the tab forms."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from django import forms
+
+from pipelines.credentials import MASK
+from pipelines.graph import EventNode
+from pipelines.registry import ComponentType, Tab
+from pipelines.tabs import ComponentAttributeField
+
+
+def _initial(field: forms.Field):
+    value = field.initial
+    return value() if callable(value) else value
+
+
+def default_config(ctype: ComponentType) -> dict[str, dict]:
+    return {
+        tab.key: {
+            name: _initial(field)
+            for name, field in tab.form.base_fields.items()
+            if not isinstance(field, ComponentAttributeField)
+        }
+        for tab in ctype.tabs
+    }
+
+
+def merge_config(ctype: ComponentType, current: Mapping, incoming: Mapping) -> dict[str, dict]:
+    """Apply an edit tab by tab over the current config; a masked password keeps its value."""
+    merged = {tab.key: dict(current.get(tab.key) or {}) for tab in ctype.tabs}
+    for tab in ctype.tabs:
+        for name, value in (incoming.get(tab.key) or {}).items():
+            if _is_password(tab, name) and value == MASK:
+                continue
+            merged[tab.key][name] = value
+    return merged
+
+
+def unknown_tabs(ctype: ComponentType, incoming: Mapping) -> list[str]:
+    known = {tab.key for tab in ctype.tabs}
+    return [key for key in incoming if key not in known]
+
+
+def validate_config(
+    ctype: ComponentType, config: Mapping, events: Iterable[EventNode]
+) -> tuple[dict[str, dict], dict[str, dict]]:
+    """Clean every tab; returns (config, errors by tab and field). All errors at once."""
+    events = list(events)
+    defaults = default_config(ctype)
+    cleaned: dict[str, dict] = {}
+    errors: dict[str, dict] = {}
+    for tab in ctype.tabs:
+        data = {**defaults[tab.key], **(config.get(tab.key) or {})}
+        form = tab.form(data=data, events=events)
+        if form.is_valid():
+            cleaned[tab.key] = form.config_values()
+        else:
+            errors[tab.key] = {field: list(msgs) for field, msgs in form.errors.items()}
+    return cleaned, errors
+
+
+def mask_passwords(ctype: ComponentType, config: Mapping) -> dict[str, dict]:
+    """The config as the API shows it: stored passwords replaced by the mask."""
+    shown = {key: dict(values or {}) for key, values in config.items()}
+    for tab in ctype.tabs:
+        for name in shown.get(tab.key, {}):
+            if _is_password(tab, name) and shown[tab.key][name]:
+                shown[tab.key][name] = MASK
+    return shown
+
+
+def _is_password(tab: Tab, name: str) -> bool:
+    field = tab.form.base_fields.get(name)
+    return field is not None and isinstance(field.widget, forms.PasswordInput)

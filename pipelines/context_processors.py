@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def flowcast(request):
+    return {"FLOWCAST_VERSION": settings.FLOWCAST_VERSION}

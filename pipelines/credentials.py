@@ -1,0 +1,31 @@
+"""Ingestion credentials: how they are made, masked and compared."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+SECRET_BYTES = 32  # 256 bits of entropy from the OS's CSPRNG
+MASK = "••••••••"
+
+
+def new_ingestion_id() -> str:
+    return f"ing_{secrets.token_hex(12)}"
+
+
+def new_secret() -> str:
+    return f"fcs_{secrets.token_urlsafe(SECRET_BYTES)}"
+
+
+def mask(secret: str) -> str:
+    """Show only that a secret exists, plus its last four characters to tell two apart."""
+    if not secret:
+        return ""
+    return f"{MASK}{secret[-4:]}"
+
+
+def secrets_match(given: str | None, expected: str) -> bool:
+    """Constant-time comparison, so response timing does not leak the secret."""
+    if not given or not expected:
+        return False
+    return hmac.compare_digest(given.encode(), expected.encode())

@@ -1,0 +1,168 @@
+"""Pipelines, their events, components and wires, and the versions Update Pipeline writes.
+
+Rows here are the editable graph. Workers never read them: they run PipelineVersion
+snapshots, so an edit in progress never changes what is streaming.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from pipelines import credentials
+
+RETENTION_CHOICES = [
+    (4, "Short (4 h)"),
+    (8, "Medium (8 h)"),
+    (12, "Half Day (12 h)"),
+    (24, "Full Day (24 h)"),
+    (48, "Long (48 h)"),
+    (168, "Week (168 h)"),
+]
+DEFAULT_RETENTION_HOURS = 168
+DEFAULT_PARTITIONS = 3
+MAX_PARTITIONS = 100
+
+
+class Pipeline(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "Active"
+        INACTIVE = "inactive", "Inactive"
+
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pipelines"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    rev = models.PositiveIntegerField(default=1, help_text="Bumped by every change to the graph.")
+    current_version = models.ForeignKey(
+        "PipelineVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="pipeline_name_unique_per_owner")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Event(models.Model):
+    class Kind(models.TextChoices):
+        KAFKA = "kafka", "Kafka Event"
+        SHARED = "shared", "Shared Event"
+        FAILOVER = "failover", "Failover Event"
+
+    pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="events")
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.KAFKA)
+    topic = models.CharField(max_length=249)
+    partitions = models.PositiveSmallIntegerField(default=DEFAULT_PARTITIONS)
+    retention_hours = models.PositiveSmallIntegerField(
+        "Event Duration", choices=RETENTION_CHOICES, default=DEFAULT_RETENTION_HOURS
+    )
+    position = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pipeline", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["pipeline", "name"], name="event_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.topic})"
+
+
+class Component(models.Model):
+    pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="components")
+    type = models.CharField(max_length=40)
+    name = models.CharField(max_length=120)
+    position = models.JSONField(default=dict, blank=True)
+    config = models.JSONField(default=dict, blank=True)
+    ingestion_id = models.CharField(
+        "Ingestion ID", max_length=40, unique=True, default=credentials.new_ingestion_id
+    )
+    ingestion_secret = models.CharField(
+        "Ingestion Secret", max_length=128, default=credentials.new_secret
+    )
+    guid = models.UUIDField("GUID", null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pipeline", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["pipeline", "name"], name="component_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def assign_guid(self) -> bool:
+        """Give the component its GUID once; returns whether it was new."""
+        if self.guid:
+            return False
+        self.guid = uuid.uuid4()
+        return True
+
+
+class Connection(models.Model):
+    class Direction(models.TextChoices):
+        INPUT = "input", "event → component"
+        OUTPUT = "output", "component → event"
+
+    pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="connections")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="connections")
+    component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="connections")
+    direction = models.CharField(max_length=6, choices=Direction.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pipeline", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "component", "direction"], name="connection_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        if self.direction == self.Direction.INPUT:
+            return f"{self.event.name} → {self.component.name}"
+        return f"{self.component.name} → {self.event.name}"
+
+
+class PipelineVersion(models.Model):
+    """An immutable snapshot of the whole graph; what the workers run."""
+
+    pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    message = models.CharField(max_length=500, blank=True)
+    snapshot = models.JSONField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pipeline", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["pipeline", "number"], name="version_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pipeline.name} v{self.number}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("A pipeline version is immutable once written.")
+        super().save(*args, **kwargs)

@@ -1,0 +1,133 @@
+"""Create, change and remove components, their credentials and their wires."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.db import transaction
+
+from pipelines import configs, graph, registry, signals
+from pipelines.exceptions import InvalidChange
+from pipelines.models import Component, Connection, Event, Pipeline
+from pipelines.services.common import (
+    bump,
+    component_node,
+    event_nodes,
+    lock_pipeline,
+    node_names,
+    send_on_commit,
+    wires,
+)
+
+
+def _checked_config(component: Component, incoming: Mapping) -> dict:
+    ctype = registry.get_type(component.type)
+    unknown = configs.unknown_tabs(ctype, incoming)
+    if unknown:
+        raise InvalidChange({"config": {key: ["Unknown tab."] for key in unknown}})
+    merged = configs.merge_config(ctype, component.config, incoming)
+    cleaned, errors = configs.validate_config(ctype, merged, event_nodes(component.pipeline))
+    if errors:
+        raise InvalidChange({"config": errors})
+    return cleaned
+
+
+def _check_name(pipeline: Pipeline, name: str, *, exclude: object | None = None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise InvalidChange({"name": ["A name is required."]})
+    problem = graph.check_unique_name(name, node_names(pipeline, exclude=exclude))
+    if problem:
+        raise InvalidChange({"name": [problem]})
+    return name
+
+
+@transaction.atomic
+def create_component(
+    pipeline: Pipeline,
+    *,
+    type: str,
+    name: str,
+    position: Mapping | None = None,
+    config: Mapping | None = None,
+    rev: int | None = None,
+) -> Component:
+    pipeline = lock_pipeline(pipeline.pk, rev)
+    ctype = registry.get_type(type)
+    component = Component(pipeline=pipeline, type=ctype.key, position=dict(position or {}))
+    component.name = _check_name(pipeline, name)
+    component.config = configs.default_config(ctype)
+    component.config = _checked_config(component, config or {})
+    component.save()
+    bump(pipeline)
+    return component
+
+
+@transaction.atomic
+def update_component(
+    component: Component,
+    *,
+    name: str | None = None,
+    position: Mapping | None = None,
+    config: Mapping | None = None,
+    rev: int | None = None,
+) -> Component:
+    pipeline = lock_pipeline(component.pipeline_id, rev)
+    component = Component.objects.select_for_update().get(pk=component.pk)
+    if name is not None:
+        component.name = _check_name(pipeline, name, exclude=component)
+    if position is not None:
+        component.position = dict(position)
+    if config is not None:
+        component.config = _checked_config(component, config)
+    component.save()
+    bump(pipeline)
+    return component
+
+
+@transaction.atomic
+def delete_component(component: Component, *, rev: int | None = None) -> None:
+    pipeline = lock_pipeline(component.pipeline_id, rev)
+    send_on_commit(
+        signals.component_removed, component_id=component.pk, ingestion_id=component.ingestion_id
+    )
+    component.delete()
+    bump(pipeline)
+
+
+@transaction.atomic
+def regenerate_secret(component: Component) -> str:
+    """Replace the Ingestion Secret; sessions that used the old one are closed (4501)."""
+    component = Component.objects.select_for_update().get(pk=component.pk)
+    component.ingestion_secret = Component._meta.get_field("ingestion_secret").get_default()
+    component.save(update_fields=["ingestion_secret", "updated_at"])
+    send_on_commit(
+        signals.secret_regenerated, component_id=component.pk, ingestion_id=component.ingestion_id
+    )
+    return component.ingestion_secret
+
+
+@transaction.atomic
+def connect(
+    pipeline: Pipeline, *, event: Event, component: Component, direction: str, rev: int | None = None
+) -> Connection:
+    pipeline = lock_pipeline(pipeline.pk, rev)
+    if event.pipeline_id != pipeline.pk or component.pipeline_id != pipeline.pk:
+        raise InvalidChange("An event and a component can only be wired within one pipeline.")
+    wire = graph.Wire(event.pk, component.pk, direction)
+    try:
+        graph.check_new_wire(wire, component_node(component), wires(pipeline))
+    except graph.WiringError as exc:
+        raise InvalidChange(str(exc)) from None
+    connection = Connection.objects.create(
+        pipeline=pipeline, event=event, component=component, direction=direction
+    )
+    bump(pipeline)
+    return connection
+
+
+@transaction.atomic
+def disconnect(connection: Connection, *, rev: int | None = None) -> None:
+    pipeline = lock_pipeline(connection.pipeline_id, rev)
+    connection.delete()
+    bump(pipeline)

@@ -1,0 +1,123 @@
+"""Pipelines as a whole: create, rename, delete, Update Pipeline, activate, restore."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from pipelines import configs, graph, registry, signals, snapshots
+from pipelines.exceptions import InvalidChange, NotDeployed, PipelineInvalid
+from pipelines.models import Component, Pipeline, PipelineVersion
+from pipelines.services.common import (
+    bump,
+    component_node,
+    event_nodes,
+    lock_pipeline,
+    send_on_commit,
+    wires,
+)
+
+
+def _check_pipeline_name(owner, name: str, *, exclude: int | None = None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise InvalidChange({"name": ["A name is required."]})
+    taken = Pipeline.objects.filter(owner=owner, name__iexact=name).exclude(pk=exclude)
+    if taken.exists():
+        raise InvalidChange({"name": [f"You already have a pipeline named {name!r}."]})
+    return name
+
+
+@transaction.atomic
+def create_pipeline(owner: AbstractBaseUser, *, name: str, description: str = "") -> Pipeline:
+    name = _check_pipeline_name(owner, name)
+    try:
+        return Pipeline.objects.create(owner=owner, name=name, description=description)
+    except IntegrityError:
+        raise InvalidChange({"name": [f"You already have a pipeline named {name!r}."]}) from None
+
+
+@transaction.atomic
+def update_pipeline_details(
+    pipeline: Pipeline, *, name: str | None = None, description: str | None = None, rev: int | None = None
+) -> Pipeline:
+    pipeline = lock_pipeline(pipeline.pk, rev)
+    if name is not None:
+        pipeline.name = _check_pipeline_name(pipeline.owner, name, exclude=pipeline.pk)
+    if description is not None:
+        pipeline.description = description
+    pipeline.rev += 1
+    pipeline.save()
+    return pipeline
+
+
+@transaction.atomic
+def delete_pipeline(pipeline: Pipeline, *, rev: int | None = None) -> None:
+    pipeline = lock_pipeline(pipeline.pk, rev)
+    for component in Component.objects.filter(pipeline=pipeline):
+        send_on_commit(
+            signals.component_removed, component_id=component.pk, ingestion_id=component.ingestion_id
+        )
+    pipeline.delete()
+
+
+def check_graph(pipeline: Pipeline) -> graph.GraphErrors:
+    """All rules over the whole graph, including each component's tabs."""
+    components = list(Component.objects.filter(pipeline=pipeline))
+    events = event_nodes(pipeline)
+    errors = graph.validate_graph([component_node(c) for c in components], events, wires(pipeline))
+    for component in components:
+        _, tab_errors = configs.validate_config(registry.get_type(component.type), component.config, events)
+        for tab, fields in tab_errors.items():
+            for field, messages in fields.items():
+                for message in messages:
+                    errors.add_component(component.pk, f"{tab}.{field}: {message}")
+    return errors
+
+
+@transaction.atomic
+def deploy(pipeline: Pipeline, *, user=None, message: str = "", rev: int | None = None) -> PipelineVersion:
+    """Update Pipeline: validate everything, assign GUIDs, write an immutable version."""
+    pipeline = lock_pipeline(pipeline.pk, rev)
+    errors = check_graph(pipeline)
+    if errors:
+        raise PipelineInvalid(graph.errors_as_json(errors))
+    for component in Component.objects.filter(pipeline=pipeline, guid__isnull=True):
+        component.assign_guid()
+        component.save(update_fields=["guid"])
+    number = (pipeline.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = PipelineVersion.objects.create(
+        pipeline=pipeline, number=number, message=message.strip()[:500],
+        snapshot=snapshots.take(pipeline), created_by=user,
+    )
+    pipeline.current_version = version
+    pipeline.save(update_fields=["current_version", "updated_at"])
+    bump(pipeline)
+    send_on_commit(signals.pipeline_deployed, pipeline_id=pipeline.pk, version_number=number)
+    return version
+
+
+@transaction.atomic
+def set_active(pipeline: Pipeline, active: bool) -> Pipeline:
+    pipeline = lock_pipeline(pipeline.pk)
+    if active and pipeline.current_version_id is None:
+        raise NotDeployed("Update Pipeline first: there is no deployed version to activate.")
+    status = Pipeline.Status.ACTIVE if active else Pipeline.Status.INACTIVE
+    if pipeline.status != status:
+        pipeline.status = status
+        pipeline.save(update_fields=["status", "updated_at"])
+        send_on_commit(signals.pipeline_status_changed, pipeline_id=pipeline.pk, status=status)
+    return pipeline
+
+
+@transaction.atomic
+def restore_version(pipeline: Pipeline, number: int, *, rev: int | None = None) -> Pipeline:
+    """Put a version's graph back into the editor; it runs after the next Update Pipeline."""
+    pipeline = lock_pipeline(pipeline.pk, rev)
+    version = pipeline.versions.filter(number=number).first()
+    if version is None:
+        raise InvalidChange({"version": [f"Version {number} does not exist for this pipeline."]})
+    snapshots.restore(pipeline, version.snapshot)
+    bump(pipeline)
+    return pipeline

@@ -1,0 +1,16 @@
+"""Signals the services send after their transaction commits.
+
+The runtime (supervisor, WebSocket consumers) listens to these; sending them only on commit
+means nobody acts on a change that was rolled back.
+"""
+
+from django.dispatch import Signal
+
+# kwargs: pipeline_id, version_number
+pipeline_deployed = Signal()
+# kwargs: pipeline_id, status
+pipeline_status_changed = Signal()
+# kwargs: component_id, ingestion_id
+secret_regenerated = Signal()
+# kwargs: component_id, ingestion_id
+component_removed = Signal()
