@@ -111,14 +111,14 @@ class PipelineChildViewSet(viewsets.ModelViewSet):
         return self.queryset.filter(pipeline__in=s.visible_pipelines(self.request.user))
 
     def perform_destroy(self, instance):
-        self.delete(instance, rev=_rev(self.request))
+        self.remove(instance, rev=_rev(self.request))
 
 
 class EventViewSet(PipelineChildViewSet):
     queryset = Event.objects.all()
     serializer_class = s.EventSerializer
     filterset_fields = ["pipeline", "kind"]
-    delete = staticmethod(services.delete_event)
+    remove = staticmethod(services.delete_event)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -136,7 +136,7 @@ class ComponentViewSet(PipelineChildViewSet):
     queryset = Component.objects.select_related("pipeline")
     serializer_class = s.ComponentSerializer
     filterset_fields = ["pipeline", "type"]
-    delete = staticmethod(services.delete_component)
+    remove = staticmethod(services.delete_component)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -179,7 +179,7 @@ class ConnectionViewSet(PipelineChildViewSet):
     queryset = Connection.objects.select_related("event", "component")
     serializer_class = s.ConnectionSerializer
     http_method_names = ["get", "post", "delete", "head", "options"]
-    delete = staticmethod(services.disconnect)
+    remove = staticmethod(services.disconnect)
 
     def perform_create(self, serializer):
         data = serializer.validated_data

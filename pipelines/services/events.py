@@ -10,7 +10,13 @@ from django.db import transaction
 from pipelines import graph
 from pipelines.events import DERIVED_TOPIC_KINDS, EventForm, derived_topic
 from pipelines.exceptions import InvalidChange
-from pipelines.models import Component, Event, Pipeline
+from pipelines.models import (
+    DEFAULT_PARTITIONS,
+    DEFAULT_RETENTION_HOURS,
+    Component,
+    Event,
+    Pipeline,
+)
 from pipelines.services.common import bump, lock_pipeline, node_names
 
 
@@ -40,7 +46,12 @@ def create_event(
     rev: int | None = None,
 ) -> Event:
     pipeline = lock_pipeline(pipeline.pk, rev)
-    data = {"name": name, "topic": topic, "partitions": partitions or 3, "retention_hours": retention_hours or 168}
+    data = {
+        "name": name,
+        "topic": topic,
+        "partitions": DEFAULT_PARTITIONS if partitions is None else partitions,
+        "retention_hours": DEFAULT_RETENTION_HOURS if retention_hours is None else retention_hours,
+    }
     cleaned = _clean(pipeline, kind, data)
     if kind in DERIVED_TOPIC_KINDS:
         cleaned["topic"] = derived_topic(pipeline.pk, cleaned["name"], secrets.token_hex(3))

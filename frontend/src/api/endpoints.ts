@@ -126,7 +126,14 @@ export class GraphApi {
   validate = (id: number) =>
     http.post<{ checks: Check[] }>(`/api/components/${id}/validate/`, {});
 
-  createEvent = (body: { kind: EventKind; name: string; position: Position; topic?: string }) =>
+  createEvent = (body: {
+    kind: EventKind;
+    name: string;
+    position: Position;
+    topic?: string;
+    partitions?: number;
+    retention_hours?: number;
+  }) =>
     this.track(
       http.post<FlowEvent>("/api/events/", { ...body, pipeline: this.pipelineId, rev: this.rev }),
     );

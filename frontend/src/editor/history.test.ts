@@ -64,11 +64,21 @@ describe("History", () => {
 });
 
 describe("Ids", () => {
-  it("follows a re-created node", () => {
+  it("follows a re-created node through every id it had", () => {
     const ids = new Ids();
     expect(ids.resolve("c-1")).toBe("c-1");
-    ids.moved("c-1", "c-7");
-    expect(ids.resolve("c-1")).toBe("c-7");
+    ids.moved("c-1", "c-2");
+    ids.moved("c-2", "c-3");
+    expect(ids.resolve("c-1")).toBe("c-3");
+    // re-created again, named by its first id: older and newer names follow
+    ids.moved("c-1", "c-4");
+    expect(ids.resolve("c-1")).toBe("c-4");
+    expect(ids.resolve("c-2")).toBe("c-4");
+    expect(ids.resolve("c-3")).toBe("c-4");
+  });
+
+  it("ignores a move onto itself", () => {
+    const ids = new Ids();
     ids.moved("c-1", "c-1");
     expect(ids.resolve("c-1")).toBe("c-1");
   });

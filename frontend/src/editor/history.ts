@@ -9,22 +9,31 @@ export interface Command {
   revert(): Promise<void>;
 }
 
-/** Maps the id a thing first had to the id it has now (after being re-created). */
+/**
+ * Follows things that were deleted and re-created: each dead id points at its successor, so any
+ * id a command remembers resolves to the one the thing has now. Server ids are never reused.
+ */
 export class Ids {
-  private current = new Map<string, string>();
+  private successor = new Map<string, string>();
 
-  resolve(original: string): string {
-    return this.current.get(original) ?? original;
+  resolve(id: string): string {
+    let current = id;
+    for (let hops = 0; hops < 1000; hops += 1) {
+      const next = this.successor.get(current);
+      if (next === undefined) return current;
+      current = next;
+    }
+    return current;
   }
 
-  /** Records that whatever `original` named is now `now`. */
-  moved(original: string, now: string): void {
-    if (original === now) this.current.delete(original);
-    else this.current.set(original, now);
+  /** Records that whatever `id` (or its successors) named is now called `now`. */
+  moved(id: string, now: string): void {
+    const last = this.resolve(id);
+    if (last !== now) this.successor.set(last, now);
   }
 
   clear(): void {
-    this.current.clear();
+    this.successor.clear();
   }
 }
 

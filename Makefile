@@ -1,0 +1,58 @@
+# Flowcast: `make run` (the embedded default) and `make test` (the whole suite).
+# Both set everything up on a fresh machine: the virtualenv, Python and npm packages,
+# the front-end build.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+FRONTEND_MODULES := frontend/node_modules/.installed
+FRONTEND_BUILD := frontend/dist/.vite/manifest.json
+FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig*.json -type f 2>/dev/null)
+
+.PHONY: run test install frontend lint format lock bench clean
+
+run: install frontend
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py up
+
+test: install frontend
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	cd frontend && npm test
+	$(VENV)/bin/pytest
+
+install: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $@
+
+frontend: $(FRONTEND_BUILD)
+
+$(FRONTEND_MODULES): frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+$(FRONTEND_BUILD): $(FRONTEND_MODULES) $(FRONTEND_SOURCES)
+	cd frontend && npm run build
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Re-pin every Python dependency after changing pyproject.toml.
+lock: install
+	$(PY) -m pip freeze --exclude-editable | grep -v '^-e ' > requirements.lock
+
+bench: install frontend
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist var

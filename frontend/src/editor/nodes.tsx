@@ -1,0 +1,100 @@
+/** Canvas node renderers: small, memoised, registered once at module scope. */
+import { Handle, type NodeProps, type NodeTypes, Position } from "@xyflow/react";
+import { memo } from "react";
+import { BroadcastIcon, InboxIcon, PlugIcon, TopicIcon } from "../ui/Icons";
+import type { ComponentFlowNode, EventFlowNode } from "./model";
+import { handlesFor } from "./validation";
+
+const GROUP_ICONS: Record<string, () => React.JSX.Element> = {
+  readers: InboxIcon,
+  consumers: PlugIcon,
+  producers: BroadcastIcon,
+};
+
+function formatRate(value: number): string {
+  if (value >= 1000) return `${(value / 1000).toFixed(1)}k`;
+  return value.toFixed(value < 10 && value % 1 !== 0 ? 1 : 0);
+}
+
+function ComponentNodeView({ data, selected }: NodeProps<ComponentFlowNode>) {
+  const { component, spec, status, problems, dirty } = data;
+  const handles = spec ? handlesFor(spec) : { input: true, output: true };
+  const Icon = (spec && GROUP_ICONS[spec.group]) ?? PlugIcon;
+  const classes = ["fc-node", "fc-component", `fc-group-${spec?.group ?? "other"}`];
+  if (selected) classes.push("is-selected");
+  if (problems.length) classes.push("has-problems");
+  return (
+    <div
+      className={classes.join(" ")}
+      data-testid="component-node"
+      data-node-name={component.name}
+      data-node-type={component.type}
+      title={problems.join("\n") || undefined}
+    >
+      {handles.input && <Handle type="target" position={Position.Left} id="in" className="fc-handle" />}
+      <div className="fc-node-icon" aria-hidden="true">
+        <Icon />
+      </div>
+      <div className="fc-node-text">
+        <div className="fc-node-name">
+          {component.name}
+          {dirty && <span className="dirty-dot" title="Unsaved changes" aria-label="Unsaved changes" />}
+        </div>
+        <div className="fc-node-type">{spec?.label ?? component.type}</div>
+        {status && (
+          <div className="fc-node-status" data-state={status.state}>
+            <span className={`state state-${status.state.toLowerCase()}`}>{status.state}</span>
+            <span title="Instances">×{status.instances}</span>
+            <span title="Records per second">{formatRate(status.records_per_sec)} rec/s</span>
+            {typeof status.clients === "number" && <span title="Connected clients">{status.clients} clients</span>}
+          </div>
+        )}
+      </div>
+      {problems.length > 0 && (
+        <span className="fc-node-problems" aria-label={`${problems.length} problems`}>
+          !
+        </span>
+      )}
+      {handles.output && <Handle type="source" position={Position.Right} id="out" className="fc-handle" />}
+    </div>
+  );
+}
+
+function EventNodeView({ data, selected }: NodeProps<EventFlowNode>) {
+  const { event, spec, problems, dirty } = data;
+  const classes = ["fc-node", "fc-event", `fc-event-${event.kind}`];
+  if (selected) classes.push("is-selected");
+  if (problems.length) classes.push("has-problems");
+  return (
+    <div
+      className={classes.join(" ")}
+      data-testid="event-node"
+      data-node-name={event.name}
+      data-node-kind={event.kind}
+      title={problems.join("\n") || event.topic || undefined}
+    >
+      <Handle type="target" position={Position.Left} id="in" className="fc-handle" />
+      <span className="fc-event-icon" aria-hidden="true">
+        <TopicIcon />
+      </span>
+      <span className="fc-event-text">
+        <span className="fc-node-name">
+          {event.name}
+          {dirty && <span className="dirty-dot" title="Unsaved changes" aria-label="Unsaved changes" />}
+        </span>
+        <span className="fc-event-kind">{spec?.label ?? event.kind}</span>
+      </span>
+      {problems.length > 0 && (
+        <span className="fc-node-problems" aria-label={`${problems.length} problems`}>
+          !
+        </span>
+      )}
+      <Handle type="source" position={Position.Right} id="out" className="fc-handle" />
+    </div>
+  );
+}
+
+export const nodeTypes: NodeTypes = {
+  component: memo(ComponentNodeView),
+  event: memo(EventNodeView),
+};

@@ -1,0 +1,172 @@
+/** The properties of a component: name on top, then its type's tabs as served by the API. */
+import { useEffect, useState } from "react";
+import type { Check, Component, ComponentTypeSpec, ConfigValue, FlowEvent } from "../../api/types";
+import { CopyIcon, DiskIcon, TrashIcon } from "../../ui/Icons";
+import { Tabs } from "../../ui/Tabs";
+import { copyText } from "../../ui/clipboard";
+import { useFeedback } from "../../ui/feedback";
+import { type ComponentDraft, componentDraft, configValue, withConfigValue } from "./drafts";
+import { type FormErrors, tabsWithErrors } from "./errors";
+import { Field } from "./fields";
+import type { SecretActions } from "./SecretField";
+import { ValidationChecks } from "./ValidationChecks";
+
+export interface ComponentFormProps {
+  component: Component;
+  spec: ComponentTypeSpec;
+  draft: ComponentDraft;
+  dirty: boolean;
+  errors: FormErrors;
+  events: readonly FlowEvent[];
+  saving?: boolean;
+  onChange: (draft: ComponentDraft) => void;
+  onSave: () => void;
+  onDelete?: () => void;
+  secret?: SecretActions;
+  runChecks?: () => Promise<Check[]>;
+}
+
+const VALIDATION_TAB = "validation";
+
+export function ComponentForm(props: ComponentFormProps) {
+  const { component, spec, draft, dirty, errors, events, saving, onChange, onSave, onDelete } = props;
+  const [active, setActive] = useState(spec.tabs[0]?.key ?? "");
+  const errorTabs = tabsWithErrors(errors);
+  const saved = componentDraft(component);
+  const dirtyTabs = new Set(
+    spec.tabs
+      .filter((t) => t.fields.some((f) => f.source === "config" && configValue(draft, t.key, f) !== configValue(saved, t.key, f)))
+      .map((t) => t.key),
+  );
+
+  useEffect(() => {
+    const first = spec.tabs.find((t) => errorTabs.has(t.key));
+    if (first) setActive(first.key);
+    // Jump to the first tab with errors only when a new set of errors arrives.
+  }, [errors]);
+
+  const tab = spec.tabs.find((t) => t.key === active) ?? spec.tabs[0];
+  const nameErrors = errors.fields.name ?? [];
+  const topLevel = component as unknown as Record<string, ConfigValue>;
+
+  return (
+    <form
+      className="props"
+      aria-label={`${component.name} properties`}
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSave();
+      }}
+    >
+      <div className="props-header">
+        <div className="props-title">
+          <span className="props-type">{spec.label}</span>
+          {dirty && <span className="dirty-dot" title="Unsaved changes" aria-label="Unsaved changes" />}
+        </div>
+        <div className={`field${nameErrors.length ? " field-has-error" : ""}`}>
+          <label className="field-label" htmlFor={`component-name-${component.id}`}>
+            Name<span className="required" aria-hidden="true">*</span>
+          </label>
+          <input
+            id={`component-name-${component.id}`}
+            className="input input-title"
+            value={draft.name}
+            required
+            aria-invalid={nameErrors.length ? true : undefined}
+            onChange={(e) => onChange({ ...draft, name: e.target.value })}
+          />
+          {nameErrors.length > 0 && (
+            <p className="field-error" role="alert">
+              {nameErrors.join(" ")}
+            </p>
+          )}
+        </div>
+        <div className="props-actions">
+          <button type="submit" className="button button-primary" disabled={saving} aria-label="Save Component" title="Save Component">
+            <DiskIcon /> Save Component
+          </button>
+          {onDelete && (
+            <button type="button" className="button button-danger-ghost" onClick={onDelete} aria-label="Delete component">
+              <TrashIcon /> Delete
+            </button>
+          )}
+        </div>
+        {errors.general.length > 0 && (
+          <div className="banner banner-error" role="alert">
+            {errors.general.join(" ")}
+          </div>
+        )}
+      </div>
+      {tab && (
+        <Tabs
+          label="Component settings"
+          active={tab.key}
+          onChange={setActive}
+          tabs={spec.tabs.map((t) => ({
+            key: t.key,
+            label: t.label,
+            marker: errorTabs.has(t.key) ? (
+              <span className="tab-error" aria-label="has errors" />
+            ) : dirtyTabs.has(t.key) ? (
+              <span className="dirty-dot" aria-label="unsaved changes" />
+            ) : undefined,
+          }))}
+        >
+          {tab.key === VALIDATION_TAB && tab.fields.length === 0 ? (
+            <ValidationChecks run={props.runChecks ?? (async () => [])} disabled={!props.runChecks} />
+          ) : (
+            <div className="tab-fields">
+              {tab.fields.map((field) => {
+                const fromConfig = field.source === "config";
+                const key = fromConfig ? `${tab.key}.${field.name}` : field.name;
+                return (
+                  <Field
+                    key={key}
+                    spec={field}
+                    value={fromConfig ? configValue(draft, tab.key, field) : (topLevel[field.name] ?? null)}
+                    onChange={(value) => onChange(withConfigValue(draft, tab.key, field.name, value))}
+                    errors={errors.fields[key]}
+                    events={events}
+                    secret={props.secret}
+                  />
+                );
+              })}
+              {tab.key === "meta" && component.endpoint && !tab.fields.some((f) => f.name === "endpoint") && (
+                <Endpoint url={component.endpoint} />
+              )}
+            </div>
+          )}
+        </Tabs>
+      )}
+    </form>
+  );
+}
+
+function Endpoint({ url }: { url: string }) {
+  const { toast } = useFeedback();
+  return (
+    <div className="field" data-field="endpoint">
+      <label className="field-label" htmlFor="component-endpoint">
+        WebSocket Endpoint
+      </label>
+      <div className="secret">
+        <input id="component-endpoint" className="input input-mono input-readonly" readOnly value={url} />
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Copy WebSocket Endpoint"
+          title="Copy"
+          onClick={() =>
+            copyText(url).then(
+              () => toast("Endpoint copied", "success"),
+              (e: unknown) => toast(String(e), "error"),
+            )
+          }
+        >
+          <CopyIcon />
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+/** The simpler panel of an event: its kind's fields, as served by the API. */
+import type { EventKindSpec, FlowEvent } from "../../api/types";
+import { DiskIcon, TrashIcon } from "../../ui/Icons";
+import type { EventDraft } from "./drafts";
+import type { FormErrors } from "./errors";
+import { Field } from "./fields";
+
+export interface EventFormProps {
+  event: FlowEvent;
+  spec: EventKindSpec | undefined;
+  draft: EventDraft;
+  dirty: boolean;
+  errors: FormErrors;
+  saving?: boolean;
+  onChange: (draft: EventDraft) => void;
+  onSave: () => void;
+  onDelete?: () => void;
+}
+
+export function EventForm({ event, spec, draft, dirty, errors, saving, onChange, onSave, onDelete }: EventFormProps) {
+  return (
+    <form
+      className="props"
+      aria-label={`${event.name} properties`}
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSave();
+      }}
+    >
+      <div className="props-header">
+        <div className="props-title">
+          <span className="props-type">{spec?.label ?? `${event.kind} event`}</span>
+          {dirty && <span className="dirty-dot" title="Unsaved changes" aria-label="Unsaved changes" />}
+        </div>
+        <h2 className="props-name">{event.name}</h2>
+        <div className="props-actions">
+          <button type="submit" className="button button-primary" disabled={saving} aria-label="Save Event" title="Save Event">
+            <DiskIcon /> Save Event
+          </button>
+          {onDelete && (
+            <button type="button" className="button button-danger-ghost" onClick={onDelete} aria-label="Delete event">
+              <TrashIcon /> Delete
+            </button>
+          )}
+        </div>
+        {errors.general.length > 0 && (
+          <div className="banner banner-error" role="alert">
+            {errors.general.join(" ")}
+          </div>
+        )}
+      </div>
+      <div className="tab-fields">
+        {(spec?.fields ?? []).map((field) => (
+          <Field
+            key={field.name}
+            spec={field}
+            value={draft.values[field.name] ?? null}
+            onChange={(value) => onChange({ ...draft, values: { ...draft.values, [field.name]: value } })}
+            errors={errors.fields[field.name]}
+            events={[]}
+          />
+        ))}
+      </div>
+    </form>
+  );
+}
