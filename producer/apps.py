@@ -8,3 +8,6 @@ class ProducerConfig(AppConfig):
 
     def ready(self) -> None:
         from producer import component  # noqa: F401  (registers the type)
+        from producer.notify import connect_receivers
+
+        connect_receivers()

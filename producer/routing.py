@@ -1,16 +1,9 @@
 """WebSocket routes of the producer (DESIGN §6)."""
 
-from __future__ import annotations
-
 from django.urls import path
 
-websocket_urlpatterns: list = []
+from producer.consumer import ProducerConsumer
 
-try:
-    from producer.consumer import ProducerConsumer
-except ImportError:  # pragma: no cover - the consumer lands with the live-stream issue
-    ProducerConsumer = None
-else:
-    websocket_urlpatterns.append(
-        path("ws/producers/<str:ingestion_id>/", ProducerConsumer.as_asgi())
-    )
+websocket_urlpatterns = [
+    path("ws/producers/<str:ingestion_id>/", ProducerConsumer.as_asgi()),
+]

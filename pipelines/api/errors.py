@@ -8,6 +8,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from pipelines.exceptions import (
     InvalidChange,
+    KafkaUnavailable,
     NotDeployed,
     PipelineInvalid,
     StaleRevision,
@@ -26,4 +27,6 @@ def exception_handler(exc, context):
         return Response({"type": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, NotDeployed):
         return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, KafkaUnavailable):
+        return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
     return drf_exception_handler(exc, context)

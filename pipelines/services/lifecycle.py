@@ -6,8 +6,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from pipelines import configs, graph, registry, signals, snapshots
-from pipelines.exceptions import InvalidChange, NotDeployed, PipelineInvalid
+from confluent_kafka import KafkaException
+
+from pipelines import configs, graph, kafka, registry, signals, snapshots
+from pipelines.deployment import Topic
+from pipelines.events import DERIVED_TOPIC_KINDS
+from pipelines.exceptions import InvalidChange, KafkaUnavailable, NotDeployed, PipelineInvalid
 from pipelines.models import Component, Pipeline, PipelineVersion
 from pipelines.services.common import (
     bump,
@@ -87,15 +91,30 @@ def deploy(pipeline: Pipeline, *, user=None, message: str = "", rev: int | None 
         component.assign_guid()
         component.save(update_fields=["guid"])
     number = (pipeline.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    snapshot = snapshots.take(pipeline)
+    _provision_topics(snapshot)
     version = PipelineVersion.objects.create(
         pipeline=pipeline, number=number, message=message.strip()[:500],
-        snapshot=snapshots.take(pipeline), created_by=user,
+        snapshot=snapshot, created_by=user,
     )
     pipeline.current_version = version
     pipeline.save(update_fields=["current_version", "updated_at"])
     bump(pipeline)
     send_on_commit(signals.pipeline_deployed, pipeline_id=pipeline.pk, version_number=number)
     return version
+
+
+def _provision_topics(snapshot: dict) -> None:
+    """Create the kafka and failover topics that are missing; shared topics already exist."""
+    topics = [
+        Topic(e["topic"], e["partitions"], e["retention_hours"], e["kind"])
+        for e in snapshot["events"]
+        if e["kind"] in DERIVED_TOPIC_KINDS
+    ]
+    try:
+        kafka.ensure_topics(topics)
+    except KafkaException as exc:
+        raise KafkaUnavailable(f"Could not create the pipeline's topics: {exc}") from exc
 
 
 @transaction.atomic

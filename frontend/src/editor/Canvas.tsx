@@ -1,0 +1,193 @@
+/** The React Flow canvas: drop from the palette, wire with checks, drag, context menu. */
+import {
+  Background,
+  BackgroundVariant,
+  type Connection as FlowConnection,
+  Controls,
+  type FinalConnectionState,
+  type IsValidConnection,
+  MiniMap,
+  type OnConnectEnd,
+  ReactFlow,
+  useReactFlow,
+} from "@xyflow/react";
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { PaletteItem, Position } from "../api/types";
+import type { FlowEdge, FlowNode } from "./model";
+import { isComponentNode } from "./model";
+import { nodeTypes } from "./nodes";
+import { PALETTE_MIME } from "./Palette";
+import type { Graph } from "./useGraph";
+
+interface Props {
+  graph: Graph;
+  nodes: FlowNode[];
+  onDropItem: (item: PaletteItem, position: Position) => void;
+  onRefused: (reason: string) => void;
+  onDeleteNode: (key: string) => void;
+  onQuickEvent: (key: string) => void;
+}
+
+interface Menu {
+  x: number;
+  y: number;
+  key: string;
+  component: boolean;
+}
+
+const NODE_HALF = { x: 100, y: 28 };
+
+function minimapColor(node: FlowNode): string {
+  return node.type === "event" ? "#8b5cf6" : "#2563eb";
+}
+
+export function Canvas({ graph, nodes, onDropItem, onRefused, onDeleteNode, onQuickEvent }: Props) {
+  const { screenToFlowPosition } = useReactFlow<FlowNode, FlowEdge>();
+  const [menu, setMenu] = useState<Menu | null>(null);
+  const menuRef = useRef<HTMLDivElement>(null);
+
+  const isValidConnection: IsValidConnection<FlowEdge> = useCallback(
+    (c) => graph.wireProblem(c.source, c.target) === null,
+    [graph],
+  );
+
+  const onConnect = useCallback(
+    (c: FlowConnection) => {
+      void graph.connect(c.source, c.target).then((reason) => reason && onRefused(reason));
+    },
+    [graph, onRefused],
+  );
+
+  // A refused wire says why; a wire dropped on a node's body (not its handle) still connects.
+  const onConnectEnd: OnConnectEnd = useCallback(
+    (event, state: FinalConnectionState) => {
+      if (!state.fromNode || !state.fromHandle || state.isValid === true) return;
+      let toKey = state.toNode?.id ?? null;
+      if (!toKey) {
+        const point = "changedTouches" in event ? event.changedTouches[0] : event;
+        const element = point ? document.elementFromPoint(point.clientX, point.clientY) : null;
+        toKey = element?.closest<HTMLElement>(".react-flow__node")?.dataset.id ?? null;
+        if (!toKey || toKey === state.fromNode.id) return;
+      }
+      const fromSource = state.fromHandle.type === "source";
+      const source = fromSource ? state.fromNode.id : toKey;
+      const target = fromSource ? toKey : state.fromNode.id;
+      if (state.isValid === false) {
+        onRefused(graph.wireProblem(source, target) ?? "This wire is not allowed");
+      } else {
+        void graph.connect(source, target).then((reason) => reason && onRefused(reason));
+      }
+    },
+    [graph, onRefused],
+  );
+
+  const onDrop = useCallback(
+    (event: React.DragEvent) => {
+      const raw = event.dataTransfer.getData(PALETTE_MIME);
+      if (!raw) return;
+      event.preventDefault();
+      const item = JSON.parse(raw) as PaletteItem;
+      const at = screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      onDropItem(item, { x: Math.round(at.x - NODE_HALF.x), y: Math.round(at.y - NODE_HALF.y) });
+    },
+    [screenToFlowPosition, onDropItem],
+  );
+
+  useEffect(() => {
+    if (!menu) return;
+    menuRef.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+    const close = (e: MouseEvent) => {
+      if (!menuRef.current?.contains(e.target as Node)) setMenu(null);
+    };
+    window.addEventListener("mousedown", close);
+    return () => window.removeEventListener("mousedown", close);
+  }, [menu]);
+
+  return (
+    <div
+      className="canvas"
+      onDragOver={(e) => {
+        if (e.dataTransfer.types.includes(PALETTE_MIME)) {
+          e.preventDefault();
+          e.dataTransfer.dropEffect = "copy";
+        }
+      }}
+      onDrop={onDrop}
+    >
+      <ReactFlow<FlowNode, FlowEdge>
+        nodes={nodes}
+        edges={graph.edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={graph.onNodesChange}
+        onEdgesChange={graph.onEdgesChange}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        onNodeDragStop={(_, __, dragged) => void graph.finishDrag(dragged)}
+        onNodeContextMenu={(event, node) => {
+          event.preventDefault();
+          setMenu({ x: event.clientX, y: event.clientY, key: node.id, component: isComponentNode(node) });
+        }}
+        onPaneClick={() => setMenu(null)}
+        deleteKeyCode={null}
+        fitView
+        fitViewOptions={{ maxZoom: 1, padding: 0.3 }}
+        minZoom={0.2}
+        maxZoom={2}
+        defaultEdgeOptions={{ type: "smoothstep", interactionWidth: 16 }}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
+        <Controls position="bottom-left" />
+        <MiniMap position="bottom-right" pannable zoomable nodeColor={minimapColor} ariaLabel="Mini map" />
+      </ReactFlow>
+      {nodes.length === 0 && (
+        <div className="canvas-empty" aria-hidden="true">
+          Drag a component from the palette to start. Wire components through events.
+        </div>
+      )}
+      {menu && (
+        <div
+          ref={menuRef}
+          className="context-menu"
+          role="menu"
+          style={{ left: menu.x, top: menu.y }}
+          onKeyDown={(e) => {
+            if (e.key === "Escape") setMenu(null);
+            if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+              e.preventDefault();
+              const items = [...(menuRef.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
+              const at = items.indexOf(document.activeElement as HTMLElement);
+              items[(at + (e.key === "ArrowDown" ? 1 : items.length - 1)) % items.length]?.focus();
+            }
+          }}
+        >
+          {menu.component && (
+            <button
+              type="button"
+              role="menuitem"
+              className="context-item"
+              onClick={() => {
+                setMenu(null);
+                onQuickEvent(menu.key);
+              }}
+            >
+              Add Kafka Event
+            </button>
+          )}
+          <button
+            type="button"
+            role="menuitem"
+            className="context-item context-danger"
+            onClick={() => {
+              setMenu(null);
+              onDeleteNode(menu.key);
+            }}
+          >
+            Delete
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

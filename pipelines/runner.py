@@ -1,0 +1,82 @@
+"""The shape every component runner has: a loop of small steps, a stop flag, a heartbeat.
+
+`run_component` installs signal handlers that only call request_stop(); the loop then
+finishes its current step (a whole batch), commits and returns, so SIGTERM never loses
+or repeats a delivered batch.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+
+from pipelines import instances
+from pipelines.deployment import DeployedComponent
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 1.0
+
+
+class Runner:
+    def __init__(self, deployed: DeployedComponent):
+        self.deployed = deployed
+        self.instance_id = f"{socket.gethostname()}-{os.getpid()}"
+        self._stop = threading.Event()
+        self._last_beat = 0.0
+        self.stats = {"records_in": 0, "records_out": 0, "failed": 0, "batches": 0, "last_error": ""}
+        self.started_at = time.time()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    def request_stop(self) -> None:
+        self._stop.set()
+
+    def run(self) -> None:
+        self.open()
+        try:
+            while not self.stopping:
+                self.step()
+                self.heartbeat()
+        finally:
+            self.close()
+
+    def open(self) -> None:
+        """Connect to what the runner needs."""
+
+    def step(self) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Finish in-flight work and release connections."""
+
+    def status(self) -> dict:
+        return {}
+
+    def heartbeat(self, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last_beat < HEARTBEAT_SECONDS:
+            return
+        self._last_beat = now
+        data = {
+            "instance": self.instance_id,
+            "guid": self.deployed.guid,
+            "version": self.deployed.version,
+            "started_at": self.started_at,
+            "reported_at": time.time(),
+            **self.stats,
+            **self.status(),
+        }
+        try:
+            instances.report(self.deployed.guid, self.instance_id, data)
+        except Exception as exc:  # status is best effort; the stream must go on
+            log.warning("Could not report status: %s", exc)
+
+    def wait(self, seconds: float) -> None:
+        """Sleep that ends early on stop, for back-off between retries."""
+        self._stop.wait(seconds)

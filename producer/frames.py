@@ -1,0 +1,143 @@
+"""Records to WebSocket frames, encoded once per batch (DESIGN §5, §6).
+
+The worker and the repair path both use this module, so a record looks the same whichever
+way it reached the client.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+import orjson
+
+MAX_FRAME_BYTES = 1024 * 1024  # daphne refuses larger messages; so do we
+FORMATS = ("envelope", "batch", "raw")
+
+
+@dataclass(frozen=True)
+class Record:
+    topic: str
+    partition: int
+    offset: int
+    timestamp: int | None
+    key: bytes | None
+    value: bytes | None
+
+    @property
+    def id(self) -> str:
+        return f"{self.partition}-{self.offset}"
+
+    @classmethod
+    def from_message(cls, msg) -> Record:
+        ts_type, ts = msg.timestamp()
+        return cls(msg.topic(), msg.partition(), msg.offset(), ts if ts_type else None, msg.key(), msg.value())
+
+
+class PoisonRecord(ValueError):
+    """A record that cannot become a frame; the message says why (never its content)."""
+
+
+@dataclass
+class EncodedBatch:
+    frames: list[str]
+    records: list[Record]  # the records that made it into frames
+    poison: list[tuple[Record, str]]
+
+
+def _text(raw: bytes | None, what: str) -> str | None:
+    if raw is None:
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PoisonRecord(f"{what} is not UTF-8 text") from None
+
+
+def decode_value(raw: bytes | None, source_format: str):
+    """The value as clients get it: a JSON value kept as is, text, or base64 of bytes."""
+    if raw is None:
+        return None
+    if source_format == "json":
+        try:
+            orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise PoisonRecord(f"value is not JSON ({exc.msg} at byte {exc.pos})") from None
+        return orjson.Fragment(raw)  # valid JSON: embed the bytes, don't re-serialise
+    if source_format == "text":
+        return _text(raw, "value")
+    return base64.b64encode(raw).decode()
+
+
+def envelope(record: Record, source_format: str) -> dict:
+    return {
+        "id": record.id,
+        "topic": record.topic,
+        "partition": record.partition,
+        "offset": record.offset,
+        "timestamp": record.timestamp,
+        "key": _text(record.key, "key") if record.key is not None else None,
+        "value": decode_value(record.value, source_format),
+    }
+
+
+def raw_frame(record: Record, source_format: str) -> bytes:
+    """The value as is (UTF-8 text frames; bytes records as base64)."""
+    if source_format == "bytes":
+        return (decode_value(record.value, source_format) or "").encode()
+    if source_format == "json":
+        decode_value(record.value, source_format)  # refuse what is not JSON
+    _text(record.value, "value")  # refuse what is not UTF-8
+    return record.value or b""
+
+
+def encode_batch(records: list[Record], frame_format: str, source_format: str) -> EncodedBatch:
+    """Frames for a batch of records; poison records are set aside with their reason."""
+    if frame_format == "raw":
+        return _per_record(records, lambda r: raw_frame(r, source_format))
+    if frame_format == "envelope":
+        return _per_record(records, lambda r: orjson.dumps(envelope(r, source_format)))
+    return _batched(records, source_format)
+
+
+def _per_record(records: list[Record], make) -> EncodedBatch:
+    out = EncodedBatch([], [], [])
+    for record in records:
+        try:
+            frame = make(record)
+            if len(frame) > MAX_FRAME_BYTES:
+                raise PoisonRecord(f"frame of {len(frame)} bytes exceeds {MAX_FRAME_BYTES}")
+        except PoisonRecord as exc:
+            out.poison.append((record, str(exc)))
+            continue
+        out.frames.append(frame.decode())
+        out.records.append(record)
+    return out
+
+
+def _batched(records: list[Record], source_format: str) -> EncodedBatch:
+    """One JSON array per batch, split only where it would pass the frame limit."""
+    out = EncodedBatch([], [], [])
+    chunk: list[bytes] = []
+    size = 2
+    for record in records:
+        try:
+            item = orjson.dumps(envelope(record, source_format))
+            if len(item) + 2 > MAX_FRAME_BYTES:
+                raise PoisonRecord(f"record of {len(item)} bytes exceeds the {MAX_FRAME_BYTES}-byte frame")
+        except PoisonRecord as exc:
+            out.poison.append((record, str(exc)))
+            continue
+        if chunk and size + len(item) + 1 > MAX_FRAME_BYTES:
+            out.frames.append(_join(chunk))
+            chunk, size = [], 2
+        chunk.append(item)
+        size += len(item) + 1
+        out.records.append(record)
+    if chunk:
+        out.frames.append(_join(chunk))
+    return out
+
+
+def _join(items: list[bytes]) -> str:
+    return (b"[" + b",".join(items) + b"]").decode()

@@ -1,0 +1,165 @@
+"""The WebSocket Producer worker: input event → batches → one channel-layer message each.
+
+Steps: poll_batch (wait for one record, then take what else is ready within a few ms),
+encode once (producer.frames), send poison records to the failover topic, publish one
+group message, then store the offsets (committed by the consumer every second and on
+stop). Redis down: the same batch is retried with back-off and nothing is committed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from channels.layers import get_channel_layer
+from confluent_kafka import Consumer, KafkaError, Producer, TopicPartition
+
+from pipelines import kafka
+from pipelines.deployment import DeployedComponent
+from pipelines.runner import Runner
+from producer.frames import EncodedBatch, Record, encode_batch
+from producer.groups import stream_group
+
+log = logging.getLogger(__name__)
+
+FIRST_RECORD_WAIT = 0.1  # idle: block this long for the first record
+FILL_WAIT = 0.004  # busy: then take what else arrives within a few ms (the latency floor)
+MAX_BACKOFF = 5.0
+
+
+class ProducerRunner(Runner):
+    def __init__(self, deployed: DeployedComponent):
+        super().__init__(deployed)
+        self.batch_size = int(deployed.setting("basic", "batch_size", 500))
+        self.frame_format = deployed.setting("meta", "frame_format", "envelope")
+        self.group = stream_group(deployed.ingestion_id)
+        self.assigned: list[int] = []
+        self.loop = asyncio.new_event_loop()
+        self.consumer: Consumer | None = None
+        self.failover: Producer | None = None
+
+    def open(self) -> None:
+        self.layer = get_channel_layer()
+        self.consumer = Consumer(kafka.consumer_config(f"flowcast.wsp.{self.deployed.guid}"))
+        self.consumer.subscribe(
+            [t.name for t in self.deployed.inputs], on_assign=self._on_assign, on_revoke=self._on_revoke
+        )
+        if self.deployed.failover:
+            self.failover = Producer(kafka.producer_config())
+
+    def step(self) -> None:
+        records = self.poll_batch()
+        if not records:
+            return
+        batch = encode_batch(records, self.frame_format, self.deployed.source_format)
+        self.stats["records_in"] += len(records)
+        self.divert(batch)
+        self.publish(batch)
+        self.store_offsets(records)
+
+    def poll_batch(self) -> list[Record]:
+        assert self.consumer is not None
+        first = self.consumer.poll(FIRST_RECORD_WAIT)
+        if first is None:
+            return []
+        messages = [first]
+        if self.batch_size > 1:
+            messages += self.consumer.consume(self.batch_size - 1, timeout=FILL_WAIT)
+        return [Record.from_message(m) for m in messages if self._usable(m)]
+
+    def _usable(self, message) -> bool:
+        error = message.error()
+        if error is None:
+            return True
+        if error.code() != KafkaError._PARTITION_EOF:
+            self.stats["last_error"] = str(error)
+            log.warning("Kafka error on %s: %s", self.deployed.name, error)
+        return False
+
+    def divert(self, batch: EncodedBatch) -> None:
+        """Poison records go to the failover topic (or are logged and counted)."""
+        for record, reason in batch.poison:
+            self.stats["failed"] += 1
+            log.warning(
+                "%s: record %s of %s cannot be sent (%s)%s", self.deployed.name, record.id,
+                record.topic, reason, "; sent to failover" if self.failover else "",
+            )
+            if self.failover is not None:
+                self.failover.produce(
+                    self.deployed.failover.name, value=record.value, key=record.key,
+                    headers=self._failover_headers(record, reason),
+                )
+        if batch.poison and self.failover is not None:
+            self._flush_failover()
+
+    def _failover_headers(self, record: Record, reason: str) -> list[tuple[str, bytes]]:
+        return [
+            ("flowcast-error", reason.encode()),
+            ("flowcast-component", self.deployed.guid.encode()),
+            ("flowcast-topic", record.topic.encode()),
+            ("flowcast-partition", str(record.partition).encode()),
+            ("flowcast-offset", str(record.offset).encode()),
+        ]
+
+    def _flush_failover(self) -> None:
+        backoff = 0.2
+        while self.failover.flush(5.0) > 0:
+            log.warning("Failover topic not reachable; retrying in %.1f s", backoff)
+            self.wait(backoff)
+            backoff = min(backoff * 2, MAX_BACKOFF)
+
+    def publish(self, batch: EncodedBatch) -> None:
+        """One group message per batch; retried until Redis takes it (never skipped)."""
+        if not batch.frames:
+            return
+        message = {
+            "type": "stream.batch",
+            "frames": batch.frames,
+            "ids": [r.id for r in batch.records],
+            "sent_at": time.time(),
+        }
+        backoff = 0.1
+        while True:
+            try:
+                self.loop.run_until_complete(self.layer.group_send(self.group, message))
+                break
+            except Exception as exc:  # Redis down or restarting: wait, keep the batch
+                self.stats["last_error"] = f"channel layer: {exc}"
+                log.warning("Channel layer unavailable (%s); retrying in %.1f s", exc, backoff)
+                time.sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)
+        self.stats["records_out"] += len(batch.records)
+        self.stats["batches"] += 1
+
+    def store_offsets(self, records: list[Record]) -> None:
+        last: dict[tuple[str, int], int] = {}
+        for r in records:
+            last[(r.topic, r.partition)] = max(r.offset, last.get((r.topic, r.partition), -1))
+        self.consumer.store_offsets(offsets=[TopicPartition(t, p, o + 1) for (t, p), o in last.items()])
+
+    def status(self) -> dict:
+        return {"assigned": self.assigned, "format": self.frame_format}
+
+    def close(self) -> None:
+        if self.consumer is not None:
+            try:
+                self.consumer.commit(asynchronous=False)
+            except Exception as exc:  # nothing stored since the last commit is fine
+                log.info("Final commit: %s", exc)
+            self.consumer.close()
+        if self.failover is not None:
+            self.failover.flush(10)
+        self.loop.close()
+
+    def _on_assign(self, consumer, partitions) -> None:
+        self.assigned = sorted(p.partition for p in partitions)
+        self.heartbeat(force=True)
+
+    def _on_revoke(self, consumer, partitions) -> None:
+        # Commit what was delivered before another member takes these partitions.
+        try:
+            consumer.commit(asynchronous=False)
+        except Exception as exc:
+            log.info("Commit on revoke: %s", exc)
+        self.assigned = []
