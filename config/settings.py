@@ -102,6 +102,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# API Ingestion accepts bodies up to its own limit (at most 10 MB); it answers 413 above.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "pipeline-list"
 LOGOUT_REDIRECT_URL = "login"

@@ -12,5 +12,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/", include("pipelines.api.urls")),
+    path("", include("producer.urls")),
     path("", include("pipelines.urls")),
 ]

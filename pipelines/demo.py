@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -13,6 +14,7 @@ from pipelines.models import Pipeline
 
 DEMO_PIPELINE = "Transactions"
 DEMO_TOPIC = "transactions"
+DEMO_FEED = "Transactions Feed"
 
 
 def ensure_admin(username: str = "admin") -> tuple[object, str | None]:
@@ -44,10 +46,28 @@ def ensure_demo_pipeline(owner) -> Pipeline:
     )
     event = services.create_event(pipeline, name="Transactions Event", position={"x": 380, "y": 170})
     producer = services.create_component(
-        pipeline, type="websocket_producer", name="Transactions Feed", position={"x": 640, "y": 160},
+        pipeline, type="websocket_producer", name=DEMO_FEED, position={"x": 640, "y": 160},
         config={"basic": {"batch_size": 500}, "meta": {"frame_format": "envelope"}},
     )
     services.connect(pipeline, event=event, component=consumer, direction="output")
     services.connect(pipeline, event=event, component=producer, direction="input")
     services.deploy(pipeline, user=owner, message="Demo pipeline")
     return services.set_active(pipeline, True)
+
+
+def demo_endpoint(base_url: str) -> dict | None:
+    """Where to watch the demo stream; the secret goes to a private file, never to output."""
+    pipeline = Pipeline.objects.filter(name=DEMO_PIPELINE).first()
+    producer = pipeline and pipeline.components.filter(name=DEMO_FEED).first()
+    if producer is None:
+        return None
+    secret_file = settings.DATA_DIR / "demo-secret"
+    secret_file.touch(mode=0o600)
+    secret_file.write_text(producer.ingestion_secret)
+    ws_base = base_url.replace("http", "ws", 1)
+    return {
+        "dashboard": f"{base_url}/producers/{producer.pk}/live/",
+        "endpoint": f"{ws_base}/ws/producers/{producer.ingestion_id}/",
+        "secret_file": secret_file.relative_to(settings.BASE_DIR)
+        if secret_file.is_relative_to(settings.BASE_DIR) else secret_file,
+    }

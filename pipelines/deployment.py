@@ -89,6 +89,16 @@ def active_deployments() -> Iterator[DeployedComponent]:
         yield from from_snapshot(version.snapshot, pipeline.pk, version.number)
 
 
+def of_component(component) -> DeployedComponent | None:
+    """The deployed form of an editor component, if its pipeline is active and includes it."""
+    pipeline = component.pipeline
+    if pipeline.status != Pipeline.Status.ACTIVE or pipeline.current_version_id is None:
+        return None
+    version = pipeline.current_version
+    deployed = from_snapshot(version.snapshot, pipeline.pk, version.number)
+    return next((d for d in deployed if d.component_id == component.pk), None)
+
+
 def find(guid: str) -> DeployedComponent | None:
     return next((d for d in active_deployments() if d.guid == str(guid)), None)
 

@@ -46,6 +46,7 @@ WEBSOCKET_PRODUCER = registry.register(
             registry.Tab("resources", "Resource Configuration", ResourcesForm),
         ),
         wiring=Wiring(min_inputs=1, max_inputs=1, min_outputs=0, max_outputs=0),
+        runner="producer.runner.ProducerRunner",
         endpoint=("ws", "/ws/producers/{}/"),
         connection_checks=("kafka", "input_topic", "failover_topic", "channel_layer", "handshake"),
     )

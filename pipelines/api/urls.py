@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from pipelines.api import views
+from pipelines.ingest import ingest_view
 
 router = DefaultRouter()
 router.register("pipelines", views.PipelineViewSet, basename="pipeline")
@@ -10,6 +11,7 @@ router.register("components", views.ComponentViewSet, basename="component")
 router.register("connections", views.ConnectionViewSet, basename="connection")
 
 urlpatterns = [
+    path("ingest/<str:ingestion_id>/", ingest_view, name="ingest"),
     path("component-types/", views.ComponentTypesView.as_view(), name="component-types"),
     path("", include(router.urls)),
 ]

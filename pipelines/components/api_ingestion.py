@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+
+import orjson
+from confluent_kafka import KafkaException, Producer
 from django import forms
 
-from pipelines import registry
+from pipelines import kafka, registry
+from pipelines.deployment import DeployedComponent
+from pipelines.exceptions import KafkaUnavailable
 from pipelines.graph import Wiring
 from pipelines.tabs import BasicForm, MetaForm, ResourcesForm
 
@@ -32,3 +38,47 @@ API_INGESTION = registry.register(
         connection_checks=("kafka", "output_topics"),
     )
 )
+
+
+class BadPayload(ValueError):
+    """The request body is not a JSON object or an array of them."""
+
+
+def parse_records(body: bytes) -> list[bytes]:
+    """One record per JSON object: an object, or an array of objects."""
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise BadPayload(f"The body is not valid JSON: {exc.msg} at byte {exc.pos}.") from None
+    items = payload if isinstance(payload, list) else [payload]
+    if not items:
+        raise BadPayload("The array is empty: send at least one record.")
+    bad = next((i for i, item in enumerate(items) if not isinstance(item, dict)), None)
+    if bad is not None:
+        raise BadPayload(f"Record {bad} is not a JSON object.")
+    return [orjson.dumps(item) for item in items]
+
+
+@functools.cache
+def _producer(servers: str) -> Producer:
+    return Producer(kafka.producer_config(servers))
+
+
+def ingest(deployed: DeployedComponent, records: list[bytes], *, timeout: float = 10.0) -> int:
+    """Write the records to every output event; return only once Kafka has them."""
+    producer = _producer(kafka.bootstrap())
+    failures: list[str] = []
+
+    def delivered(err, msg) -> None:
+        if err is not None:
+            failures.append(str(err))
+
+    try:
+        for value in records:
+            for topic in deployed.outputs:
+                producer.produce(topic.name, value=value, on_delivery=delivered)
+    except (BufferError, KafkaException) as exc:
+        raise KafkaUnavailable(f"Kafka refused the records: {exc}") from exc
+    if producer.flush(timeout) > 0 or failures:
+        raise KafkaUnavailable(f"Kafka did not confirm the records: {failures[:1] or 'timeout'}")
+    return len(records)

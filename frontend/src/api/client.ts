@@ -68,7 +68,7 @@ export async function request<T>(method: string, url: string, body?: unknown): P
     }
   }
   if (!response.ok) {
-    if (response.status === 403 && isLoggedOut(data)) {
+    if ((response.status === 401 || response.status === 403) && isLoggedOut(data)) {
       window.location.assign(`/accounts/login/?next=${encodeURIComponent(window.location.pathname)}`);
     }
     const errorBody =

@@ -17,8 +17,19 @@ export function readPageContext(root: HTMLElement): PageContext {
   return { page, pipelineId: Number.isFinite(id) ? id : null, user, version };
 }
 
+/** Adds the icon before the browser falls back to /favicon.ico (a 404 in the console). */
+function ensureFavicon(): void {
+  if (document.querySelector('link[rel~="icon"]')) return;
+  const link = document.createElement("link");
+  link.rel = "icon";
+  link.type = "image/svg+xml";
+  link.href = `${import.meta.env.BASE_URL}favicon.svg`;
+  document.head.appendChild(link);
+}
+
 /** Mounts `render(context)` into #root inside the providers every page needs. */
 export function mount(render: (context: PageContext) => ReactNode): void {
+  ensureFavicon();
   const root = document.getElementById("root");
   if (!root) throw new Error("Flowcast: the page has no #root element");
   const context = readPageContext(root);

@@ -1,0 +1,33 @@
+"""The worker supervisor (see pipelines.supervisor)."""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from pipelines.supervisor import Supervisor
+
+
+class Command(BaseCommand):
+    help = "Run the component instances of every active pipeline; stop them on SIGTERM."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interval", type=float, default=1.0, help="Seconds between reconciles.")
+
+    def handle(self, *args, interval: float, **options):
+        stop = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+        supervisor = Supervisor()
+        self.stderr.write("Supervisor running")
+        try:
+            while not stop.is_set():
+                close_old_connections()
+                supervisor.reconcile()
+                stop.wait(interval)
+        finally:
+            supervisor.stop_all()
+            self.stderr.write("Supervisor stopped")
