@@ -33,6 +33,8 @@ def consumer_config(group_id: str, *, offset_reset: str = "latest", servers: str
         # the smallest a default Kafka broker allows.
         "session.timeout.ms": 6000,
         "heartbeat.interval.ms": 1000,
+        # Notice a source topic created after the consumer started within seconds.
+        "topic.metadata.refresh.interval.ms": 10_000,
         **extra,
     }
 

@@ -45,6 +45,8 @@ export function Canvas({ graph, nodes, onDropItem, onRefused, onDeleteNode, onQu
   const { screenToFlowPosition } = useReactFlow<FlowNode, FlowEdge>();
   const [menu, setMenu] = useState<Menu | null>(null);
   const menuRef = useRef<HTMLDivElement>(null);
+  // Fit a loaded graph once; an empty canvas must not jump when its first node is dropped.
+  const fitOnMount = useRef(nodes.length > 0).current;
 
   const isValidConnection: IsValidConnection<FlowEdge> = useCallback(
     (c) => graph.wireProblem(c.source, c.target) === null,
@@ -130,7 +132,7 @@ export function Canvas({ graph, nodes, onDropItem, onRefused, onDeleteNode, onQu
         }}
         onPaneClick={() => setMenu(null)}
         deleteKeyCode={null}
-        fitView
+        fitView={fitOnMount}
         fitViewOptions={{ maxZoom: 1, padding: 0.3 }}
         minZoom={0.2}
         maxZoom={2}

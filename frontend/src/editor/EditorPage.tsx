@@ -73,8 +73,9 @@ function Editor({ initial, types }: { initial: Pipeline; types: TypeIndex }) {
   const { load } = graph;
 
   useEffect(() => api.onRev((rev) => setPipeline((p) => ({ ...p, rev }))), [api]);
+  const [ready, setReady] = useState(false);
   useEffect(() => {
-    load().catch(onError);
+    load().then(() => setReady(true), onError);
   }, [load, onError]);
 
   const reload = useCallback(async () => {
@@ -236,14 +237,18 @@ function Editor({ initial, types }: { initial: Pipeline; types: TypeIndex }) {
       )}
       <div className="workspace">
         <Palette groups={types.payload.palette} onAdd={(item) => void addItem(item, viewportCenter())} />
-        <Canvas
+        {ready ? (
+          <Canvas
           graph={graph}
           nodes={nodes}
           onDropItem={(item, position) => void addItem(item, position)}
           onRefused={(reason) => toast(reason, "error")}
           onDeleteNode={(key) => void deleteSelection([key])}
           onQuickEvent={(key) => void graph.quickEvent(key).then((reason) => reason && toast(reason, "error"))}
-        />
+          />
+        ) : (
+          <div className="canvas" aria-busy="true" />
+        )}
         {dialog === "versions" ? (
           <VersionsDrawer
             api={api}

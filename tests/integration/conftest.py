@@ -1,0 +1,163 @@
+"""Real processes for integration tests: daphne, workers and WebSocket clients.
+
+The test process and its children share the embedded broker, Redis and the test
+database file, so what a test writes through the services is what the workers run.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import orjson
+import pytest
+from confluent_kafka import Producer
+from django.db import connection
+
+from pipelines import instances, kafka, services
+from pipelines.deployment import Topic
+from pipelines.embedded import find_free_port
+from pipelines.models import Component, Pipeline
+from pipelines.processes import Child, daphne_command, manage_command
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 30.0, what: str = "condition"):
+    """Poll until condition() is truthy; fail with `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"Timed out after {timeout:g} s waiting for {what}")
+        time.sleep(0.05)
+
+
+@dataclass
+class Stack:
+    bootstrap: str
+    redis_url: str
+    env: dict
+    children: list[Child] = field(default_factory=list)
+
+    def start(self, name: str, argv: list[str]) -> Child:
+        child = Child(name, argv, self.env).start()
+        self.children.append(child)
+        return child
+
+    def web(self) -> str:
+        """A real daphne process; returns its host:port once it accepts connections."""
+        port = find_free_port()
+        child = self.start(f"daphne:{port}", daphne_command("127.0.0.1", port))
+        wait_for(lambda: _port_open(port) or not child.running(), 30, f"daphne on {port}")
+        assert child.running(), "daphne exited at start"
+        return f"127.0.0.1:{port}"
+
+    def worker(self, component: Component) -> Child:
+        """`run_component` for a deployed component, returned once it owns its partitions."""
+        component.refresh_from_db()
+        child = self.start(f"worker {component.name}", manage_command("run_component", str(component.guid)))
+        wait_assigned(component)
+        return child
+
+    def produce(self, topic: str, values: list, *, key: Callable[[int], bytes | None] | None = None) -> None:
+        producer = Producer({"bootstrap.servers": self.bootstrap, "linger.ms": 5})
+        for i, value in enumerate(values):
+            raw = value if isinstance(value, bytes) else orjson.dumps(value)
+            producer.produce(topic, value=raw, key=key(i) if key else str(i % 7).encode())
+        assert producer.flush(15) == 0
+
+
+def wait_assigned(component: Component, count: int = 1, timeout: float = 40.0) -> list[dict]:
+    def ready():
+        reports = instances.read(str(component.guid))
+        return reports if sum(1 for r in reports if r.get("assigned")) >= count else None
+
+    return wait_for(ready, timeout, f"{component.name} to be assigned its partitions")
+
+
+def _port_open(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def stack(settings, kafka_bootstrap, redis_url, transactional_db) -> Iterator[Stack]:
+    settings.KAFKA_BOOTSTRAP_SERVERS = kafka_bootstrap
+    settings.REDIS_URL = redis_url
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [redis_url]},
+        }
+    }
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+        "REDIS_URL": redis_url,
+        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "LOG_LEVEL": "WARNING",
+    }
+    stack = Stack(kafka_bootstrap, redis_url, env)
+    yield stack
+    for child in reversed(stack.children):
+        child.stop(grace=10)
+
+
+@pytest.fixture
+def owner(django_user_model):
+    return django_user_model.objects.create_user(f"owner-{uuid.uuid4().hex[:6]}", password="x")
+
+
+def unique(name: str) -> str:
+    return f"{name}-{uuid.uuid4().hex[:8]}"
+
+
+def build_stream(
+    owner,
+    *,
+    source: str = "kafka",
+    topic: str | None = None,
+    frame_format: str = "envelope",
+    batch_size: int = 100,
+    failover: bool = False,
+    record_format: str = "json",
+) -> dict:
+    """Kafka Consumer (or API Ingestion) → Kafka Event → WebSocket Producer, deployed and active."""
+    pipeline = services.create_pipeline(owner, name=unique("Stream"))
+    topic = topic or unique("src")
+    if source == "kafka":
+        kafka.ensure_topics([Topic(topic, 3, 24, "shared")])
+        meta = {"topic": topic, "offset_reset": "earliest", "record_format": record_format}
+        reader = services.create_component(pipeline, type="kafka_consumer", name="Source", config={"meta": meta})
+    else:
+        reader = services.create_component(pipeline, type="api_ingestion", name="Source")
+    event = services.create_event(pipeline, name="Records", partitions=3)
+    basic = {"batch_size": batch_size}
+    dead = None
+    if failover:
+        dead = services.create_event(pipeline, name="Dead letters", kind="failover", partitions=1)
+        basic["failover_event"] = dead.pk
+    producer = services.create_component(
+        pipeline, type="websocket_producer", name="Feed",
+        config={"basic": basic, "meta": {"frame_format": frame_format}},
+    )
+    services.connect(pipeline, event=event, component=reader, direction="output")
+    services.connect(pipeline, event=event, component=producer, direction="input")
+    services.deploy(pipeline, user=owner)
+    services.set_active(Pipeline.objects.get(pk=pipeline.pk), True)
+    reader.refresh_from_db()
+    producer.refresh_from_db()
+    return {
+        "pipeline": pipeline, "reader": reader, "event": event, "producer": producer,
+        "topic": topic, "dead": dead,
+    }

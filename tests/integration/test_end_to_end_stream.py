@@ -1,0 +1,73 @@
+"""Records travel Kafka Consumer → event → WebSocket Producer → 20 real clients."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from pipelines.processes import manage_command
+from tests.integration.clients import bearer, gather_records, open_clients, post_json, ws_url
+from tests.integration.conftest import build_stream, wait_assigned
+
+pytestmark = pytest.mark.integration
+
+CLIENTS = 20
+RECORDS = 600
+
+
+def check_every_client_got_every_record_in_partition_order(clients, expected_values):
+    for client in clients:
+        assert sorted(r["value"]["n"] for r in client.records) == expected_values
+        by_partition: dict[int, list[int]] = {}
+        for record in client.records:
+            by_partition.setdefault(record["partition"], []).append(record["offset"])
+            assert record["id"] == f"{record['partition']}-{record['offset']}"
+        for offsets in by_partition.values():
+            assert offsets == sorted(offsets)
+        per_key: dict[str, list[int]] = {}
+        for record in client.records:
+            per_key.setdefault(record["key"], []).append(record["value"]["n"])
+        for values in per_key.values():
+            assert values == sorted(values)
+
+
+def test_kafka_records_reach_every_client_in_order(stack, owner):
+    s = build_stream(owner, batch_size=50)
+    host = stack.web()
+    stack.start("supervisor", manage_command("run_pipelines", "--interval", "0.5"))
+    wait_assigned(s["reader"])
+    wait_assigned(s["producer"])
+
+    async def scenario():
+        sockets = await open_clients(ws_url(host, s["producer"]), bearer(s["producer"]), CLIENTS)
+        await asyncio.to_thread(stack.produce, s["topic"], [{"n": i} for i in range(RECORDS)])
+        clients = await gather_records(sockets, "envelope", RECORDS, 60)
+        for ws in sockets:
+            await ws.close()
+        return clients
+
+    clients = asyncio.run(scenario())
+    check_every_client_got_every_record_in_partition_order(clients, list(range(RECORDS)))
+
+
+def test_api_ingestion_records_reach_every_client(stack, owner):
+    s = build_stream(owner, source="api")
+    host = stack.web()
+    stack.worker(s["producer"])
+    url = f"http://{host}/api/ingest/{s['reader'].ingestion_id}/"
+    headers = {"X-Ingestion-Secret": s["reader"].ingestion_secret}
+
+    async def scenario():
+        sockets = await open_clients(ws_url(host, s["producer"]), bearer(s["producer"]), CLIENTS)
+        def post():
+            assert post_json(url, {"n": 0}, headers) == (202, {"accepted": 1})
+            assert post_json(url, [{"n": i} for i in range(1, 200)], headers) == (202, {"accepted": 199})
+        await asyncio.to_thread(post)
+        clients = await gather_records(sockets, "envelope", 200, 60)
+        for ws in sockets:
+            await ws.close()
+        return clients
+
+    for client in asyncio.run(scenario()):
+        assert sorted(r["value"]["n"] for r in client.records) == list(range(200))
