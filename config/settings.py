@@ -6,6 +6,7 @@ starts a local broker and Redis and passes their addresses to the processes it r
 
 from __future__ import annotations
 
+import os
 import secrets
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -100,7 +101,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Worker and daphne processes share the database file: wait for locks, don't fail.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     # Tests run real daphne and worker processes, which need a file, not :memory:.
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+    # One file per test run, so parallel runs never share (or delete) each other's.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -41,7 +41,12 @@ class ProducerRunner(Runner):
 
     def open(self) -> None:
         self.layer = get_channel_layer()
-        self.consumer = Consumer(kafka.consumer_config(f"flowcast.wsp.{self.deployed.guid}"))
+        # A private (kafka) event exists only for this pipeline: read it from its start. A
+        # shared topic may hold a week of history: start a new group at its end instead.
+        private = all(t.kind == "kafka" for t in self.deployed.inputs)
+        group = f"flowcast.wsp.{self.deployed.guid}"
+        reset = "earliest" if private else "latest"
+        self.consumer = Consumer(kafka.consumer_config(group, offset_reset=reset))
         self.consumer.subscribe(
             [t.name for t in self.deployed.inputs], on_assign=self._on_assign, on_revoke=self._on_revoke
         )

@@ -31,13 +31,33 @@ export class ApiError extends Error {
 
 function describeError(status: number, body: Record<string, unknown>): string {
   if (typeof body.detail === "string") return body.detail;
-  const first = Object.entries(body).find(([, v]) => Array.isArray(v) && v.length > 0);
+  const first = firstMessage(body, []);
   if (first) {
-    const [field, messages] = first as [string, unknown[]];
-    const text = String(messages[0]);
-    return field === "non_field_errors" ? text : `${field}: ${text}`;
+    const [path, text] = first;
+    const field = path.filter((p) => p !== "non_field_errors" && p !== "__all__").at(-1);
+    return field ? `${field.replaceAll("_", " ")}: ${text}` : text;
   }
   return `Request failed (HTTP ${status})`;
+}
+
+/** The first message in a DRF error body, with the keys that lead to it. */
+function firstMessage(value: unknown, path: string[]): [string[], string] | null {
+  if (typeof value === "string") return [path, value];
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = firstMessage(item, path);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (value && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) {
+      if (key === "rev") continue;
+      const found = firstMessage(item, [...path, key]);
+      if (found) return found;
+    }
+  }
+  return null;
 }
 
 /** Turns any thrown value into a sentence for a toast. */
@@ -71,8 +91,9 @@ export async function request<T>(method: string, url: string, body?: unknown): P
     if ((response.status === 401 || response.status === 403) && isLoggedOut(data)) {
       window.location.assign(`/accounts/login/?next=${encodeURIComponent(window.location.pathname)}`);
     }
-    const errorBody =
-      data && typeof data === "object" && !Array.isArray(data)
+    const errorBody: Record<string, unknown> = Array.isArray(data)
+      ? { non_field_errors: data }
+      : data && typeof data === "object"
         ? (data as Record<string, unknown>)
         : { detail: `Request failed (HTTP ${response.status})` };
     throw new ApiError(response.status, errorBody);

@@ -6,6 +6,7 @@ import {
   Controls,
   type FinalConnectionState,
   type IsValidConnection,
+  MarkerType,
   MiniMap,
   type OnConnectEnd,
   ReactFlow,
@@ -36,6 +37,10 @@ interface Menu {
 }
 
 const NODE_HALF = { x: 100, y: 28 };
+const EDGE_OPTIONS = {
+  interactionWidth: 16,
+  markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18, color: "#7b8799" },
+};
 
 function minimapColor(node: FlowNode): string {
   return node.type === "event" ? "#8b5cf6" : "#2563eb";
@@ -136,12 +141,14 @@ export function Canvas({ graph, nodes, onDropItem, onRefused, onDeleteNode, onQu
         fitViewOptions={{ maxZoom: 1, padding: 0.3 }}
         minZoom={0.2}
         maxZoom={2}
-        defaultEdgeOptions={{ type: "smoothstep", interactionWidth: 16 }}
+        defaultEdgeOptions={EDGE_OPTIONS}
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
         <Controls position="bottom-left" />
-        <MiniMap position="bottom-right" pannable zoomable nodeColor={minimapColor} ariaLabel="Mini map" />
+        {nodes.length > 0 && (
+          <MiniMap position="bottom-right" pannable zoomable nodeColor={minimapColor} ariaLabel="Mini map" />
+        )}
       </ReactFlow>
       {nodes.length === 0 && (
         <div className="canvas-empty" aria-hidden="true">

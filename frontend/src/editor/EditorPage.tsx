@@ -283,6 +283,7 @@ function Editor({ initial, types }: { initial: Pipeline; types: TypeIndex }) {
             const node = graph.nodes.find((n) => n.id === key);
             return node ? nodeName(node) : key;
           }}
+          typeLabel={(type) => types.components.get(type)?.label ?? type}
           onClose={() => setDialog(null)}
           onApplied={applied}
           onRefused={refused}

@@ -14,6 +14,7 @@ export interface NodeProblem {
 interface Props {
   api: GraphApi;
   nameOf: (key: string) => string;
+  typeLabel: (type: string) => string;
   onClose: () => void;
   onApplied: (result: UpdateResult) => void;
   onRefused: (problems: NodeProblem[]) => void;
@@ -39,7 +40,7 @@ export function problemsFrom(errors: UpdateErrors | undefined, nameOf: (key: str
   return problems;
 }
 
-export function UpdateDialog({ api, nameOf, onClose, onApplied, onRefused, onConflict, onShowNode }: Props) {
+export function UpdateDialog({ api, nameOf, typeLabel, onClose, onApplied, onRefused, onConflict, onShowNode }: Props) {
   const [message, setMessage] = useState("");
   const [state, setState] = useState<State>({ step: "form" });
 
@@ -97,7 +98,7 @@ export function UpdateDialog({ api, nameOf, onClose, onApplied, onRefused, onCon
               {components.map((c) => (
                 <tr key={c.id} data-component-id={c.id}>
                   <td>{c.name}</td>
-                  <td className="muted">{c.type}</td>
+                  <td className="muted">{typeLabel(c.type)}</td>
                   <td className="mono" data-guid>
                     {c.guid ?? "—"}
                   </td>

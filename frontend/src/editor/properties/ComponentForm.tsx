@@ -1,5 +1,5 @@
 /** The properties of a component: name on top, then its type's tabs as served by the API. */
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { Check, Component, ComponentTypeSpec, ConfigValue, FlowEvent } from "../../api/types";
 import { CopyIcon, DiskIcon, TrashIcon } from "../../ui/Icons";
 import { Tabs } from "../../ui/Tabs";
@@ -39,10 +39,17 @@ export function ComponentForm(props: ComponentFormProps) {
       .map((t) => t.key),
   );
 
+  const formRef = useRef<HTMLFormElement>(null);
+  // When a new set of errors arrives, show the first tab with errors and its first bad field.
   useEffect(() => {
     const first = spec.tabs.find((t) => errorTabs.has(t.key));
+    if (!first && !errors.fields.name) return;
     if (first) setActive(first.key);
-    // Jump to the first tab with errors only when a new set of errors arrives.
+    requestAnimationFrame(() => {
+      const field = formRef.current?.querySelector<HTMLElement>(".field-has-error");
+      field?.scrollIntoView?.({ block: "center" });
+      field?.querySelector<HTMLElement>("input, select")?.focus({ preventScroll: true });
+    });
   }, [errors]);
 
   const tab = spec.tabs.find((t) => t.key === active) ?? spec.tabs[0];
@@ -51,6 +58,7 @@ export function ComponentForm(props: ComponentFormProps) {
 
   return (
     <form
+      ref={formRef}
       className="props"
       aria-label={`${component.name} properties`}
       noValidate

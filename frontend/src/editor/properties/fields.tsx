@@ -65,7 +65,9 @@ export function Field({ spec, value, onChange, errors = [], events, secret }: Fi
           value={value === null || value === undefined ? "" : String(value)}
           onChange={(e) => onChange(choiceValue(spec, e.target.value))}
         >
-          {(!spec.required || value === null || value === "") && <option value="">—</option>}
+          {(!spec.required || value === null || value === "") && !spec.choices?.some((c) => c.value === "") && (
+            <option value="">—</option>
+          )}
           {(spec.choices ?? []).map((c) => (
             <option key={String(c.value)} value={String(c.value)}>
               {c.label}

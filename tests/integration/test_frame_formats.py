@@ -1,0 +1,65 @@
+"""Each frame format as DESIGN §6 documents it."""
+
+from __future__ import annotations
+
+import asyncio
+
+import orjson
+import pytest
+
+from tests.integration.clients import bearer, gather_records, open_clients, ws_url
+from tests.integration.conftest import build_stream
+
+pytestmark = pytest.mark.integration
+
+
+def stream(stack, owner, frame_format: str, values: list, want: int, record_format: str = "json"):
+    s = build_stream(owner, frame_format=frame_format, batch_size=20, record_format=record_format)
+    host = stack.web()
+    stack.worker(s["reader"])
+    stack.worker(s["producer"])
+
+    async def scenario():
+        sockets = await open_clients(ws_url(host, s["producer"]), bearer(s["producer"]), 2)
+        await asyncio.to_thread(stack.produce, s["topic"], values, key=lambda i: b"k")
+        clients = await gather_records(sockets, frame_format, want, 30)
+        for ws in sockets:
+            await ws.close()
+        return clients
+
+    return s, asyncio.run(scenario())
+
+
+def test_envelope_is_one_json_object_per_record(stack, owner):
+    s, clients = stream(stack, owner, "envelope", [{"n": i} for i in range(30)], 30)
+    for client in clients:
+        assert len(client.frames) == 30
+        first = orjson.loads(client.frames[0])
+        assert set(first) == {"id", "topic", "partition", "offset", "timestamp", "key", "value"}
+        assert first["topic"] == s["event"].topic and first["key"] == "k"
+        assert first["value"] == {"n": 0} and isinstance(first["timestamp"], int)
+        assert [r["value"]["n"] for r in client.records] == list(range(30))
+
+
+def test_batch_is_one_json_array_per_batch(stack, owner):
+    _, clients = stream(stack, owner, "batch", [{"n": i} for i in range(60)], 60)
+    for client in clients:
+        assert 3 <= len(client.frames) < 60  # batches of at most 20 records
+        for frame in client.frames:
+            batch = orjson.loads(frame)
+            assert isinstance(batch, list) and 1 <= len(batch) <= 20
+        assert [r["value"]["n"] for r in client.records] == list(range(60))
+
+
+def test_raw_is_the_value_as_is(stack, owner):
+    values = [b'{"n": %d,  "spaced": true}' % i for i in range(10)]
+    _, clients = stream(stack, owner, "raw", values, 10)
+    for client in clients:
+        assert [f.encode() for f in client.frames] == values
+
+
+def test_text_records_become_strings_in_envelopes(stack, owner):
+    values = [f"line {i}".encode() for i in range(5)]
+    _, clients = stream(stack, owner, "envelope", values, 5, record_format="text")
+    for client in clients:
+        assert [r["value"] for r in client.records] == [f"line {i}" for i in range(5)]

@@ -1,0 +1,118 @@
+"""Who may open a producer's WebSocket, and when their session is closed."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from django.test import Client as DjangoClient
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from pipelines import services
+from pipelines.models import Component
+from producer.tokens import mint_token
+from tests.integration.clients import bearer, ws_url
+from tests.integration.conftest import build_stream
+
+pytestmark = pytest.mark.integration
+
+
+async def handshake_status(url: str, headers: dict | None = None) -> int:
+    try:
+        async with connect(url, additional_headers=headers or {}, open_timeout=10):
+            return 101
+    except InvalidStatus as exc:
+        return exc.response.status_code
+
+
+@pytest.fixture
+def live(stack, owner):
+    s = build_stream(owner)
+    return s, stack.web()
+
+
+def test_secrets_and_tokens(live, settings):
+    s, host = live
+    producer = s["producer"]
+    url = ws_url(host, producer)
+    token = mint_token(producer)["token"]
+
+    async def scenario():
+        return {
+            "bearer": await handshake_status(url, bearer(producer)),
+            "x-header": await handshake_status(url, {"X-Ingestion-Secret": producer.ingestion_secret}),
+            "token": await handshake_status(ws_url(host, producer, f"?token={token}")),
+            "missing": await handshake_status(url),
+            "wrong": await handshake_status(url, {"Authorization": "Bearer fcs_wrong"}),
+            "bad token": await handshake_status(ws_url(host, producer, "?token=forged")),
+            "unknown id": await handshake_status(f"ws://{host}/ws/producers/ing_nope/", bearer(producer)),
+        }
+
+    assert asyncio.run(scenario()) == {
+        "bearer": 101, "x-header": 101, "token": 101,
+        "missing": 403, "wrong": 403, "bad token": 403, "unknown id": 403,
+    }
+
+
+def test_expired_token_is_refused(live, stack):
+    s, host = live
+    stack.env["FLOWCAST_TOKEN_MAX_AGE"] = "1"
+    short_host = stack.web()  # a daphne that only accepts one-second-old tokens
+    token = mint_token(s["producer"])["token"]
+    import time
+
+    deadline = time.time() + 2.5
+    while time.time() < deadline:  # let the token age past its one second
+        time.sleep(0.25)
+    status = asyncio.run(handshake_status(ws_url(short_host, s["producer"], f"?token={token}")))
+    assert status == 403
+    assert asyncio.run(handshake_status(ws_url(host, s["producer"], f"?token={token}"))) == 101
+
+
+def test_cookie_sessions_need_a_matching_origin(live, owner):
+    s, host = live
+    browser = DjangoClient()
+    browser.force_login(owner)
+    cookie = {"Cookie": f"sessionid={browser.cookies['sessionid'].value}"}
+    url = ws_url(host, s["producer"])
+
+    async def scenario():
+        same = await handshake_status(url, {**cookie, "Origin": f"http://{host}"})
+        cross = await handshake_status(url, {**cookie, "Origin": "http://evil.example"})
+        no_origin = await handshake_status(url, cookie)
+        return same, cross, no_origin
+
+    assert asyncio.run(scenario()) == (101, 403, 403)
+
+
+def test_regenerating_the_secret_closes_its_sessions_and_refuses_it(live):
+    s, host = live
+    producer = s["producer"]
+    old_headers = bearer(producer)
+
+    async def scenario():
+        ws = await connect(ws_url(host, producer), additional_headers=old_headers)
+        await asyncio.to_thread(lambda: services.regenerate_secret(Component.objects.get(pk=producer.pk)))
+        with pytest.raises(ConnectionClosed):
+            await asyncio.wait_for(ws.recv(), 10)
+        code = ws.close_code
+        again = await handshake_status(ws_url(host, producer), old_headers)
+        fresh = await asyncio.to_thread(Component.objects.get, pk=producer.pk)
+        new = await handshake_status(ws_url(host, producer), bearer(fresh))
+        return code, again, new
+
+    assert asyncio.run(scenario()) == (4501, 403, 101)
+
+
+def test_deactivating_the_pipeline_closes_sessions_with_4502(live):
+    s, host = live
+
+    async def scenario():
+        ws = await connect(ws_url(host, s["producer"]), additional_headers=bearer(s["producer"]))
+        await asyncio.to_thread(services.set_active, s["pipeline"], False)
+        with pytest.raises(ConnectionClosed):
+            await asyncio.wait_for(ws.recv(), 10)
+        return ws.close_code, await handshake_status(ws_url(host, s["producer"]), bearer(s["producer"]))
+
+    assert asyncio.run(scenario()) == (4502, 403)
