@@ -58,13 +58,17 @@ class PipelineAdmin(admin.ModelAdmin):
             except PipelineError as exc:
                 self.message_user(request, f"{pipeline.name}: {exc}", messages.ERROR)
             else:
-                self.message_user(request, f"{pipeline.name} is now {'active' if active else 'inactive'}.")
+                self.message_user(
+                    request, f"{pipeline.name} is now {'active' if active else 'inactive'}."
+                )
 
     def save_model(self, request, obj, form, change):
         if change:
             services.update_pipeline_details(obj, name=obj.name, description=obj.description)
         else:
-            created = services.create_pipeline(obj.owner, name=obj.name, description=obj.description)
+            created = services.create_pipeline(
+                obj.owner, name=obj.name, description=obj.description
+            )
             obj.pk = created.pk
 
 
@@ -74,7 +78,16 @@ class EventAdmin(admin.ModelAdmin):
     list_filter = ["kind", "retention_hours"]
     search_fields = ["name", "topic", "pipeline__name"]
     readonly_fields = ["pipeline", "kind", "topic", "created_at", "updated_at"]
-    fields = ["pipeline", "name", "kind", "topic", "partitions", "retention_hours", "created_at", "updated_at"]
+    fields = [
+        "pipeline",
+        "name",
+        "kind",
+        "topic",
+        "partitions",
+        "retention_hours",
+        "created_at",
+        "updated_at",
+    ]
 
     def has_add_permission(self, request):
         return False  # events are created in the editor or the API, where the topic is derived
@@ -86,11 +99,37 @@ class EventAdmin(admin.ModelAdmin):
 
 @admin.register(Component)
 class ComponentAdmin(admin.ModelAdmin):
-    list_display = ["name", "pipeline", "type", "guid", "ingestion_id", _masked_secret, "updated_at"]
+    list_display = [
+        "name",
+        "pipeline",
+        "type",
+        "guid",
+        "ingestion_id",
+        _masked_secret,
+        "updated_at",
+    ]
     list_filter = ["type"]
     search_fields = ["name", "pipeline__name", "ingestion_id", "guid"]
-    readonly_fields = ["pipeline", "type", "guid", "ingestion_id", _masked_secret, "created_at", "updated_at"]
-    fields = ["pipeline", "type", "name", "config", "guid", "ingestion_id", _masked_secret, "created_at", "updated_at"]
+    readonly_fields = [
+        "pipeline",
+        "type",
+        "guid",
+        "ingestion_id",
+        _masked_secret,
+        "created_at",
+        "updated_at",
+    ]
+    fields = [
+        "pipeline",
+        "type",
+        "name",
+        "config",
+        "guid",
+        "ingestion_id",
+        _masked_secret,
+        "created_at",
+        "updated_at",
+    ]
     actions = ["regenerate_secret"]
 
     def has_add_permission(self, request):
@@ -103,7 +142,9 @@ class ComponentAdmin(admin.ModelAdmin):
         self.message_user(request, f"Regenerated {queryset.count()} secret(s).")
 
     def save_model(self, request, obj, form, change):
-        services.update_component(Component.objects.get(pk=obj.pk), name=obj.name, config=obj.config)
+        services.update_component(
+            Component.objects.get(pk=obj.pk), name=obj.name, config=obj.config
+        )
 
 
 @admin.register(Connection)

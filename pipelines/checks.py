@@ -48,7 +48,9 @@ def _topics_present(bootstrap: str, topics: list[str], what: str) -> str:
 
 
 def _wired_topics(component: Component, direction: str) -> list[str]:
-    rows = Connection.objects.filter(component=component, direction=direction).select_related("event")
+    rows = Connection.objects.filter(component=component, direction=direction).select_related(
+        "event"
+    )
     return [c.event.topic for c in rows]
 
 
@@ -64,11 +66,15 @@ def check_source_topic(component: Component, request) -> str:
 
 
 def check_output_topics(component: Component, request) -> str:
-    return _topics_present(settings.KAFKA_BOOTSTRAP_SERVERS, _wired_topics(component, "output"), "output event topic")
+    return _topics_present(
+        settings.KAFKA_BOOTSTRAP_SERVERS, _wired_topics(component, "output"), "output event topic"
+    )
 
 
 def check_input_topic(component: Component, request) -> str:
-    return _topics_present(settings.KAFKA_BOOTSTRAP_SERVERS, _wired_topics(component, "input"), "input event topic")
+    return _topics_present(
+        settings.KAFKA_BOOTSTRAP_SERVERS, _wired_topics(component, "input"), "input event topic"
+    )
 
 
 def check_failover_topic(component: Component, request) -> str:
@@ -131,5 +137,7 @@ def run_checks(component: Component, request=None) -> list[dict]:
         except Exception as exc:  # a failed check is a result, never a 500
             ok, message = False, str(exc) or type(exc).__name__
         duration = round((time.perf_counter() - started) * 1000, 1)
-        results.append({"name": name, "label": label, "ok": ok, "duration_ms": duration, "message": message})
+        results.append(
+            {"name": name, "label": label, "ok": ok, "duration_ms": duration, "message": message}
+        )
     return results

@@ -38,15 +38,25 @@ def ensure_demo_pipeline(owner) -> Pipeline:
     if existing is not None:
         return existing
     pipeline = services.create_pipeline(
-        owner, name=DEMO_PIPELINE, description="Demo: live card transactions streamed to dashboards."
+        owner,
+        name=DEMO_PIPELINE,
+        description="Demo: live card transactions streamed to dashboards.",
     )
     consumer = services.create_component(
-        pipeline, type="kafka_consumer", name="Transactions Source", position={"x": 80, "y": 160},
+        pipeline,
+        type="kafka_consumer",
+        name="Transactions Source",
+        position={"x": 80, "y": 160},
         config={"meta": {"topic": DEMO_TOPIC, "offset_reset": "latest"}},
     )
-    event = services.create_event(pipeline, name="Transactions Event", position={"x": 380, "y": 170})
+    event = services.create_event(
+        pipeline, name="Transactions Event", position={"x": 380, "y": 170}
+    )
     producer = services.create_component(
-        pipeline, type="websocket_producer", name=DEMO_FEED, position={"x": 640, "y": 160},
+        pipeline,
+        type="websocket_producer",
+        name=DEMO_FEED,
+        position={"x": 640, "y": 160},
         config={"basic": {"batch_size": 500}, "meta": {"frame_format": "envelope"}},
     )
     services.connect(pipeline, event=event, component=consumer, direction="output")
@@ -69,5 +79,6 @@ def demo_endpoint(base_url: str) -> dict | None:
         "dashboard": f"{base_url}/producers/{producer.pk}/live/",
         "endpoint": f"{ws_base}/ws/producers/{producer.ingestion_id}/",
         "secret_file": secret_file.relative_to(settings.BASE_DIR)
-        if secret_file.is_relative_to(settings.BASE_DIR) else secret_file,
+        if secret_file.is_relative_to(settings.BASE_DIR)
+        else secret_file,
     }

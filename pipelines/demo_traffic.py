@@ -16,7 +16,15 @@ from pipelines.deployment import Topic
 
 CURRENCIES = ["EUR", "USD", "GBP", "CHF", "SEK"]
 STATUSES = ["approved"] * 8 + ["declined", "pending"]
-MERCHANTS = ["Coffee Corner", "City Grocers", "Rail Tickets", "BookNook", "Pharmacy 24", "Fuel Stop", "Cinema One"]
+MERCHANTS = [
+    "Coffee Corner",
+    "City Grocers",
+    "Rail Tickets",
+    "BookNook",
+    "Pharmacy 24",
+    "Fuel Stop",
+    "Cinema One",
+]
 
 
 def transaction(rng: random.Random) -> dict:

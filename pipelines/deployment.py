@@ -57,9 +57,16 @@ def from_snapshot(snapshot: dict, pipeline_id: int, version: int) -> list[Deploy
         inputs = topics(c["id"], "input")
         deployed.append(
             DeployedComponent(
-                guid=c["guid"], type=c["type"], name=c["name"], component_id=c["id"],
-                pipeline_id=pipeline_id, version=version, ingestion_id=c["ingestion_id"],
-                config=c["config"], inputs=inputs, outputs=topics(c["id"], "output"),
+                guid=c["guid"],
+                type=c["type"],
+                name=c["name"],
+                component_id=c["id"],
+                pipeline_id=pipeline_id,
+                version=version,
+                ingestion_id=c["ingestion_id"],
+                config=c["config"],
+                inputs=inputs,
+                outputs=topics(c["id"], "output"),
                 failover=_topic(events[failover_id]) if failover_id in events else None,
                 source_format=_source_format(inputs, events, components, wires),
             )
@@ -83,7 +90,9 @@ def _source_format(inputs, events, components, wires) -> str:
 
 
 def active_deployments() -> Iterator[DeployedComponent]:
-    pipelines = Pipeline.objects.filter(status=Pipeline.Status.ACTIVE, current_version__isnull=False)
+    pipelines = Pipeline.objects.filter(
+        status=Pipeline.Status.ACTIVE, current_version__isnull=False
+    )
     for pipeline in pipelines.select_related("current_version"):
         version = pipeline.current_version
         yield from from_snapshot(version.snapshot, pipeline.pk, version.number)

@@ -23,14 +23,19 @@ def derived_topic(pipeline_id: int, event_name: str, event_id_hint: str) -> str:
 class EventForm(forms.Form):
     name = forms.CharField(label="Name", max_length=120)
     topic = forms.CharField(
-        label="Topic", max_length=249, required=False,
+        label="Topic",
+        max_length=249,
+        required=False,
         help_text="Shared events name an existing topic; other kinds get a private one.",
     )
     partitions = forms.IntegerField(
         label="Partitions", min_value=1, max_value=MAX_PARTITIONS, initial=DEFAULT_PARTITIONS
     )
     retention_hours = forms.TypedChoiceField(
-        label="Event Duration", choices=RETENTION_CHOICES, coerce=int, initial=168,
+        label="Event Duration",
+        choices=RETENTION_CHOICES,
+        coerce=int,
+        initial=168,
         help_text="How long the topic keeps records (its retention).",
     )
 

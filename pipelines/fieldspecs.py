@@ -64,7 +64,9 @@ def component_type_spec(ctype: ComponentType) -> dict:
     tabs = [{"key": t.key, "label": t.label, "fields": form_specs(t.form)} for t in ctype.tabs]
     if ctype.connection_checks:
         key, label = VALIDATION_TAB
-        tabs.append({"key": key, "label": label, "fields": [], "checks": list(ctype.connection_checks)})
+        tabs.append(
+            {"key": key, "label": label, "fields": [], "checks": list(ctype.connection_checks)}
+        )
     wiring = ctype.wiring
     return {
         "key": ctype.key,

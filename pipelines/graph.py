@@ -89,7 +89,9 @@ def check_new_wire(wire: Wire, component: ComponentNode, existing: Iterable[Wire
     existing = list(existing)
     if wire in existing:
         raise WiringError(f"{component.name} is already wired to this event.")
-    same_way = sum(1 for w in existing if w.component == wire.component and w.direction == wire.direction)
+    same_way = sum(
+        1 for w in existing if w.component == wire.component and w.direction == wire.direction
+    )
     limit = component.wiring.max_inputs if wire.direction == INPUT else component.wiring.max_outputs
     if limit is not None and same_way >= limit:
         raise WiringError(_limit_message(component, wire.direction, limit))
@@ -104,7 +106,9 @@ def _limit_message(component: ComponentNode, direction: str, limit: int) -> str:
     return f"A {component.type_label} accepts at most {limit} {noun}s."
 
 
-def check_event_reference(event_id: int | None, kind: str, events: Iterable[EventNode]) -> str | None:
+def check_event_reference(
+    event_id: int | None, kind: str, events: Iterable[EventNode]
+) -> str | None:
     """Why a config's reference to an event is wrong, or None when it is fine."""
     if event_id is None:
         return None

@@ -29,7 +29,9 @@ def _secret(request: HttpRequest) -> str | None:
 @csrf_exempt
 @require_POST
 def ingest_view(request: HttpRequest, ingestion_id: str) -> JsonResponse:
-    component = Component.objects.select_related("pipeline").filter(ingestion_id=ingestion_id).first()
+    component = (
+        Component.objects.select_related("pipeline").filter(ingestion_id=ingestion_id).first()
+    )
     if component is None or (registry.get_type(component.type).endpoint or ("",))[0] != "http":
         return _error(404, "No API Ingestion component has this Ingestion ID.")
     secret = _secret(request)

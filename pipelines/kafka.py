@@ -18,7 +18,9 @@ def bootstrap() -> str:
     return settings.KAFKA_BOOTSTRAP_SERVERS
 
 
-def consumer_config(group_id: str, *, offset_reset: str = "latest", servers: str | None = None, **extra) -> dict:
+def consumer_config(
+    group_id: str, *, offset_reset: str = "latest", servers: str | None = None, **extra
+) -> dict:
     """At-least-once: offsets are stored by hand after a batch is delivered, then auto-committed."""
     return {
         "bootstrap.servers": servers or bootstrap(),
@@ -54,11 +56,13 @@ def source_security(meta: dict) -> dict:
     protocol = meta.get("security_protocol") or "PLAINTEXT"
     config = {"security.protocol": protocol}
     if protocol.startswith("SASL"):
-        config.update({
-            "sasl.mechanism": meta.get("sasl_mechanism"),
-            "sasl.username": meta.get("sasl_username", ""),
-            "sasl.password": meta.get("sasl_password", ""),
-        })
+        config.update(
+            {
+                "sasl.mechanism": meta.get("sasl_mechanism"),
+                "sasl.username": meta.get("sasl_username", ""),
+                "sasl.password": meta.get("sasl_password", ""),
+            }
+        )
     return config
 
 
@@ -74,8 +78,12 @@ def ensure_topics(topics: Iterable[Topic], *, timeout: float = 10.0) -> list[str
         return []
     futures = admin.create_topics(
         [
-            NewTopic(t.name, num_partitions=t.partitions, replication_factor=-1,
-                     config={"retention.ms": str(t.retention_hours * 3600 * 1000)})
+            NewTopic(
+                t.name,
+                num_partitions=t.partitions,
+                replication_factor=-1,
+                config={"retention.ms": str(t.retention_hours * 3600 * 1000)},
+            )
             for t in missing
         ],
         operation_timeout=timeout,

@@ -22,9 +22,19 @@ def manage_command(*args: str) -> list[str]:
 def daphne_command(host: str, port: int, *, access_log: str | None = None) -> list[str]:
     """daphne serving the ASGI app; its keepalive pings detect dead peers."""
     return [
-        sys.executable, "-m", "daphne", "-b", host, "-p", str(port),
-        "--ping-interval", "20", "--ping-timeout", "30",
-        "--access-log", access_log or os.devnull,
+        sys.executable,
+        "-m",
+        "daphne",
+        "-b",
+        host,
+        "-p",
+        str(port),
+        "--ping-interval",
+        "20",
+        "--ping-timeout",
+        "30",
+        "--access-log",
+        access_log or os.devnull,
         "config.asgi:application",
     ]
 
@@ -63,10 +73,8 @@ class Child:
         if self.process is None:
             return None
         self.terminate()
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(grace)
-        except subprocess.TimeoutExpired:
-            pass
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.process.pid, signal.SIGKILL)
         return self.process.wait()

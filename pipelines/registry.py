@@ -62,7 +62,9 @@ def get_type(key: str) -> ComponentType:
         return _types[key]
     except KeyError:
         known = ", ".join(sorted(_types))
-        raise UnknownComponentType(f"Unknown component type {key!r}; known types: {known}.") from None
+        raise UnknownComponentType(
+            f"Unknown component type {key!r}; known types: {known}."
+        ) from None
 
 
 def all_types() -> list[ComponentType]:

@@ -27,7 +27,15 @@ class Runner:
         self.instance_id = f"{socket.gethostname()}-{os.getpid()}"
         self._stop = threading.Event()
         self._last_beat = 0.0
-        self.stats = {"records_in": 0, "records_out": 0, "failed": 0, "batches": 0, "last_error": ""}
+        self._last_out = 0
+        self.rate = 0.0
+        self.stats = {
+            "records_in": 0,
+            "records_out": 0,
+            "failed": 0,
+            "batches": 0,
+            "last_error": "",
+        }
         self.started_at = time.time()
 
     @property
@@ -62,8 +70,12 @@ class Runner:
         now = time.monotonic()
         if not force and now - self._last_beat < HEARTBEAT_SECONDS:
             return
-        self._last_beat = now
+        elapsed = now - self._last_beat if self._last_beat else 0.0
+        out = self.stats["records_out"]
+        self.rate = (out - self._last_out) / elapsed if elapsed else 0.0
+        self._last_beat, self._last_out = now, out
         data = {
+            "records_per_sec": round(self.rate, 1),
             "instance": self.instance_id,
             "guid": self.deployed.guid,
             "version": self.deployed.version,

@@ -16,7 +16,10 @@ def take(pipeline: Pipeline) -> dict:
         "pipeline": {"id": pipeline.pk, "name": pipeline.name, "description": pipeline.description},
         "events": [{f: getattr(e, f) for f in EVENT_FIELDS} for e in events],
         "components": [
-            {**{f: getattr(c, f) for f in COMPONENT_FIELDS}, "guid": str(c.guid) if c.guid else None}
+            {
+                **{f: getattr(c, f) for f in COMPONENT_FIELDS},
+                "guid": str(c.guid) if c.guid else None,
+            }
             for c in components
         ],
         "connections": [
@@ -36,7 +39,12 @@ def restore(pipeline: Pipeline, snapshot: dict) -> None:
     _sync(Event, pipeline, snapshot["events"], EVENT_FIELDS)
     _sync(Component, pipeline, snapshot["components"], (*COMPONENT_FIELDS, "guid"))
     Connection.objects.bulk_create(
-        Connection(pipeline=pipeline, event_id=c["event"], component_id=c["component"], direction=c["direction"])
+        Connection(
+            pipeline=pipeline,
+            event_id=c["event"],
+            component_id=c["component"],
+            direction=c["direction"],
+        )
         for c in snapshot["connections"]
     )
 

@@ -1,26 +1,32 @@
 """What a pipeline's components are doing, as the editor and list pages show it.
 
-Instances report heartbeats to the runtime status store; until one has, a component is OFF.
+Running instances report to Redis every second (pipelines.instances); a component with no
+fresh report is OFF.
 """
 
 from __future__ import annotations
 
+from pipelines import instances
 from pipelines.models import Component, Pipeline
+
+
+def component_status(component: Component) -> dict:
+    reports = instances.read(str(component.guid)) if component.guid else []
+    rate = sum(r.get("records_per_sec", 0.0) for r in reports)
+    return {
+        "id": component.pk,
+        "guid": component.guid,
+        "state": "UP" if reports else "OFF",
+        "instances": len(reports),
+        "records_per_sec": round(rate, 1),
+        "records_in": sum(r.get("records_in", 0) for r in reports),
+        "records_out": sum(r.get("records_out", 0) for r in reports),
+        "failed": sum(r.get("failed", 0) for r in reports),
+        "last_error": next((r["last_error"] for r in reports if r.get("last_error")), ""),
+        "clients": 0,
+    }
 
 
 def pipeline_status(pipeline: Pipeline) -> dict:
     components = Component.objects.filter(pipeline=pipeline).order_by("id")
-    return {
-        "status": pipeline.status,
-        "components": [
-            {
-                "id": c.pk,
-                "guid": c.guid,
-                "state": "OFF",
-                "instances": 0,
-                "records_per_sec": 0.0,
-                "clients": 0,
-            }
-            for c in components
-        ],
-    }
+    return {"status": pipeline.status, "components": [component_status(c) for c in components]}

@@ -43,8 +43,14 @@ def wanted_instances(deployed: deployment.DeployedComponent) -> int:
 
 
 class Supervisor:
-    def __init__(self, spawn: Callable[[str], Child] | None = None, clock: Callable[[], float] = time.monotonic):
-        self.spawn = spawn or (lambda guid: Child(f"component {guid}", manage_command("run_component", guid)))
+    def __init__(
+        self,
+        spawn: Callable[[str], Child] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.spawn = spawn or (
+            lambda guid: Child(f"component {guid}", manage_command("run_component", guid))
+        )
         self.clock = clock
         self.instances: dict[Key, Instance] = {}
 
@@ -78,12 +84,24 @@ class Supervisor:
             inst.exits.append(code)
             inst.crashes += 1
             inst.next_start = now + min(2 ** (inst.crashes - 1), MAX_BACKOFF)
-            log.warning("Instance %s/%d exited with %s; restart in %.0f s", inst.guid, inst.index, code, inst.next_start - now)
+            log.warning(
+                "Instance %s/%d exited with %s; restart in %.0f s",
+                inst.guid,
+                inst.index,
+                code,
+                inst.next_start - now,
+            )
             inst.child = None
         if now >= inst.next_start:
             inst.child = self.spawn(inst.guid).start()
             inst.started_at = now
-            log.info("Started %s/%d (version %d, pid %s)", inst.guid, inst.index, inst.version, inst.child.pid)
+            log.info(
+                "Started %s/%d (version %d, pid %s)",
+                inst.guid,
+                inst.index,
+                inst.version,
+                inst.child.pid,
+            )
 
     def _stop(self, inst: Instance, why: str) -> None:
         if inst.child is not None:

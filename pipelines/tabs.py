@@ -83,23 +83,35 @@ class BasicForm(TabForm):
         label="Invocation Type", choices=INVOCATION_CHOICES, initial="real_time"
     )
     deployment_type = forms.CharField(
-        label="Deployment Type", disabled=True, required=False, initial=deployment_type,
+        label="Deployment Type",
+        disabled=True,
+        required=False,
+        initial=deployment_type,
         help_text="Where the component's instances run; set by the platform.",
     )
     container_image_version = forms.CharField(
-        label="Container Image Version", disabled=True, required=False, initial=image_version,
+        label="Container Image Version",
+        disabled=True,
+        required=False,
+        initial=image_version,
         help_text="The Flowcast version that runs the component.",
     )
     failover_event = EventField(
-        label="Failover Event", event_kind="failover",
+        label="Failover Event",
+        event_kind="failover",
         help_text="Records this component cannot handle go here, with the error in headers.",
     )
     batch_size = forms.IntegerField(
-        label="Batch Size", min_value=10, max_value=100_000, initial=500,
+        label="Batch Size",
+        min_value=10,
+        max_value=100_000,
+        initial=500,
         help_text="Records read and forwarded together; larger batches mean fewer frames.",
     )
     intelligent_scaling = forms.BooleanField(
-        label="Intelligent Scaling", required=False, initial=False,
+        label="Intelligent Scaling",
+        required=False,
+        initial=False,
         help_text="Add instances above 60 % of the lag threshold, remove them below 10 %.",
     )
 
@@ -112,32 +124,51 @@ class MetaForm(TabForm):
         label="Ingestion ID", help_text="Identifies this component to its clients."
     )
     ingestion_secret = ComponentAttributeField(
-        label="Ingestion Secret", secret=True,
+        label="Ingestion Secret",
+        secret=True,
         help_text="Authenticates clients; regenerating it closes the sessions that use it.",
     )
 
 
 class ResourcesForm(TabForm):
-    min_instances = forms.IntegerField(label="Minimum Instances", min_value=0, max_value=100, initial=1)
-    max_instances = forms.IntegerField(label="Maximum Instances", min_value=1, max_value=100, initial=3)
+    min_instances = forms.IntegerField(
+        label="Minimum Instances", min_value=0, max_value=100, initial=1
+    )
+    max_instances = forms.IntegerField(
+        label="Maximum Instances", min_value=1, max_value=100, initial=3
+    )
     cpu_request = forms.IntegerField(
-        label="CPU Request (millicores)", min_value=10, max_value=64_000, initial=250,
+        label="CPU Request (millicores)",
+        min_value=10,
+        max_value=64_000,
+        initial=250,
         help_text="1000 millicores = 1 core.",
     )
-    cpu_limit = forms.IntegerField(label="CPU Limit (millicores)", min_value=10, max_value=64_000, initial=1000)
+    cpu_limit = forms.IntegerField(
+        label="CPU Limit (millicores)", min_value=10, max_value=64_000, initial=1000
+    )
     memory_request = forms.IntegerField(
-        label="Memory Request (MB)", min_value=32, max_value=262_144, initial=256,
+        label="Memory Request (MB)",
+        min_value=32,
+        max_value=262_144,
+        initial=256,
         help_text="1024 MB = 1 GB.",
     )
-    memory_limit = forms.IntegerField(label="Memory Limit (MB)", min_value=32, max_value=262_144, initial=512)
+    memory_limit = forms.IntegerField(
+        label="Memory Limit (MB)", min_value=32, max_value=262_144, initial=512
+    )
     lag_threshold = forms.IntegerField(
-        label="Lag Threshold (records)", min_value=1, initial=10_000,
+        label="Lag Threshold (records)",
+        min_value=1,
+        initial=10_000,
         help_text="Consumer lag that counts as 100 % for Intelligent Scaling.",
     )
 
     def clean(self):
         cleaned = super().clean()
-        self._ordered(cleaned, "min_instances", "max_instances", "Minimum instances", "maximum instances")
+        self._ordered(
+            cleaned, "min_instances", "max_instances", "Minimum instances", "maximum instances"
+        )
         self._ordered(cleaned, "cpu_request", "cpu_limit", "CPU request", "CPU limit")
         self._ordered(cleaned, "memory_request", "memory_limit", "Memory request", "memory limit")
         return cleaned

@@ -53,7 +53,9 @@ def same_origin(headers: dict[str, str]) -> bool:
 
 def authorize(scope, ingestion_id: str) -> Grant | None:
     """The grant for this handshake, or None to refuse it (HTTP 403, nothing streamed)."""
-    component = Component.objects.select_related("pipeline").filter(ingestion_id=ingestion_id).first()
+    component = (
+        Component.objects.select_related("pipeline").filter(ingestion_id=ingestion_id).first()
+    )
     if component is None or not _streams(component):
         return None
     headers = _headers(scope)
@@ -77,7 +79,7 @@ def _credential_kind(scope, headers: dict[str, str], component: Component) -> st
     if token is not None:
         return TOKEN if token_is_valid(token, component) else None
     user = scope.get("user")
-    if user is not None and user.is_authenticated and same_origin(headers):
-        if user.is_staff or component.pipeline.owner_id == user.pk:
-            return SESSION
+    allowed = user is not None and user.is_authenticated and same_origin(headers)
+    if allowed and (user.is_staff or component.pipeline.owner_id == user.pk):
+        return SESSION
     return None

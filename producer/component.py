@@ -29,7 +29,9 @@ class ProducerBasicForm(BasicForm):
 
 class ProducerMetaForm(MetaForm):
     frame_format = forms.ChoiceField(
-        label="Frame Format", choices=FRAME_FORMATS, initial="envelope",
+        label="Frame Format",
+        choices=FRAME_FORMATS,
+        initial="envelope",
         help_text="How records are framed on the socket; batch carries the most records/s.",
     )
 

@@ -31,7 +31,14 @@ class Record:
     @classmethod
     def from_message(cls, msg) -> Record:
         ts_type, ts = msg.timestamp()
-        return cls(msg.topic(), msg.partition(), msg.offset(), ts if ts_type else None, msg.key(), msg.value())
+        return cls(
+            msg.topic(),
+            msg.partition(),
+            msg.offset(),
+            ts if ts_type else None,
+            msg.key(),
+            msg.value(),
+        )
 
 
 class PoisonRecord(ValueError):
@@ -124,7 +131,9 @@ def _batched(records: list[Record], source_format: str) -> EncodedBatch:
         try:
             item = orjson.dumps(envelope(record, source_format))
             if len(item) + 2 > MAX_FRAME_BYTES:
-                raise PoisonRecord(f"record of {len(item)} bytes exceeds the {MAX_FRAME_BYTES}-byte frame")
+                raise PoisonRecord(
+                    f"record of {len(item)} bytes exceeds the {MAX_FRAME_BYTES}-byte frame"
+                )
         except PoisonRecord as exc:
             out.poison.append((record, str(exc)))
             continue

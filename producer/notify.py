@@ -18,7 +18,9 @@ SECRET_REGENERATED = 4501
 GONE = 4502
 
 
-def close_sessions(ingestion_id: str, code: int, reason: str, auth_kinds: list[str] | None = None) -> None:
+def close_sessions(
+    ingestion_id: str, code: int, reason: str, auth_kinds: list[str] | None = None
+) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
@@ -30,7 +32,9 @@ def close_sessions(ingestion_id: str, code: int, reason: str, auth_kinds: list[s
 
 
 def on_secret_regenerated(sender, component_id: int, ingestion_id: str, **kwargs) -> None:
-    close_sessions(ingestion_id, SECRET_REGENERATED, "Ingestion Secret regenerated", [SECRET, TOKEN])
+    close_sessions(
+        ingestion_id, SECRET_REGENERATED, "Ingestion Secret regenerated", [SECRET, TOKEN]
+    )
 
 
 def on_component_removed(sender, component_id: int, ingestion_id: str, **kwargs) -> None:
@@ -40,7 +44,9 @@ def on_component_removed(sender, component_id: int, ingestion_id: str, **kwargs)
 def on_status_changed(sender, pipeline_id: int, status: str, **kwargs) -> None:
     if status == Pipeline.Status.ACTIVE:
         return
-    for ingestion_id in Component.objects.filter(pipeline_id=pipeline_id).values_list("ingestion_id", flat=True):
+    for ingestion_id in Component.objects.filter(pipeline_id=pipeline_id).values_list(
+        "ingestion_id", flat=True
+    ):
         close_sessions(ingestion_id, GONE, "Pipeline deactivated")
 
 

@@ -48,7 +48,9 @@ class ProducerRunner(Runner):
         reset = "earliest" if private else "latest"
         self.consumer = Consumer(kafka.consumer_config(group, offset_reset=reset))
         self.consumer.subscribe(
-            [t.name for t in self.deployed.inputs], on_assign=self._on_assign, on_revoke=self._on_revoke
+            [t.name for t in self.deployed.inputs],
+            on_assign=self._on_assign,
+            on_revoke=self._on_revoke,
         )
         if self.deployed.failover:
             self.failover = Producer(kafka.producer_config())
@@ -87,12 +89,18 @@ class ProducerRunner(Runner):
         for record, reason in batch.poison:
             self.stats["failed"] += 1
             log.warning(
-                "%s: record %s of %s cannot be sent (%s)%s", self.deployed.name, record.id,
-                record.topic, reason, "; sent to failover" if self.failover else "",
+                "%s: record %s of %s cannot be sent (%s)%s",
+                self.deployed.name,
+                record.id,
+                record.topic,
+                reason,
+                "; sent to failover" if self.failover else "",
             )
             if self.failover is not None:
                 self.failover.produce(
-                    self.deployed.failover.name, value=record.value, key=record.key,
+                    self.deployed.failover.name,
+                    value=record.value,
+                    key=record.key,
                     headers=self._failover_headers(record, reason),
                 )
         if batch.poison and self.failover is not None:
@@ -141,7 +149,9 @@ class ProducerRunner(Runner):
         last: dict[tuple[str, int], int] = {}
         for r in records:
             last[(r.topic, r.partition)] = max(r.offset, last.get((r.topic, r.partition), -1))
-        self.consumer.store_offsets(offsets=[TopicPartition(t, p, o + 1) for (t, p), o in last.items()])
+        self.consumer.store_offsets(
+            offsets=[TopicPartition(t, p, o + 1) for (t, p), o in last.items()]
+        )
 
     def status(self) -> dict:
         return {"assigned": self.assigned, "format": self.frame_format}

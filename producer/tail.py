@@ -22,11 +22,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--since", help="Resume after these ids, e.g. 0-41,1-17")
     parser.add_argument("--count", type=int, default=0, help="Stop after this many frames.")
     args = parser.parse_args(argv)
-    secret = args.secret_file.read_text().strip() if args.secret_file else os.environ.get("FLOWCAST_SECRET")
+    secret = (
+        args.secret_file.read_text().strip()
+        if args.secret_file
+        else os.environ.get("FLOWCAST_SECRET")
+    )
     if not secret:
         parser.error("give --secret-file or set FLOWCAST_SECRET")
     url = f"{args.url}?since={args.since}" if args.since else args.url
-    with connect(url, additional_headers={"Authorization": f"Bearer {secret}"}, max_size=2**20) as ws:
+    with connect(
+        url, additional_headers={"Authorization": f"Bearer {secret}"}, max_size=2**20
+    ) as ws:
         for n, frame in enumerate(ws, start=1):
             print(frame, flush=True)
             if args.count and n >= args.count:

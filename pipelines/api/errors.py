@@ -20,7 +20,9 @@ def exception_handler(exc, context):
     if isinstance(exc, StaleRevision):
         return Response({"detail": str(exc), "rev": exc.current}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, PipelineInvalid):
-        return Response({"detail": str(exc), "errors": exc.errors}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            {"detail": str(exc), "errors": exc.errors}, status=status.HTTP_400_BAD_REQUEST
+        )
     if isinstance(exc, InvalidChange):
         return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, UnknownComponentType):

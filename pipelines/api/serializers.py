@@ -51,12 +51,24 @@ class RevMixin(serializers.Serializer):
 
 class PipelineSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner.get_username", read_only=True)
-    current_version = serializers.IntegerField(source="current_version.number", read_only=True, default=None)
+    current_version = serializers.IntegerField(
+        source="current_version.number", read_only=True, default=None
+    )
     rev = serializers.IntegerField(required=False)
 
     class Meta:
         model = Pipeline
-        fields = ["id", "name", "description", "status", "rev", "current_version", "created_at", "updated_at", "owner"]
+        fields = [
+            "id",
+            "name",
+            "description",
+            "status",
+            "rev",
+            "current_version",
+            "created_at",
+            "updated_at",
+            "owner",
+        ]
         read_only_fields = ["status"]
 
 
@@ -68,8 +80,23 @@ class EventSerializer(RevMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Event
-        fields = ["id", "pipeline", "name", "kind", "topic", "partitions", "retention_hours", "position", "rev", "pipeline_rev"]
-        extra_kwargs = {"name": {"validators": []}, "partitions": {"required": False}, "retention_hours": {"required": False}}
+        fields = [
+            "id",
+            "pipeline",
+            "name",
+            "kind",
+            "topic",
+            "partitions",
+            "retention_hours",
+            "position",
+            "rev",
+            "pipeline_rev",
+        ]
+        extra_kwargs = {
+            "name": {"validators": []},
+            "partitions": {"required": False},
+            "retention_hours": {"required": False},
+        }
         validators: list = []
 
 
@@ -84,8 +111,20 @@ class ComponentSerializer(RevMixin, serializers.ModelSerializer):
     class Meta:
         model = Component
         fields = [
-            "id", "pipeline", "type", "name", "position", "config", "guid", "ingestion_id",
-            "ingestion_secret", "endpoint", "created_at", "updated_at", "rev", "pipeline_rev",
+            "id",
+            "pipeline",
+            "type",
+            "name",
+            "position",
+            "config",
+            "guid",
+            "ingestion_id",
+            "ingestion_secret",
+            "endpoint",
+            "created_at",
+            "updated_at",
+            "rev",
+            "pipeline_rev",
         ]
         read_only_fields = ["guid", "ingestion_id"]
         extra_kwargs = {"name": {"validators": []}}
@@ -97,7 +136,9 @@ class ComponentSerializer(RevMixin, serializers.ModelSerializer):
 
     def validate_config(self, value):
         if not isinstance(value, dict):
-            raise serializers.ValidationError('config is {"basic": {...}, "meta": {...}, "resources": {...}}.')
+            raise serializers.ValidationError(
+                'config is {"basic": {...}, "meta": {...}, "resources": {...}}.'
+            )
         return value
 
     def get_ingestion_secret(self, obj: Component) -> str:
@@ -117,17 +158,33 @@ class ConnectionSerializer(RevMixin, serializers.ModelSerializer):
     event = OwnedRelatedField(Event, required=False)
     component = OwnedRelatedField(Component, required=False)
     direction = serializers.ChoiceField(choices=Connection.Direction.choices, required=False)
-    source = serializers.CharField(write_only=True, required=False, help_text='"component:<id>" or "event:<id>"')
-    target = serializers.CharField(write_only=True, required=False, help_text='"component:<id>" or "event:<id>"')
+    source = serializers.CharField(
+        write_only=True, required=False, help_text='"component:<id>" or "event:<id>"'
+    )
+    target = serializers.CharField(
+        write_only=True, required=False, help_text='"component:<id>" or "event:<id>"'
+    )
 
     class Meta:
         model = Connection
-        fields = ["id", "pipeline", "event", "component", "direction", "source", "target", "rev", "pipeline_rev"]
+        fields = [
+            "id",
+            "pipeline",
+            "event",
+            "component",
+            "direction",
+            "source",
+            "target",
+            "rev",
+            "pipeline_rev",
+        ]
         validators: list = []
 
 
 class VersionSerializer(serializers.ModelSerializer):
-    created_by = serializers.CharField(source="created_by.get_username", read_only=True, default=None)
+    created_by = serializers.CharField(
+        source="created_by.get_username", read_only=True, default=None
+    )
 
     class Meta:
         model = PipelineVersion

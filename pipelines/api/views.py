@@ -38,7 +38,10 @@ class PipelineViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer):
         data = serializer.validated_data
         serializer.instance = services.update_pipeline_details(
-            serializer.instance, name=data.get("name"), description=data.get("description"), rev=data.get("rev")
+            serializer.instance,
+            name=data.get("name"),
+            description=data.get("description"),
+            rev=data.get("rev"),
         )
 
     def perform_destroy(self, instance):
@@ -51,15 +54,22 @@ class PipelineViewSet(viewsets.ModelViewSet):
         body = s.DeploySerializer(data=request.data)
         body.is_valid(raise_exception=True)
         version = services.deploy(
-            self.get_object(), user=request.user, message=body.validated_data["message"], rev=body.validated_data.get("rev")
+            self.get_object(),
+            user=request.user,
+            message=body.validated_data["message"],
+            rev=body.validated_data.get("rev"),
         )
         pipeline = version.pipeline
         components = Component.objects.filter(pipeline=pipeline).order_by("id")
-        return Response({
-            "version": s.VersionSerializer(version).data,
-            "components": [{"id": c.pk, "name": c.name, "type": c.type, "guid": c.guid} for c in components],
-            "rev": pipeline.rev,
-        })
+        return Response(
+            {
+                "version": s.VersionSerializer(version).data,
+                "components": [
+                    {"id": c.pk, "name": c.name, "type": c.type, "guid": c.guid} for c in components
+                ],
+                "rev": pipeline.rev,
+            }
+        )
 
     @action(detail=True, methods=["post"])
     def activate(self, request, pk=None):
@@ -141,20 +151,29 @@ class ComponentViewSet(PipelineChildViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = services.create_component(
-            data["pipeline"], type=data["type"], name=data.get("name", ""),
-            position=data.get("position"), config=data.get("config"), rev=data.get("rev"),
+            data["pipeline"],
+            type=data["type"],
+            name=data.get("name", ""),
+            position=data.get("position"),
+            config=data.get("config"),
+            rev=data.get("rev"),
         )
 
     def perform_update(self, serializer):
         data = serializer.validated_data
         instance = serializer.instance
         if "type" in data and data["type"] != instance.type:
-            raise InvalidChange({"type": ["A component's type cannot change; add a new component."]})
+            raise InvalidChange(
+                {"type": ["A component's type cannot change; add a new component."]}
+            )
         if "pipeline" in data and data["pipeline"].pk != instance.pipeline_id:
             raise InvalidChange({"pipeline": ["A component cannot move to another pipeline."]})
         serializer.instance = services.update_component(
-            instance, name=data.get("name"), position=data.get("position"),
-            config=data.get("config"), rev=data.get("rev"),
+            instance,
+            name=data.get("name"),
+            position=data.get("position"),
+            config=data.get("config"),
+            rev=data.get("rev"),
         )
 
     @action(detail=True, methods=["get"])
@@ -198,7 +217,9 @@ def _wire_ends(data: dict) -> tuple[Event, Component, str]:
             direction = graph.wire_direction(source[0], target[0])
         except graph.WiringError as exc:
             raise InvalidChange(str(exc)) from None
-        event_id, component_id = (target[1], source[1]) if direction == graph.OUTPUT else (source[1], target[1])
+        event_id, component_id = (
+            (target[1], source[1]) if direction == graph.OUTPUT else (source[1], target[1])
+        )
         event = Event.objects.filter(pk=event_id).first()
         component = Component.objects.filter(pk=component_id).first()
         if event is None or component is None:
@@ -213,7 +234,9 @@ def _wire_ends(data: dict) -> tuple[Event, Component, str]:
 def _node(ref: str | None) -> tuple[str, int]:
     kind, _, raw_id = (ref or "").partition(":")
     if kind not in (graph.COMPONENT, graph.EVENT) or not raw_id.isdigit():
-        raise InvalidChange({"source": [f'{ref!r} is not a node reference like "component:12" or "event:4".']})
+        raise InvalidChange(
+            {"source": [f'{ref!r} is not a node reference like "component:12" or "event:4".']}
+        )
     return kind, int(raw_id)
 
 
@@ -226,19 +249,27 @@ class ComponentTypesView(APIView):
             {
                 "key": key,
                 "label": label,
-                "items": [{"item": "component", "type": t.key, "label": t.label} for t in types if t.group == key],
+                "items": [
+                    {"item": "component", "type": t.key, "label": t.label}
+                    for t in types
+                    if t.group == key
+                ],
             }
             for key, label in registry.PALETTE_GROUPS
         ]
         events = event_kind_specs()
-        palette.append({
-            "key": "events",
-            "label": "Events",
-            "items": [{"item": "event", "kind": e["key"], "label": e["label"]} for e in events],
-        })
-        return Response({
-            "palette": palette,
-            "component_types": [component_type_spec(t) for t in types],
-            "event_kinds": events,
-        }, status=status.HTTP_200_OK)
-
+        palette.append(
+            {
+                "key": "events",
+                "label": "Events",
+                "items": [{"item": "event", "kind": e["key"], "label": e["label"]} for e in events],
+            }
+        )
+        return Response(
+            {
+                "palette": palette,
+                "component_types": [component_type_spec(t) for t in types],
+                "event_kinds": events,
+            },
+            status=status.HTTP_200_OK,
+        )

@@ -17,7 +17,10 @@ from pipelines.tabs import BasicForm, MetaForm, ResourcesForm
 
 class ApiIngestionMetaForm(MetaForm):
     max_body_kb = forms.IntegerField(
-        label="Maximum Request Size (KB)", min_value=1, max_value=10_240, initial=1024,
+        label="Maximum Request Size (KB)",
+        min_value=1,
+        max_value=10_240,
+        initial=1024,
         help_text="Larger requests are refused with 413.",
     )
 

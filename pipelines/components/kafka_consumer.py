@@ -21,20 +21,27 @@ SASL_MECHANISMS = [("", "—"), *[(m, m) for m in ("PLAIN", "SCRAM-SHA-256", "SC
 
 class KafkaConsumerMetaForm(MetaForm):
     bootstrap_servers = forms.CharField(
-        label="Bootstrap Servers", required=False, max_length=500,
+        label="Bootstrap Servers",
+        required=False,
+        max_length=500,
         help_text="host:port list of the source cluster; empty means Flowcast's own cluster.",
     )
     topic = forms.CharField(label="Topic", max_length=249, help_text="The source topic to read.")
     group_id = forms.CharField(
-        label="Consumer Group", required=False, max_length=200,
+        label="Consumer Group",
+        required=False,
+        max_length=200,
         help_text="Empty: derived from the component's GUID.",
     )
     offset_reset = forms.ChoiceField(
-        label="Offset Reset", choices=[("latest", "latest"), ("earliest", "earliest")],
-        initial="latest", help_text="Where to start when the group has no committed offset.",
+        label="Offset Reset",
+        choices=[("latest", "latest"), ("earliest", "earliest")],
+        initial="latest",
+        help_text="Where to start when the group has no committed offset.",
     )
     record_format = forms.ChoiceField(
-        label="Record Format", choices=[("json", "JSON"), ("text", "Text"), ("bytes", "Bytes")],
+        label="Record Format",
+        choices=[("json", "JSON"), ("text", "Text"), ("bytes", "Bytes")],
         initial="json",
     )
     security_protocol = forms.ChoiceField(
@@ -52,7 +59,9 @@ class KafkaConsumerMetaForm(MetaForm):
         cleaned = super().clean()
         uses_sasl = str(cleaned.get("security_protocol", "")).startswith("SASL")
         if uses_sasl and not cleaned.get("sasl_mechanism"):
-            self.add_error("sasl_mechanism", "Choose a SASL mechanism for a SASL security protocol.")
+            self.add_error(
+                "sasl_mechanism", "Choose a SASL mechanism for a SASL security protocol."
+            )
         return cleaned
 
 
@@ -72,8 +81,10 @@ class KafkaConsumerRunner(Runner):
     def open(self) -> None:
         group = self.meta.get("group_id") or f"flowcast.kc.{self.deployed.guid}"
         config = kafka.consumer_config(
-            group, offset_reset=self.meta.get("offset_reset", "latest"),
-            servers=self.meta.get("bootstrap_servers") or None, **kafka.source_security(self.meta),
+            group,
+            offset_reset=self.meta.get("offset_reset", "latest"),
+            servers=self.meta.get("bootstrap_servers") or None,
+            **kafka.source_security(self.meta),
         )
         self.consumer = Consumer(config)
         self.consumer.subscribe([self.meta["topic"]], on_assign=self._on_assign)
@@ -94,7 +105,9 @@ class KafkaConsumerRunner(Runner):
         for m in records:
             offsets[(m.topic(), m.partition())] = m.offset() + 1
         if offsets:
-            self.consumer.store_offsets(offsets=[TopicPartition(t, p, o) for (t, p), o in offsets.items()])
+            self.consumer.store_offsets(
+                offsets=[TopicPartition(t, p, o) for (t, p), o in offsets.items()]
+            )
         self.stats["records_in"] += len(records)
         self.stats["records_out"] += len(records) * len(self.outputs)
         self.stats["batches"] += 1
@@ -104,7 +117,9 @@ class KafkaConsumerRunner(Runner):
         kwargs = {"timestamp": ts} if ts_type else {}
         while True:
             try:
-                self.producer.produce(topic, value=m.value(), key=m.key(), headers=m.headers(), **kwargs)
+                self.producer.produce(
+                    topic, value=m.value(), key=m.key(), headers=m.headers(), **kwargs
+                )
                 return
             except BufferError:  # local queue full: let deliveries drain
                 self.producer.poll(0.1)

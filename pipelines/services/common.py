@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
@@ -48,19 +47,22 @@ def component_node(component: Component) -> graph.ComponentNode:
 
 
 def wires(pipeline: Pipeline) -> list[graph.Wire]:
-    rows = Connection.objects.filter(pipeline=pipeline).values_list("event_id", "component_id", "direction")
+    rows = Connection.objects.filter(pipeline=pipeline).values_list(
+        "event_id", "component_id", "direction"
+    )
     return [graph.Wire(e, c, d) for e, c, d in rows]
 
 
 def node_names(pipeline: Pipeline, *, exclude: object | None = None) -> list[str]:
     names = [
         (obj, obj.name)
-        for obj in [*Event.objects.filter(pipeline=pipeline), *Component.objects.filter(pipeline=pipeline)]
+        for obj in [
+            *Event.objects.filter(pipeline=pipeline),
+            *Component.objects.filter(pipeline=pipeline),
+        ]
     ]
     return [name for obj, name in names if not _same(obj, exclude)]
 
 
 def _same(a: object, b: object | None) -> bool:
     return b is not None and type(a) is type(b) and a.pk == b.pk  # type: ignore[attr-defined]
-
-

@@ -109,7 +109,12 @@ def regenerate_secret(component: Component) -> str:
 
 @transaction.atomic
 def connect(
-    pipeline: Pipeline, *, event: Event, component: Component, direction: str, rev: int | None = None
+    pipeline: Pipeline,
+    *,
+    event: Event,
+    component: Component,
+    direction: str,
+    rev: int | None = None,
 ) -> Connection:
     pipeline = lock_pipeline(pipeline.pk, rev)
     if event.pipeline_id != pipeline.pk or component.pipeline_id != pipeline.pk:

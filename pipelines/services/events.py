@@ -22,7 +22,9 @@ from pipelines.services.common import bump, lock_pipeline, node_names
 
 def _clean(pipeline: Pipeline, kind: str, data: Mapping, *, exclude: Event | None = None) -> dict:
     if kind not in Event.Kind.values:
-        raise InvalidChange({"kind": [f"Unknown event kind {kind!r}; use one of {Event.Kind.values}."]})
+        raise InvalidChange(
+            {"kind": [f"Unknown event kind {kind!r}; use one of {Event.Kind.values}."]}
+        )
     form = EventForm(data=dict(data), kind=kind)
     if not form.is_valid():
         raise InvalidChange({field: list(msgs) for field, msgs in form.errors.items()})
@@ -55,7 +57,9 @@ def create_event(
     cleaned = _clean(pipeline, kind, data)
     if kind in DERIVED_TOPIC_KINDS:
         cleaned["topic"] = derived_topic(pipeline.pk, cleaned["name"], secrets.token_hex(3))
-    event = Event.objects.create(pipeline=pipeline, kind=kind, position=dict(position or {}), **cleaned)
+    event = Event.objects.create(
+        pipeline=pipeline, kind=kind, position=dict(position or {}), **cleaned
+    )
     bump(pipeline)
     return event
 
@@ -73,7 +77,9 @@ def update_event(event: Event, *, changes: Mapping, rev: int | None = None) -> E
     if event.kind in DERIVED_TOPIC_KINDS:
         cleaned["topic"] = event.topic
     if cleaned["partitions"] < event.partitions and pipeline.current_version_id:
-        raise InvalidChange({"partitions": ["Kafka cannot reduce a topic's partitions; add a new event instead."]})
+        raise InvalidChange(
+            {"partitions": ["Kafka cannot reduce a topic's partitions; add a new event instead."]}
+        )
     for attr, value in cleaned.items():
         setattr(event, attr, value)
     if "position" in changes:
@@ -92,6 +98,8 @@ def delete_event(event: Event, *, rev: int | None = None) -> None:
         if (c.config.get("basic") or {}).get("failover_event") == event.pk
     ]
     if users:
-        raise InvalidChange(f"{event.name} is the Failover Event of {', '.join(users)}; change that first.")
+        raise InvalidChange(
+            f"{event.name} is the Failover Event of {', '.join(users)}; change that first."
+        )
     event.delete()
     bump(pipeline)

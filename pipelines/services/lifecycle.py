@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from confluent_kafka import KafkaException
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-
-from confluent_kafka import KafkaException
 
 from pipelines import configs, graph, kafka, registry, signals, snapshots
 from pipelines.deployment import Topic
@@ -44,7 +43,11 @@ def create_pipeline(owner: AbstractBaseUser, *, name: str, description: str = ""
 
 @transaction.atomic
 def update_pipeline_details(
-    pipeline: Pipeline, *, name: str | None = None, description: str | None = None, rev: int | None = None
+    pipeline: Pipeline,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    rev: int | None = None,
 ) -> Pipeline:
     pipeline = lock_pipeline(pipeline.pk, rev)
     if name is not None:
@@ -61,7 +64,9 @@ def delete_pipeline(pipeline: Pipeline, *, rev: int | None = None) -> None:
     pipeline = lock_pipeline(pipeline.pk, rev)
     for component in Component.objects.filter(pipeline=pipeline):
         send_on_commit(
-            signals.component_removed, component_id=component.pk, ingestion_id=component.ingestion_id
+            signals.component_removed,
+            component_id=component.pk,
+            ingestion_id=component.ingestion_id,
         )
     pipeline.delete()
 
@@ -72,7 +77,9 @@ def check_graph(pipeline: Pipeline) -> graph.GraphErrors:
     events = event_nodes(pipeline)
     errors = graph.validate_graph([component_node(c) for c in components], events, wires(pipeline))
     for component in components:
-        _, tab_errors = configs.validate_config(registry.get_type(component.type), component.config, events)
+        _, tab_errors = configs.validate_config(
+            registry.get_type(component.type), component.config, events
+        )
         for tab, fields in tab_errors.items():
             for field, messages in fields.items():
                 for message in messages:
@@ -81,7 +88,9 @@ def check_graph(pipeline: Pipeline) -> graph.GraphErrors:
 
 
 @transaction.atomic
-def deploy(pipeline: Pipeline, *, user=None, message: str = "", rev: int | None = None) -> PipelineVersion:
+def deploy(
+    pipeline: Pipeline, *, user=None, message: str = "", rev: int | None = None
+) -> PipelineVersion:
     """Update Pipeline: validate everything, assign GUIDs, write an immutable version."""
     pipeline = lock_pipeline(pipeline.pk, rev)
     errors = check_graph(pipeline)
@@ -94,8 +103,11 @@ def deploy(pipeline: Pipeline, *, user=None, message: str = "", rev: int | None 
     snapshot = snapshots.take(pipeline)
     _provision_topics(snapshot)
     version = PipelineVersion.objects.create(
-        pipeline=pipeline, number=number, message=message.strip()[:500],
-        snapshot=snapshot, created_by=user,
+        pipeline=pipeline,
+        number=number,
+        message=message.strip()[:500],
+        snapshot=snapshot,
+        created_by=user,
     )
     pipeline.current_version = version
     pipeline.save(update_fields=["current_version", "updated_at"])

@@ -50,13 +50,20 @@ class Graph:
         return self.post("/api/pipelines/", {"name": name})
 
     def component(self, pipeline: dict, type: str, name: str, config: dict | None = None) -> dict:
-        body = {"pipeline": pipeline["id"], "type": type, "name": name, "position": {"x": 0, "y": 0}}
+        body = {
+            "pipeline": pipeline["id"],
+            "type": type,
+            "name": name,
+            "position": {"x": 0, "y": 0},
+        }
         if config is not None:
             body["config"] = config
         return self.post("/api/components/", body)
 
     def event(self, pipeline: dict, name: str, kind: str = "kafka", **extra) -> dict:
-        return self.post("/api/events/", {"pipeline": pipeline["id"], "name": name, "kind": kind, **extra})
+        return self.post(
+            "/api/events/", {"pipeline": pipeline["id"], "name": name, "kind": kind, **extra}
+        )
 
     def wire(self, event: dict, component: dict, direction: str, expect: int = 201) -> dict:
         body = {"event": event["id"], "component": component["id"], "direction": direction}
@@ -65,7 +72,9 @@ class Graph:
     def demo(self) -> tuple[dict, dict, dict, dict]:
         """Kafka Consumer → Kafka Event → WebSocket Producer, as in DESIGN §1."""
         pipeline = self.pipeline()
-        consumer = self.component(pipeline, "kafka_consumer", "Source", {"meta": {"topic": "transactions"}})
+        consumer = self.component(
+            pipeline, "kafka_consumer", "Source", {"meta": {"topic": "transactions"}}
+        )
         event = self.event(pipeline, "Transactions Event")
         producer = self.component(pipeline, "websocket_producer", "Live Feed")
         self.wire(event, consumer, "output")

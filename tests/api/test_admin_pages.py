@@ -29,7 +29,9 @@ def test_secrets_are_masked_in_the_admin(admin_client, deployed):
     pages = [
         admin_client.get("/admin/pipelines/component/").content.decode(),
         admin_client.get(f"/admin/pipelines/component/{component.pk}/change/").content.decode(),
-        admin_client.get(f"/admin/pipelines/pipeline/{component.pipeline_id}/change/").content.decode(),
+        admin_client.get(
+            f"/admin/pipelines/pipeline/{component.pipeline_id}/change/"
+        ).content.decode(),
     ]
     for page in pages:
         assert component.ingestion_secret not in page

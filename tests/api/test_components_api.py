@@ -21,22 +21,31 @@ def test_a_new_component_gets_defaults_an_ingestion_id_a_secret_and_no_guid(buil
     assert producer["ingestion_id"].startswith("ing_")
     assert producer["endpoint"] == f"ws://testserver/ws/producers/{producer['ingestion_id']}/"
     stored = Component.objects.get(pk=producer["id"]).ingestion_secret
-    assert producer["ingestion_secret"] != stored and stored[:-4] not in producer["ingestion_secret"]
+    assert (
+        producer["ingestion_secret"] != stored and stored[:-4] not in producer["ingestion_secret"]
+    )
 
 
 def test_batch_size_5_is_answered_400_naming_batch_size(build, api):
     producer = build.component(build.pipeline(), "websocket_producer", "Feed")
     response = api.patch(
-        f"/api/components/{producer['id']}/", {"config": {"basic": {"batch_size": 5}}}, format="json"
+        f"/api/components/{producer['id']}/",
+        {"config": {"basic": {"batch_size": 5}}},
+        format="json",
     )
     assert response.status_code == 400
     assert "batch_size" in response.json()["config"]["basic"]
-    assert api.get(f"/api/components/{producer['id']}/").json()["config"]["basic"]["batch_size"] == 500
+    assert (
+        api.get(f"/api/components/{producer['id']}/").json()["config"]["basic"]["batch_size"] == 500
+    )
 
 
 def test_errors_of_several_tabs_come_at_once(build, api):
     producer = build.component(build.pipeline(), "websocket_producer", "Feed")
-    config = {"basic": {"invocation_type": "batch"}, "resources": {"min_instances": 5, "max_instances": 2}}
+    config = {
+        "basic": {"invocation_type": "batch"},
+        "resources": {"min_instances": 5, "max_instances": 2},
+    }
     response = api.patch(f"/api/components/{producer['id']}/", {"config": config}, format="json")
     body = response.json()["config"]
     assert set(body) == {"basic", "resources"}
@@ -44,18 +53,28 @@ def test_errors_of_several_tabs_come_at_once(build, api):
 
 
 def test_a_partial_tab_edit_keeps_the_other_values(build, api):
-    consumer = build.component(build.pipeline(), "kafka_consumer", "Src", {"meta": {"topic": "orders"}})
-    api.patch(f"/api/components/{consumer['id']}/", {"config": {"meta": {"offset_reset": "earliest"}}}, format="json")
+    consumer = build.component(
+        build.pipeline(), "kafka_consumer", "Src", {"meta": {"topic": "orders"}}
+    )
+    api.patch(
+        f"/api/components/{consumer['id']}/",
+        {"config": {"meta": {"offset_reset": "earliest"}}},
+        format="json",
+    )
     meta = api.get(f"/api/components/{consumer['id']}/").json()["config"]["meta"]
     assert (meta["topic"], meta["offset_reset"]) == ("orders", "earliest")
 
 
 def test_unknown_type_and_unknown_tab_are_400(build, api):
     pipeline = build.pipeline()
-    bad_type = api.post("/api/components/", {"pipeline": pipeline["id"], "type": "mqtt", "name": "X"}, format="json")
+    bad_type = api.post(
+        "/api/components/", {"pipeline": pipeline["id"], "type": "mqtt", "name": "X"}, format="json"
+    )
     assert bad_type.status_code == 400 and "type" in bad_type.json()
     producer = build.component(pipeline, "websocket_producer", "Feed")
-    bad_tab = api.patch(f"/api/components/{producer['id']}/", {"config": {"extras": {}}}, format="json")
+    bad_tab = api.patch(
+        f"/api/components/{producer['id']}/", {"config": {"extras": {}}}, format="json"
+    )
     assert bad_tab.status_code == 400 and "extras" in bad_tab.json()["config"]
 
 
@@ -63,14 +82,18 @@ def test_names_are_unique_within_a_pipeline_across_nodes(build, api):
     pipeline = build.pipeline()
     build.event(pipeline, "Orders")
     dup = api.post(
-        "/api/components/", {"pipeline": pipeline["id"], "type": "websocket_producer", "name": "orders"}, format="json"
+        "/api/components/",
+        {"pipeline": pipeline["id"], "type": "websocket_producer", "name": "orders"},
+        format="json",
     )
     assert dup.status_code == 400 and "already used" in dup.json()["name"][0]
 
 
 def test_type_cannot_change(build, api):
     producer = build.component(build.pipeline(), "websocket_producer", "Feed")
-    response = api.patch(f"/api/components/{producer['id']}/", {"type": "api_ingestion"}, format="json")
+    response = api.patch(
+        f"/api/components/{producer['id']}/", {"type": "api_ingestion"}, format="json"
+    )
     assert response.status_code == 400
 
 
@@ -80,7 +103,9 @@ def test_secret_is_masked_in_lists_and_revealed_on_request(build, api):
     stored = Component.objects.get(pk=producer["id"]).ingestion_secret
     listing = api.get(f"/api/components/?pipeline={pipeline['id']}").content.decode()
     assert stored not in listing
-    assert api.get(f"/api/components/{producer['id']}/secret/").json() == {"ingestion_secret": stored}
+    assert api.get(f"/api/components/{producer['id']}/secret/").json() == {
+        "ingestion_secret": stored
+    }
 
 
 def test_regenerate_secret_replaces_it_and_invalidates_tokens(build, api, caplog):
@@ -89,7 +114,9 @@ def test_regenerate_secret_replaces_it_and_invalidates_tokens(build, api, caplog
     old = Component.objects.get(pk=producer["id"]).ingestion_secret
     token = api.post(f"/api/components/{producer['id']}/token/").json()["token"]
     assert token_is_valid(token, Component.objects.get(pk=producer["id"]))
-    new = api.post(f"/api/components/{producer['id']}/regenerate-secret/").json()["ingestion_secret"]
+    new = api.post(f"/api/components/{producer['id']}/regenerate-secret/").json()[
+        "ingestion_secret"
+    ]
     component = Component.objects.get(pk=producer["id"])
     assert new != old and component.ingestion_secret == new
     assert not token_is_valid(token, component)
@@ -113,7 +140,9 @@ def test_another_users_component_is_404(build, bob_api):
 def test_a_component_cannot_be_added_to_another_users_pipeline(build, bob_api):
     pipeline = build.pipeline()
     response = bob_api.post(
-        "/api/components/", {"pipeline": pipeline["id"], "type": "websocket_producer", "name": "X"}, format="json"
+        "/api/components/",
+        {"pipeline": pipeline["id"], "type": "websocket_producer", "name": "X"},
+        format="json",
     )
     assert response.status_code == 400 and "pipeline" in response.json()
 
@@ -134,16 +163,30 @@ def test_writes_report_the_new_pipeline_rev_and_refuse_stale_ones(build, api):
     pipeline = build.pipeline()
     producer = build.component(pipeline, "websocket_producer", "Feed")
     rev = producer["pipeline_rev"]
-    moved = api.patch(f"/api/components/{producer['id']}/", {"position": {"x": 5, "y": 6}, "rev": rev}, format="json")
+    moved = api.patch(
+        f"/api/components/{producer['id']}/",
+        {"position": {"x": 5, "y": 6}, "rev": rev},
+        format="json",
+    )
     assert moved.status_code == 200 and moved.json()["pipeline_rev"] == rev + 1
-    stale = api.patch(f"/api/components/{producer['id']}/", {"position": {"x": 9, "y": 9}, "rev": rev}, format="json")
+    stale = api.patch(
+        f"/api/components/{producer['id']}/",
+        {"position": {"x": 9, "y": 9}, "rev": rev},
+        format="json",
+    )
     assert stale.status_code == 409
 
 
 def test_validate_reports_each_check_without_failing_the_request(build, api):
     producer = build.component(build.pipeline(), "websocket_producer", "Feed")
     checks = api.post(f"/api/components/{producer['id']}/validate/").json()["checks"]
-    assert [c["name"] for c in checks] == ["kafka", "input_topic", "failover_topic", "channel_layer", "handshake"]
+    assert [c["name"] for c in checks] == [
+        "kafka",
+        "input_topic",
+        "failover_topic",
+        "channel_layer",
+        "handshake",
+    ]
     for check in checks:
         assert set(check) == {"name", "label", "ok", "duration_ms", "message"}
     by_name = {c["name"]: c for c in checks}

@@ -23,7 +23,11 @@ def test_a_drawn_wire_from_source_to_target_gets_its_direction(build, api):
     producer = build.component(pipeline, "websocket_producer", "Feed")
     body = {"source": f"event:{event['id']}", "target": f"component:{producer['id']}"}
     wire = api.post("/api/connections/", body, format="json").json()
-    assert (wire["event"], wire["component"], wire["direction"]) == (event["id"], producer["id"], "input")
+    assert (wire["event"], wire["component"], wire["direction"]) == (
+        event["id"],
+        producer["id"],
+        "input",
+    )
 
 
 def test_a_second_input_on_a_websocket_producer_is_400(build):
@@ -58,12 +62,14 @@ def test_wires_cannot_cross_pipelines(build):
 
 
 def test_malformed_node_reference_is_400(build, api):
-    response = api.post("/api/connections/", {"source": "widget:1", "target": "event:1"}, format="json")
+    response = api.post(
+        "/api/connections/", {"source": "widget:1", "target": "event:1"}, format="json"
+    )
     assert response.status_code == 400 and "node reference" in str(response.json())
 
 
 def test_unwire_and_filter_by_pipeline(build, api):
-    pipeline, consumer, event, producer = build.demo()
+    pipeline, *_ = build.demo()
     wires = api.get(f"/api/connections/?pipeline={pipeline['id']}").json()["results"]
     assert len(wires) == 2
     assert api.delete(f"/api/connections/{wires[0]['id']}/").status_code == 204

@@ -16,7 +16,9 @@ def test_a_kafka_event_gets_a_private_derived_topic_and_defaults(build):
 
 def test_a_shared_event_names_an_existing_topic(build, api):
     pipeline = build.pipeline()
-    missing = api.post("/api/events/", {"pipeline": pipeline["id"], "name": "Tx", "kind": "shared"}, format="json")
+    missing = api.post(
+        "/api/events/", {"pipeline": pipeline["id"], "name": "Tx", "kind": "shared"}, format="json"
+    )
     assert missing.status_code == 400 and "topic" in missing.json()
     event = build.event(pipeline, "Tx", kind="shared", topic="transactions")
     assert event["topic"] == "transactions"
@@ -26,7 +28,10 @@ def test_an_invalid_topic_name_is_400(build, api):
     pipeline = build.pipeline()
     body = {"pipeline": pipeline["id"], "name": "Tx", "kind": "shared", "topic": "bad topic!"}
     response = api.post("/api/events/", body, format="json")
-    assert response.status_code == 400 and "not a valid Kafka topic name" in response.json()["topic"][0]
+    assert (
+        response.status_code == 400
+        and "not a valid Kafka topic name" in response.json()["topic"][0]
+    )
 
 
 @pytest.mark.parametrize(("partitions", "status"), [(1, 201), (100, 201), (0, 400), (101, 400)])
@@ -54,6 +59,8 @@ def test_kind_cannot_change_and_the_derived_topic_survives_a_rename(build, api):
 def test_an_event_used_as_failover_cannot_be_deleted(build, api):
     pipeline = build.pipeline()
     dead = build.event(pipeline, "Dead letters", kind="failover")
-    build.component(pipeline, "websocket_producer", "Feed", {"basic": {"failover_event": dead["id"]}})
+    build.component(
+        pipeline, "websocket_producer", "Feed", {"basic": {"failover_event": dead["id"]}}
+    )
     response = api.delete(f"/api/events/{dead['id']}/")
     assert response.status_code == 400 and "Failover Event of Feed" in str(response.json())

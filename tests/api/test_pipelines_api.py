@@ -27,7 +27,9 @@ def test_create_list_rename_delete(api):
     assert created["status"] == "draft" and created["rev"] == 1 and created["owner"] == "alice"
     listing = api.get("/api/pipelines/").json()
     assert listing["count"] == 1 and listing["results"][0]["name"] == "Orders"
-    renamed = api.patch(f"/api/pipelines/{created['id']}/", {"name": "Payments", "rev": 1}, format="json")
+    renamed = api.patch(
+        f"/api/pipelines/{created['id']}/", {"name": "Payments", "rev": 1}, format="json"
+    )
     assert renamed.status_code == 200 and renamed.json()["name"] == "Payments"
     assert renamed.json()["rev"] == 2
     assert api.delete(f"/api/pipelines/{created['id']}/").status_code == 204

@@ -14,7 +14,7 @@ def update(api, pipeline, **body):
 
 
 def test_update_writes_a_version_and_assigns_guids(build, api):
-    pipeline, consumer, _, producer = build.demo()
+    pipeline, _, _, producer = build.demo()
     response = update(api, pipeline, message="first")
     assert response.status_code == 200
     body = response.json()
@@ -65,14 +65,20 @@ def test_versions_are_listed_shown_and_immutable(build, api):
 
 
 def test_restore_puts_an_old_graph_back_keeping_credentials(build, api):
-    pipeline, consumer, event, producer = build.demo()
+    pipeline, consumer, _, producer = build.demo()
     update(api, pipeline)
     secret = api.get(f"/api/components/{producer['id']}/secret/").json()
-    api.patch(f"/api/components/{producer['id']}/", {"name": "Renamed", "config": {"basic": {"batch_size": 50}}}, format="json")
+    api.patch(
+        f"/api/components/{producer['id']}/",
+        {"name": "Renamed", "config": {"basic": {"batch_size": 50}}},
+        format="json",
+    )
     api.delete(f"/api/components/{consumer['id']}/")
     restored = api.post(f"/api/pipelines/{pipeline['id']}/versions/1/restore/", {}, format="json")
     assert restored.status_code == 200
-    components = {c["id"]: c for c in api.get(f"/api/components/?pipeline={pipeline['id']}").json()["results"]}
+    components = {
+        c["id"]: c for c in api.get(f"/api/components/?pipeline={pipeline['id']}").json()["results"]
+    }
     assert components[producer["id"]]["name"] == "Live Feed"
     assert components[producer["id"]]["config"]["basic"]["batch_size"] == 500
     assert consumer["id"] in components and components[consumer["id"]]["guid"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass, field
 
 import orjson
@@ -32,36 +33,51 @@ class Client:
 
 
 async def open_clients(url: str, headers: dict, count: int) -> list[ClientConnection]:
-    return await asyncio.gather(*(connect(url, additional_headers=headers, max_size=2**21) for _ in range(count)))
+    return await asyncio.gather(
+        *(connect(url, additional_headers=headers, max_size=2**21) for _ in range(count))
+    )
 
 
-async def read_until(ws: ClientConnection, client: Client, frame_format: str, want: int, timeout: float) -> Client:
+async def read_until(
+    ws: ClientConnection, client: Client, frame_format: str, want: int, timeout: float
+) -> Client:
     """Read frames until `want` records (or frames, for raw) arrived or the socket closed."""
+
     async def loop():
         async for frame in ws:
             client.take(frame, frame_format)
             got = len(client.frames) if frame_format == "raw" else len(client.records)
             if got >= want:
                 return
-    try:
+
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(loop(), timeout)
-    except TimeoutError:
-        pass
     client.close_code = ws.close_code
     return client
 
 
-async def gather_records(sockets: list[ClientConnection], frame_format: str, want: int, timeout: float) -> list[Client]:
-    return await asyncio.gather(*(read_until(ws, Client(), frame_format, want, timeout) for ws in sockets))
+async def gather_records(
+    sockets: list[ClientConnection], frame_format: str, want: int, timeout: float
+) -> list[Client]:
+    return await asyncio.gather(
+        *(read_until(ws, Client(), frame_format, want, timeout) for ws in sockets)
+    )
 
 
-def post_json(url: str, body, headers: dict | None = None, raw: bytes | None = None) -> tuple[int, dict]:
+def post_json(
+    url: str, body, headers: dict | None = None, raw: bytes | None = None
+) -> tuple[int, dict]:
     """POST with the standard library; returns (status, parsed JSON body)."""
     import urllib.error
     import urllib.request
 
     data = raw if raw is not None else orjson.dumps(body)
-    request = urllib.request.Request(url, data=data, method="POST", headers={"Content-Type": "application/json", **(headers or {})})
+    request = urllib.request.Request(
+        url,
+        data=data,
+        method="POST",
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
     try:
         with urllib.request.urlopen(request, timeout=15) as response:
             return response.status, orjson.loads(response.read())

@@ -60,15 +60,28 @@ class Stack:
     def worker(self, component: Component) -> Child:
         """`run_component` for a deployed component, returned once it owns its partitions."""
         component.refresh_from_db()
-        child = self.start(f"worker {component.name}", manage_command("run_component", str(component.guid)))
+        child = self.start(
+            f"worker {component.name}", manage_command("run_component", str(component.guid))
+        )
         wait_assigned(component)
         return child
 
-    def produce(self, topic: str, values: list, *, key: Callable[[int], bytes | None] | None = None) -> None:
+    def produce(
+        self,
+        topic: str,
+        values: list,
+        *,
+        key: Callable[[int], bytes | None] | None = None,
+        per_second: float | None = None,
+    ) -> None:
+        """Write values (JSON unless bytes), paced in chunks of 50 when per_second is set."""
         producer = Producer({"bootstrap.servers": self.bootstrap, "linger.ms": 5})
         for i, value in enumerate(values):
             raw = value if isinstance(value, bytes) else orjson.dumps(value)
             producer.produce(topic, value=raw, key=key(i) if key else str(i % 7).encode())
+            if per_second and i % 50 == 49:
+                producer.flush(5)
+                time.sleep(50 / per_second)
         assert producer.flush(15) == 0
 
 
@@ -138,7 +151,9 @@ def build_stream(
     if source == "kafka":
         kafka.ensure_topics([Topic(topic, 3, 24, "shared")])
         meta = {"topic": topic, "offset_reset": "earliest", "record_format": record_format}
-        reader = services.create_component(pipeline, type="kafka_consumer", name="Source", config={"meta": meta})
+        reader = services.create_component(
+            pipeline, type="kafka_consumer", name="Source", config={"meta": meta}
+        )
     else:
         reader = services.create_component(pipeline, type="api_ingestion", name="Source")
     event = services.create_event(pipeline, name="Records", partitions=3)
@@ -148,7 +163,9 @@ def build_stream(
         dead = services.create_event(pipeline, name="Dead letters", kind="failover", partitions=1)
         basic["failover_event"] = dead.pk
     producer = services.create_component(
-        pipeline, type="websocket_producer", name="Feed",
+        pipeline,
+        type="websocket_producer",
+        name="Feed",
         config={"basic": basic, "meta": {"frame_format": frame_format}},
     )
     services.connect(pipeline, event=event, component=reader, direction="output")
@@ -158,6 +175,10 @@ def build_stream(
     reader.refresh_from_db()
     producer.refresh_from_db()
     return {
-        "pipeline": pipeline, "reader": reader, "event": event, "producer": producer,
-        "topic": topic, "dead": dead,
+        "pipeline": pipeline,
+        "reader": reader,
+        "event": event,
+        "producer": producer,
+        "topic": topic,
+        "dead": dead,
     }

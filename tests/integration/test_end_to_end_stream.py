@@ -60,9 +60,14 @@ def test_api_ingestion_records_reach_every_client(stack, owner):
 
     async def scenario():
         sockets = await open_clients(ws_url(host, s["producer"]), bearer(s["producer"]), CLIENTS)
+
         def post():
             assert post_json(url, {"n": 0}, headers) == (202, {"accepted": 1})
-            assert post_json(url, [{"n": i} for i in range(1, 200)], headers) == (202, {"accepted": 199})
+            assert post_json(url, [{"n": i} for i in range(1, 200)], headers) == (
+                202,
+                {"accepted": 199},
+            )
+
         await asyncio.to_thread(post)
         clients = await gather_records(sockets, "envelope", 200, 60)
         for ws in sockets:

@@ -41,17 +41,26 @@ def test_secrets_and_tokens(live, settings):
     async def scenario():
         return {
             "bearer": await handshake_status(url, bearer(producer)),
-            "x-header": await handshake_status(url, {"X-Ingestion-Secret": producer.ingestion_secret}),
+            "x-header": await handshake_status(
+                url, {"X-Ingestion-Secret": producer.ingestion_secret}
+            ),
             "token": await handshake_status(ws_url(host, producer, f"?token={token}")),
             "missing": await handshake_status(url),
             "wrong": await handshake_status(url, {"Authorization": "Bearer fcs_wrong"}),
             "bad token": await handshake_status(ws_url(host, producer, "?token=forged")),
-            "unknown id": await handshake_status(f"ws://{host}/ws/producers/ing_nope/", bearer(producer)),
+            "unknown id": await handshake_status(
+                f"ws://{host}/ws/producers/ing_nope/", bearer(producer)
+            ),
         }
 
     assert asyncio.run(scenario()) == {
-        "bearer": 101, "x-header": 101, "token": 101,
-        "missing": 403, "wrong": 403, "bad token": 403, "unknown id": 403,
+        "bearer": 101,
+        "x-header": 101,
+        "token": 101,
+        "missing": 403,
+        "wrong": 403,
+        "bad token": 403,
+        "unknown id": 403,
     }
 
 
@@ -93,7 +102,9 @@ def test_regenerating_the_secret_closes_its_sessions_and_refuses_it(live):
 
     async def scenario():
         ws = await connect(ws_url(host, producer), additional_headers=old_headers)
-        await asyncio.to_thread(lambda: services.regenerate_secret(Component.objects.get(pk=producer.pk)))
+        await asyncio.to_thread(
+            lambda: services.regenerate_secret(Component.objects.get(pk=producer.pk))
+        )
         with pytest.raises(ConnectionClosed):
             await asyncio.wait_for(ws.recv(), 10)
         code = ws.close_code
@@ -113,6 +124,8 @@ def test_deactivating_the_pipeline_closes_sessions_with_4502(live):
         await asyncio.to_thread(services.set_active, s["pipeline"], False)
         with pytest.raises(ConnectionClosed):
             await asyncio.wait_for(ws.recv(), 10)
-        return ws.close_code, await handshake_status(ws_url(host, s["producer"]), bearer(s["producer"]))
+        return ws.close_code, await handshake_status(
+            ws_url(host, s["producer"]), bearer(s["producer"])
+        )
 
     assert asyncio.run(scenario()) == (4502, 403)

@@ -46,7 +46,12 @@ def test_deployment_type_and_image_version_are_preselected_and_read_only(setting
 
 def test_batch_size_spec_is_a_required_integer_of_at_least_ten():
     spec = fields("websocket_producer", "basic")["batch_size"]
-    assert (spec["kind"], spec["required"], spec["min"], spec["label"]) == ("integer", True, 10, "Batch Size")
+    assert (spec["kind"], spec["required"], spec["min"], spec["label"]) == (
+        "integer",
+        True,
+        10,
+        "Batch Size",
+    )
 
 
 def test_wsp_invocation_type_offers_only_real_time():
@@ -91,8 +96,12 @@ def test_unknown_type_names_the_bad_key():
 
 def test_registering_a_different_type_under_a_taken_key_is_refused():
     clash = registry.ComponentType(
-        key="websocket_producer", label="Other", group="producers", description="",
-        tabs=(), wiring=Wiring(),
+        key="websocket_producer",
+        label="Other",
+        group="producers",
+        description="",
+        tabs=(),
+        wiring=Wiring(),
     )
     with pytest.raises(ValueError, match="registered twice"):
         registry.register(clash)

@@ -22,7 +22,8 @@ def check(type_key: str, tab: str, values: dict) -> dict:
 
 
 @pytest.mark.parametrize(
-    ("batch_size", "ok"), [(10, True), (500, True), (9, False), (5, False), ("abc", False), (None, False)]
+    ("batch_size", "ok"),
+    [(10, True), (500, True), (9, False), (5, False), ("abc", False), (None, False)],
 )
 def test_batch_size_is_an_integer_of_at_least_ten(batch_size, ok):
     errors = check("websocket_producer", "basic", {"batch_size": batch_size})
@@ -37,7 +38,12 @@ def test_wsp_invocation_type_is_only_real_time():
 
 @pytest.mark.parametrize(
     ("failover", "message"),
-    [(2, None), (None, None), (1, "choose a failover event"), (42, "not an event of this pipeline")],
+    [
+        (2, None),
+        (None, None),
+        (1, "choose a failover event"),
+        (42, "not an event of this pipeline"),
+    ],
 )
 def test_failover_event_must_be_a_failover_event_of_the_pipeline(failover, message):
     errors = check("websocket_producer", "basic", {"failover_event": failover})
@@ -62,7 +68,9 @@ def test_requests_must_not_exceed_limits(values, field):
 
 def test_read_only_fields_ignore_what_a_client_sends(settings):
     ctype = registry.get_type("websocket_producer")
-    config = merge_config(ctype, default_config(ctype), {"basic": {"container_image_version": "evil"}})
+    config = merge_config(
+        ctype, default_config(ctype), {"basic": {"container_image_version": "evil"}}
+    )
     cleaned, errors = validate_config(ctype, config, EVENTS)
     assert errors == {}
     assert cleaned["basic"]["container_image_version"] == settings.FLOWCAST_VERSION

@@ -28,8 +28,7 @@ export const pipelinesApi = {
     http.patch<Pipeline>(`/api/pipelines/${p.id}/`, { name, rev: p.rev }),
   remove: (p: Pipeline) => http.delete(`/api/pipelines/${p.id}/`, { rev: p.rev }),
   activate: (p: Pipeline) => http.post<Pipeline>(`/api/pipelines/${p.id}/activate/`, { rev: p.rev }),
-  deactivate: (p: Pipeline) =>
-    http.post<Pipeline>(`/api/pipelines/${p.id}/deactivate/`, { rev: p.rev }),
+  deactivate: (p: Pipeline) => http.post<Pipeline>(`/api/pipelines/${p.id}/deactivate/`, { rev: p.rev }),
 };
 
 export const componentTypesApi = {
@@ -94,37 +93,27 @@ export class GraphApi {
       .get<Paginated<Component>>(`/api/components/?pipeline=${this.pipelineId}&${ALL}`)
       .then((r) => r.results);
   events = () =>
-    http
-      .get<Paginated<FlowEvent>>(`/api/events/?pipeline=${this.pipelineId}&${ALL}`)
-      .then((r) => r.results);
+    http.get<Paginated<FlowEvent>>(`/api/events/?pipeline=${this.pipelineId}&${ALL}`).then((r) => r.results);
   connections = () =>
     http
       .get<Paginated<Connection>>(`/api/connections/?pipeline=${this.pipelineId}&${ALL}`)
       .then((r) => r.results);
 
-  createComponent = (body: {
-    type: string;
-    name: string;
-    position: Position;
-    config?: ComponentConfig;
-  }) =>
+  createComponent = (body: { type: string; name: string; position: Position; config?: ComponentConfig }) =>
     this.track(
       http.post<Component>("/api/components/", { ...body, pipeline: this.pipelineId, rev: this.rev }),
     );
   patchComponent = (id: number, body: Partial<Pick<Component, "name" | "position" | "config">>) =>
     this.track(http.patch<Component>(`/api/components/${id}/`, { ...body, rev: this.rev }));
-  deleteComponent = (id: number) =>
-    this.track(http.delete(`/api/components/${id}/`, { rev: this.rev }));
-  revealSecret = (id: number) =>
-    http.get<{ ingestion_secret: string }>(`/api/components/${id}/secret/`);
+  deleteComponent = (id: number) => this.track(http.delete(`/api/components/${id}/`, { rev: this.rev }));
+  revealSecret = (id: number) => http.get<{ ingestion_secret: string }>(`/api/components/${id}/secret/`);
   regenerateSecret = (id: number) =>
     this.track(
       http.post<{ ingestion_secret: string }>(`/api/components/${id}/regenerate-secret/`, {
         rev: this.rev,
       }),
     );
-  validate = (id: number) =>
-    http.post<{ checks: Check[] }>(`/api/components/${id}/validate/`, {});
+  validate = (id: number) => http.post<{ checks: Check[] }>(`/api/components/${id}/validate/`, {});
 
   createEvent = (body: {
     kind: EventKind;
@@ -134,9 +123,7 @@ export class GraphApi {
     partitions?: number;
     retention_hours?: number;
   }) =>
-    this.track(
-      http.post<FlowEvent>("/api/events/", { ...body, pipeline: this.pipelineId, rev: this.rev }),
-    );
+    this.track(http.post<FlowEvent>("/api/events/", { ...body, pipeline: this.pipelineId, rev: this.rev }));
   patchEvent = (id: number, body: Partial<FlowEvent>) =>
     this.track(http.patch<FlowEvent>(`/api/events/${id}/`, { ...body, rev: this.rev }));
   deleteEvent = (id: number) => this.track(http.delete(`/api/events/${id}/`, { rev: this.rev }));
@@ -149,16 +136,14 @@ export class GraphApi {
         rev: this.rev,
       }),
     );
-  deleteConnection = (id: number) =>
-    this.track(http.delete(`/api/connections/${id}/`, { rev: this.rev }));
+  deleteConnection = (id: number) => this.track(http.delete(`/api/connections/${id}/`, { rev: this.rev }));
 
   update = (message: string) =>
     this.track(http.post<UpdateResult>(`${this.p}/update/`, { message, rev: this.rev }));
   activate = () => this.track(http.post<Pipeline>(`${this.p}/activate/`, { rev: this.rev }));
   deactivate = () => this.track(http.post<Pipeline>(`${this.p}/deactivate/`, { rev: this.rev }));
   status = () => http.get<PipelineStatusPayload>(`${this.p}/status/`);
-  versions = () =>
-    http.get<Paginated<VersionSummary>>(`${this.p}/versions/?${ALL}`).then((r) => r.results);
+  versions = () => http.get<Paginated<VersionSummary>>(`${this.p}/versions/?${ALL}`).then((r) => r.results);
   version = (n: number) => http.get<VersionDetail>(`${this.p}/versions/${n}/`);
   restore = (n: number) =>
     this.track(http.post<Pipeline>(`${this.p}/versions/${n}/restore/`, { rev: this.rev }));

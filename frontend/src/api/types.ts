@@ -65,14 +65,7 @@ export interface Connection {
 }
 
 export type FieldKind =
-  | "text"
-  | "integer"
-  | "boolean"
-  | "choice"
-  | "event"
-  | "password"
-  | "secret"
-  | "readonly";
+  "text" | "integer" | "boolean" | "choice" | "event" | "password" | "secret" | "readonly";
 
 export interface Choice {
   value: string | number;
@@ -122,8 +115,7 @@ export interface EventKindSpec {
 }
 
 export type PaletteItem =
-  | { item: "component"; type: string; label: string }
-  | { item: "event"; kind: EventKind; label: string };
+  { item: "component"; type: string; label: string } | { item: "event"; kind: EventKind; label: string };
 
 export interface PaletteGroup {
   key: string;

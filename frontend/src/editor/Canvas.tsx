@@ -147,7 +147,14 @@ export function Canvas({ graph, nodes, onDropItem, onRefused, onDeleteNode, onQu
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
         <Controls position="bottom-left" />
         {nodes.length > 0 && (
-          <MiniMap position="bottom-right" pannable zoomable nodeColor={minimapColor} ariaLabel="Mini map" />
+          <MiniMap
+            position="bottom-right"
+            pannable
+            zoomable
+            nodeColor={minimapColor}
+            ariaLabel="Mini map"
+            style={{ width: 168, height: 112 }}
+          />
         )}
       </ReactFlow>
       {nodes.length === 0 && (

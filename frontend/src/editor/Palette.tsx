@@ -29,7 +29,9 @@ function PaletteView({ groups, onAdd }: Props) {
     return groups
       .map((g) => ({
         ...g,
-        items: g.label.toLowerCase().includes(q) ? g.items : g.items.filter((i) => i.label.toLowerCase().includes(q)),
+        items: g.label.toLowerCase().includes(q)
+          ? g.items
+          : g.items.filter((i) => i.label.toLowerCase().includes(q)),
       }))
       .filter((g) => g.items.length > 0);
   }, [groups, query]);
@@ -39,9 +41,17 @@ function PaletteView({ groups, onAdd }: Props) {
       <label className="search search-small">
         <SearchIcon />
         <span className="visually-hidden">Search the palette</span>
-        <input type="search" className="input" placeholder="Search" value={query} onChange={(e) => setQuery(e.target.value)} />
+        <input
+          type="search"
+          className="input"
+          placeholder="Search"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+        />
       </label>
-      <p className="palette-hint muted small">Drag onto the canvas, or focus and press Enter.</p>
+      <p id="palette-hint" className="palette-hint muted small">
+        Drag onto the canvas, or focus and press Enter.
+      </p>
       {visible.length === 0 && <p className="muted small">Nothing matches “{query}”.</p>}
       {visible.map((group) => {
         const Icon = GROUP_ICONS[group.key] ?? PlugIcon;
@@ -59,7 +69,7 @@ function PaletteView({ groups, onAdd }: Props) {
                     tabIndex={0}
                     draggable
                     data-palette-item={itemKey(item)}
-                    aria-label={`Add ${item.label}`}
+                    aria-describedby="palette-hint"
                     title={`Drag ${item.label} onto the canvas`}
                     onDragStart={(e) => {
                       e.dataTransfer.setData(PALETTE_MIME, JSON.stringify(item));

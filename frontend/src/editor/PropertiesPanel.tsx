@@ -32,7 +32,18 @@ interface Props {
   onError: (error: unknown) => void;
 }
 
-export function PropertiesPanel({ api, graph, node, pipeline, events, drafts, dirty, setDraft, onDelete, onError }: Props) {
+export function PropertiesPanel({
+  api,
+  graph,
+  node,
+  pipeline,
+  events,
+  drafts,
+  dirty,
+  setDraft,
+  onDelete,
+  onError,
+}: Props) {
   const { toast } = useFeedback();
   const [errors, setErrors] = useState<Record<string, FormErrors>>({});
   const [saving, setSaving] = useState(false);
@@ -48,7 +59,8 @@ export function PropertiesPanel({ api, graph, node, pipeline, events, drafts, di
           <li>Components connect only through events.</li>
           <li>Right-click a component to add a Kafka Event next to it.</li>
           <li>
-            <kbd>Del</kbd> deletes, <kbd>Ctrl</kbd>+<kbd>Z</kbd> undoes, <kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>Z</kbd> redoes.
+            <kbd>Del</kbd> deletes, <kbd>Ctrl</kbd>+<kbd>Z</kbd> undoes, <kbd>Ctrl</kbd>+<kbd>Shift</kbd>+
+            <kbd>Z</kbd> redoes.
           </li>
         </ul>
         <dl className="facts small">
@@ -108,7 +120,10 @@ export function PropertiesPanel({ api, graph, node, pipeline, events, drafts, di
           onDelete={() => onDelete(key)}
           onSave={() =>
             void save(async () => {
-              const saved = await api.patchComponent(component.id, { name: draft.name.trim(), config: configPayload(spec, draft) });
+              const saved = await api.patchComponent(component.id, {
+                name: draft.name.trim(),
+                config: configPayload(spec, draft),
+              });
               graph.putComponent(saved);
             }, "Component saved")
           }

@@ -60,7 +60,11 @@ export function Toolbar(props: Props) {
         <button type="button" className="button" onClick={props.onVersions}>
           <HistoryIcon /> Versions
         </button>
-        <button type="button" className={active ? "button" : "button button-success"} onClick={props.onToggleActive}>
+        <button
+          type="button"
+          className={active ? "button" : "button button-success"}
+          onClick={props.onToggleActive}
+        >
           <PowerIcon /> {active ? "Deactivate" : "Activate"}
         </button>
         <button type="button" className="button button-primary" onClick={props.onUpdate}>

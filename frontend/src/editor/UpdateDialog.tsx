@@ -29,9 +29,15 @@ type State =
   | { step: "refused"; detail: string; pipeline: string[]; problems: NodeProblem[] }
   | { step: "failed"; message: string };
 
-export function problemsFrom(errors: UpdateErrors | undefined, nameOf: (key: string) => string): NodeProblem[] {
+export function problemsFrom(
+  errors: UpdateErrors | undefined,
+  nameOf: (key: string) => string,
+): NodeProblem[] {
   const problems: NodeProblem[] = [];
-  for (const [prefix, group] of [["c", errors?.components], ["e", errors?.events]] as const) {
+  for (const [prefix, group] of [
+    ["c", errors?.components],
+    ["e", errors?.events],
+  ] as const) {
     for (const [id, messages] of Object.entries(group ?? {})) {
       const key = `${prefix}-${id}`;
       problems.push({ key, name: nameOf(key), messages });
@@ -40,7 +46,16 @@ export function problemsFrom(errors: UpdateErrors | undefined, nameOf: (key: str
   return problems;
 }
 
-export function UpdateDialog({ api, nameOf, typeLabel, onClose, onApplied, onRefused, onConflict, onShowNode }: Props) {
+export function UpdateDialog({
+  api,
+  nameOf,
+  typeLabel,
+  onClose,
+  onApplied,
+  onRefused,
+  onConflict,
+  onShowNode,
+}: Props) {
   const [message, setMessage] = useState("");
   const [state, setState] = useState<State>({ step: "form" });
 
@@ -153,7 +168,8 @@ export function UpdateDialog({ api, nameOf, typeLabel, onClose, onApplied, onRef
     <Modal title="Update Pipeline" onClose={onClose}>
       <form onSubmit={apply}>
         <p className="muted">
-          Applies the current graph as a new version. Running components pick it up; new components get their GUID.
+          Applies the current graph as a new version. Running components pick it up; new components get their
+          GUID.
         </p>
         <label className="field">
           <span className="field-label">Commit message (optional)</span>

@@ -53,7 +53,8 @@ export function VersionsDrawer({ api, current, onClose, onRestored, onError }: P
   async function restore(n: number) {
     const ok = await confirm({
       title: `Restore version ${n}?`,
-      message: "The editor's graph is replaced by this version's snapshot. Apply it with Update Pipeline afterwards.",
+      message:
+        "The editor's graph is replaced by this version's snapshot. Apply it with Update Pipeline afterwards.",
       confirmLabel: "Restore",
       danger: true,
     });
@@ -88,7 +89,11 @@ export function VersionsDrawer({ api, current, onClose, onRestored, onError }: P
             {versions.map((v) => (
               <li key={v.number} className={picked.includes(v.number) ? "version is-picked" : "version"}>
                 <label className="version-pick">
-                  <input type="checkbox" checked={picked.includes(v.number)} onChange={() => toggle(v.number)} />
+                  <input
+                    type="checkbox"
+                    checked={picked.includes(v.number)}
+                    onChange={() => toggle(v.number)}
+                  />
                   <span className="version-number">v{v.number}</span>
                   {v.number === current && <span className="chip">deployed</span>}
                 </label>
@@ -105,7 +110,12 @@ export function VersionsDrawer({ api, current, onClose, onRestored, onError }: P
               </li>
             ))}
           </ul>
-          <button type="button" className="button button-primary" disabled={picked.length !== 2 || busy} onClick={() => void compare()}>
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={picked.length !== 2 || busy}
+            onClick={() => void compare()}
+          >
             Compare
           </button>
         </>
@@ -124,7 +134,11 @@ function DiffView({ from, to, diff }: { from: number; to: number; diff: Snapshot
       {isEmptyDiff(diff) && <p className="muted">No differences.</p>}
       <DiffList title="Nodes added" tone="add" items={diff.added.map((n) => n.label)} />
       <DiffList title="Nodes removed" tone="remove" items={diff.removed.map((n) => n.label)} />
-      <DiffList title="Nodes changed" tone="change" items={diff.changed.map((n) => `${n.label}: ${n.changes.join(", ")}`)} />
+      <DiffList
+        title="Nodes changed"
+        tone="change"
+        items={diff.changed.map((n) => `${n.label}: ${n.changes.join(", ")}`)}
+      />
       <DiffList title="Wires added" tone="add" items={diff.wiresAdded} />
       <DiffList title="Wires removed" tone="remove" items={diff.wiresRemoved} />
     </section>

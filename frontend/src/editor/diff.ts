@@ -23,7 +23,9 @@ type Row = Record<string, unknown>;
 const EVENT_FIELDS = ["name", "kind", "topic", "partitions", "retention_hours"];
 
 function nodeKey(prefix: string, row: Row): string {
-  return row.id !== undefined && row.id !== null ? `${prefix}-${String(row.id)}` : `${prefix}:${String(row.name)}`;
+  return row.id !== undefined && row.id !== null
+    ? `${prefix}-${String(row.id)}`
+    : `${prefix}:${String(row.name)}`;
 }
 
 function label(row: Row, fallback: string): string {
@@ -31,7 +33,11 @@ function label(row: Row, fallback: string): string {
 }
 
 /** `{"basic": {"batch_size": 10}}` → `{"basic.batch_size": 10}`. */
-export function flatten(value: unknown, prefix = "", into: Record<string, unknown> = {}): Record<string, unknown> {
+export function flatten(
+  value: unknown,
+  prefix = "",
+  into: Record<string, unknown> = {},
+): Record<string, unknown> {
   if (value && typeof value === "object" && !Array.isArray(value)) {
     for (const [k, v] of Object.entries(value as Row)) flatten(v, prefix ? `${prefix}.${k}` : k, into);
   } else if (prefix) {
@@ -82,14 +88,20 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): SnapshotDiff {
   }
   const wiresBefore = wireLabels(before);
   const wiresAfter = wireLabels(after);
-  result.wiresAdded = [...wiresAfter.keys()].filter((k) => !wiresBefore.has(k)).map((k) => wiresAfter.get(k)!);
-  result.wiresRemoved = [...wiresBefore.keys()].filter((k) => !wiresAfter.has(k)).map((k) => wiresBefore.get(k)!);
+  result.wiresAdded = [...wiresAfter.keys()]
+    .filter((k) => !wiresBefore.has(k))
+    .map((k) => wiresAfter.get(k)!);
+  result.wiresRemoved = [...wiresBefore.keys()]
+    .filter((k) => !wiresAfter.has(k))
+    .map((k) => wiresBefore.get(k)!);
   return result;
 }
 
 /** Wires keyed by their ends, labelled with node names ("Consumer → Orders"). */
 function wireLabels(snapshot: Snapshot): Map<string, string> {
-  const events = new Map((snapshot.events ?? []).map((e) => [String(e.id), label(e, `event ${String(e.id)}`)]));
+  const events = new Map(
+    (snapshot.events ?? []).map((e) => [String(e.id), label(e, `event ${String(e.id)}`)]),
+  );
   const components = new Map(
     (snapshot.components ?? []).map((c) => [String(c.id), label(c, `component ${String(c.id)}`)]),
   );

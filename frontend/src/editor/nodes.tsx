@@ -46,7 +46,9 @@ function ComponentNodeView({ data, selected }: NodeProps<ComponentFlowNode>) {
             <span className={`state state-${status.state.toLowerCase()}`}>{status.state}</span>
             <span title="Instances">×{status.instances}</span>
             <span title="Records per second">{formatRate(status.records_per_sec)} rec/s</span>
-            {typeof status.clients === "number" && <span title="Connected clients">{status.clients} clients</span>}
+            {typeof status.clients === "number" && (
+              <span title="Connected clients">{status.clients} clients</span>
+            )}
           </div>
         )}
       </div>

@@ -5,7 +5,8 @@
 import { type NodeChange, useEdgesState, useNodesState } from "@xyflow/react";
 import { useCallback, useMemo, useReducer, useRef } from "react";
 import type { GraphApi } from "../api/endpoints";
-import type { Component, Connection, Direction, EventKind, FlowEvent, Position } from "../api/types";
+import { ApiError } from "../api/client";
+import type { Component, ComponentConfig, Connection, EventKind, FlowEvent, Position } from "../api/types";
 import { type Command, History, Ids, sequence } from "./history";
 import {
   type FlowEdge,
@@ -17,25 +18,13 @@ import {
   eventNode,
   graphNode,
   isComponentNode,
-  keyId,
   nodeName,
   wireEdge,
   wireKey,
 } from "./model";
-import { recreatableConfig } from "./properties/drafts";
+import { type Move, type WireEnds, makeCommands } from "./commands";
+import { type FormErrors, parseErrors } from "./properties/errors";
 import { checkWire, quickEventDirection, uniqueName } from "./validation";
-
-interface Move {
-  key: string;
-  from: Position;
-  to: Position;
-}
-
-interface WireEnds {
-  event: string;
-  component: string;
-  direction: Direction;
-}
 
 export function useGraph(api: GraphApi, types: TypeIndex, onError: (error: unknown) => void) {
   const [nodes, setNodes, onNodesChange] = useNodesState<FlowNode>([]);
@@ -85,7 +74,11 @@ export function useGraph(api: GraphApi, types: TypeIndex, onError: (error: unkno
         }
         return all.map((n) =>
           n.id === key && n.type === "event"
-            ? { ...n, position: event.position ?? n.position, data: { ...n.data, event, spec: types.events.get(event.kind) } }
+            ? {
+                ...n,
+                position: event.position ?? n.position,
+                data: { ...n.data, event, spec: types.events.get(event.kind) },
+              }
             : n,
         );
       });
@@ -102,7 +95,11 @@ export function useGraph(api: GraphApi, types: TypeIndex, onError: (error: unkno
   const dropWire = (key: string) => setEdges((all) => all.filter((e) => e.id !== key));
 
   const load = useCallback(async () => {
-    const [components, events, connections] = await Promise.all([api.components(), api.events(), api.connections()]);
+    const [components, events, connections] = await Promise.all([
+      api.components(),
+      api.events(),
+      api.connections(),
+    ]);
     const selected = new Set(nodesRef.current.filter((n) => n.selected).map((n) => n.id));
     setNodes([
       ...events.map((e) => eventNode(e, types, selected.has(eventKey(e.id)))),
@@ -113,136 +110,17 @@ export function useGraph(api: GraphApi, types: TypeIndex, onError: (error: unkno
     ids.clear();
   }, [api, types, setNodes, setEdges, history, ids]);
 
-  // --- commands --------------------------------------------------------------------------
-  async function deleteByKey(key: string) {
-    if (key.startsWith("c-")) await api.deleteComponent(keyId(key));
-    else await api.deleteEvent(keyId(key));
-    dropNode(key);
-  }
-
-  /** A command that creates a node; its first key names it for later commands. */
-  function creation(label: string, create: () => Promise<string>) {
-    let first: string | null = null;
-    const command: Command & { key: () => string } = {
-      label,
-      key: () => ids.resolve(first ?? ""),
-      async run() {
-        const key = await create();
-        if (first === null) first = key;
-        else ids.moved(first, key);
-      },
-      async revert() {
-        if (first) await deleteByKey(ids.resolve(first));
-      },
-    };
-    return command;
-  }
-
-  function recreate(node: FlowNode): () => Promise<string> {
-    if (isComponentNode(node)) {
-      const c = node.data.component;
-      return async () => {
-        const created = await api.createComponent({
-          type: c.type,
-          name: c.name,
-          position: c.position,
-          config: recreatableConfig(c.config),
-        });
-        putComponent(created);
-        return componentKey(created.id);
-      };
-    }
-    const e = node.data.event;
-    return async () => {
-      const created = await api.createEvent({
-        kind: e.kind,
-        name: e.name,
-        position: e.position,
-        partitions: e.partitions,
-        retention_hours: e.retention_hours,
-        ...(e.kind === "shared" ? { topic: e.topic } : {}),
-      });
-      putEvent(created);
-      return eventKey(created.id);
-    };
-  }
-
-  async function createWire(ends: WireEnds): Promise<string> {
-    const connection = await api.createConnection({
-      event: keyId(ids.resolve(ends.event)),
-      component: keyId(ids.resolve(ends.component)),
-      direction: ends.direction,
-    });
-    putWire(connection);
-    return wireKey(connection.id);
-  }
-
-  async function deleteWire(key: string) {
-    await api.deleteConnection(keyId(key));
-    dropWire(key);
-  }
-
-  function wiring(label: string, ends: () => WireEnds): Command {
-    let first: string | null = null;
-    return {
-      label,
-      async run() {
-        const key = await createWire(ends());
-        if (first === null) first = key;
-        else ids.moved(first, key);
-      },
-      async revert() {
-        if (first) await deleteWire(ids.resolve(first));
-      },
-    };
-  }
-
-  function endsOf(edge: FlowEdge): WireEnds {
-    const c = edge.data!.connection;
-    return { event: eventKey(c.event), component: componentKey(c.component), direction: c.direction };
-  }
-
-  function unwiring(edge: FlowEdge): Command {
-    const ends = endsOf(edge);
-    return {
-      label: "Remove wire",
-      run: () => deleteWire(ids.resolve(edge.id)),
-      async revert() {
-        ids.moved(edge.id, await createWire(ends));
-      },
-    };
-  }
-
-  function deletion(node: FlowNode): Command {
-    const attached = edgesRef.current.filter((e) => e.source === node.id || e.target === node.id).map(endsOf);
-    const create = recreate(node);
-    return {
-      label: `Delete ${nodeName(node)}`,
-      run: () => deleteByKey(ids.resolve(node.id)),
-      async revert() {
-        ids.moved(node.id, await create());
-        for (const ends of attached) await createWire(ends);
-      },
-    };
-  }
-
-  async function setPosition(key: string, position: Position) {
-    const current = ids.resolve(key);
-    if (current.startsWith("c-")) putComponent(await api.patchComponent(keyId(current), { position }));
-    else putEvent(await api.patchEvent(keyId(current), { position }));
-  }
-
-  function moving(moves: Move[]): Command {
-    return {
-      label: moves.length === 1 ? "Move" : `Move ${moves.length} nodes`,
-      async run() {
-        for (const m of moves) await setPosition(m.key, m.to);
-      },
-      async revert() {
-        for (const m of moves) await setPosition(m.key, m.from);
-      },
-    };
-  }
+  const commands = makeCommands({
+    api,
+    ids,
+    edges: () => edgesRef.current,
+    putComponent,
+    putEvent,
+    dropNode,
+    putWire,
+    dropWire,
+  });
+  const { creation, wiring, unwiring, deletion, moving } = commands;
 
   const run = async (command: Command): Promise<boolean> => {
     try {
@@ -257,14 +135,29 @@ export function useGraph(api: GraphApi, types: TypeIndex, onError: (error: unkno
   // --- what the page calls ---------------------------------------------------------------
   const takenNames = () => nodesRef.current.map(nodeName);
 
-  async function addComponent(type: string, label: string, position: Position) {
+  /** Adds a component; a config the server refuses comes back as per-field errors. */
+  async function addComponent(
+    type: string,
+    label: string,
+    position: Position,
+    config?: ComponentConfig,
+  ): Promise<FormErrors | null> {
     const name = uniqueName(label, takenNames());
     const command = creation(`Add ${name}`, async () => {
-      const c = await api.createComponent({ type, name, position });
+      const c = await api.createComponent({ type, name, position, ...(config ? { config } : {}) });
       putComponent(c, true);
       return componentKey(c.id);
     });
-    await run(command);
+    try {
+      await history.execute(command);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 400) {
+        const errors = parseErrors(error.body);
+        if (Object.keys(errors.fields).some((key) => key.includes("."))) return errors;
+      }
+      onError(error);
+    }
+    return null;
   }
 
   async function addEvent(kind: EventKind, label: string, position: Position, topic?: string) {
@@ -311,7 +204,9 @@ export function useGraph(api: GraphApi, types: TypeIndex, onError: (error: unkno
     const direction = quickEventDirection(node.data.spec);
     if (!direction) return `${node.data.spec.label} takes no events`;
     const limits = direction === "input" ? node.data.spec.inputs : node.data.spec.outputs;
-    const count = currentWires().filter((w) => w.component === node.data.component.id && w.direction === direction).length;
+    const count = currentWires().filter(
+      (w) => w.component === node.data.component.id && w.direction === direction,
+    ).length;
     if (limits.max !== null && count >= limits.max) {
       return `${node.data.spec.label} accepts at most ${limits.max} ${direction} event${limits.max === 1 ? "" : "s"}`;
     }
@@ -325,7 +220,11 @@ export function useGraph(api: GraphApi, types: TypeIndex, onError: (error: unkno
       putEvent(e, false);
       return eventKey(e.id);
     });
-    const wire = wiring(`Wire ${name}`, () => ({ event: create.key(), component: ids.resolve(node.id), direction }));
+    const wire = wiring(`Wire ${name}`, () => ({
+      event: create.key(),
+      component: ids.resolve(node.id),
+      direction,
+    }));
     await run(sequence(`Add ${name}`, [create, wire]));
     return null;
   }
@@ -370,7 +269,11 @@ export function useGraph(api: GraphApi, types: TypeIndex, onError: (error: unkno
       const from = dragStart.current.get(node.id);
       dragStart.current.delete(node.id);
       if (from && (from.x !== node.position.x || from.y !== node.position.y)) {
-        moves.push({ key: node.id, from, to: { x: Math.round(node.position.x), y: Math.round(node.position.y) } });
+        moves.push({
+          key: node.id,
+          from,
+          to: { x: Math.round(node.position.x), y: Math.round(node.position.y) },
+        });
       }
     }
     if (!moves.length) return;

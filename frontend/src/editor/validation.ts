@@ -4,9 +4,7 @@
  */
 import type { Connection, Direction, Limits } from "../api/types";
 
-export type GraphNode =
-  | { kind: "component"; id: number; type: string }
-  | { kind: "event"; id: number };
+export type GraphNode = { kind: "component"; id: number; type: string } | { kind: "event"; id: number };
 
 export interface TypeLimits {
   label: string;

@@ -51,7 +51,10 @@ export function PipelineList({ context }: { context: PageContext }) {
       danger: !activating,
     });
     if (!ok) return;
-    await act(async () => replace(await (activating ? pipelinesApi.activate(p) : pipelinesApi.deactivate(p))), activating ? `“${p.name}” activated` : `“${p.name}” deactivated`);
+    await act(
+      async () => replace(await (activating ? pipelinesApi.activate(p) : pipelinesApi.deactivate(p))),
+      activating ? `“${p.name}” activated` : `“${p.name}” deactivated`,
+    );
   }
 
   async function remove(p: Pipeline) {
@@ -70,7 +73,7 @@ export function PipelineList({ context }: { context: PageContext }) {
 
   const visible = useMemo(() => {
     const q = query.trim().toLowerCase();
-    const all = pipelines ?? [];
+    const all = [...(pipelines ?? [])].sort((a, b) => b.updated_at.localeCompare(a.updated_at));
     return q ? all.filter((p) => `${p.name} ${p.description}`.toLowerCase().includes(q)) : all;
   }, [pipelines, query]);
 
@@ -119,7 +122,9 @@ export function PipelineList({ context }: { context: PageContext }) {
         {pipelines === null && !loadError && <p className="muted">Loading…</p>}
         {pipelines !== null && visible.length === 0 && (
           <div className="empty">
-            {pipelines.length === 0 ? "No pipelines yet. Create one to open the editor." : "No pipeline matches your search."}
+            {pipelines.length === 0
+              ? "No pipelines yet. Create one to open the editor."
+              : "No pipeline matches your search."}
           </div>
         )}
         {visible.length > 0 && (
@@ -140,7 +145,9 @@ export function PipelineList({ context }: { context: PageContext }) {
                 <PipelineRow
                   key={p.id}
                   pipeline={p}
-                  onRename={(name) => act(async () => replace(await pipelinesApi.rename(p, name)), "Pipeline renamed")}
+                  onRename={(name) =>
+                    act(async () => replace(await pipelinesApi.rename(p, name)), "Pipeline renamed")
+                  }
                   onToggle={() => void toggle(p)}
                   onDelete={() => void remove(p)}
                 />
@@ -269,27 +276,40 @@ function PipelineRow({ pipeline: p, onRename, onToggle, onDelete }: RowProps) {
       </td>
       <td>{p.current_version ? `v${p.current_version}` : <span className="muted">—</span>}</td>
       <td title={exactTime(p.updated_at)}>{relativeTime(p.updated_at)}</td>
-      <td className="row-actions">
-        <a className="button button-small button-primary" href={`/pipelines/${p.id}/editor/`}>
-          Open editor
-        </a>
-        <button
-          type="button"
-          className="button button-small"
-          onClick={() => {
-            setName(p.name);
-            setEditing(true);
-          }}
-          aria-label={`Rename ${p.name}`}
-        >
-          Rename
-        </button>
-        <button type="button" className="button button-small" onClick={onToggle} aria-label={`${p.status === "active" ? "Deactivate" : "Activate"} ${p.name}`}>
-          <PowerIcon /> {p.status === "active" ? "Deactivate" : "Activate"}
-        </button>
-        <button type="button" className="icon-button icon-button-danger" onClick={onDelete} aria-label={`Delete ${p.name}`} title="Delete">
-          <TrashIcon />
-        </button>
+      <td>
+        <div className="row-actions">
+          <a className="button button-small button-primary" href={`/pipelines/${p.id}/editor/`}>
+            Open editor
+          </a>
+          <button
+            type="button"
+            className="button button-small"
+            onClick={() => {
+              setName(p.name);
+              setEditing(true);
+            }}
+            aria-label={`Rename ${p.name}`}
+          >
+            Rename
+          </button>
+          <button
+            type="button"
+            className="button button-small"
+            onClick={onToggle}
+            aria-label={`${p.status === "active" ? "Deactivate" : "Activate"} ${p.name}`}
+          >
+            <PowerIcon /> {p.status === "active" ? "Deactivate" : "Activate"}
+          </button>
+          <button
+            type="button"
+            className="icon-button icon-button-danger"
+            onClick={onDelete}
+            aria-label={`Delete ${p.name}`}
+            title="Delete"
+          >
+            <TrashIcon />
+          </button>
+        </div>
       </td>
     </tr>
   );

@@ -59,7 +59,13 @@ export function Tabs({ tabs, active, onChange, children, label }: TabsProps) {
           </button>
         ))}
       </div>
-      <div role="tabpanel" id={`${base}-panel`} aria-labelledby={`${base}-tab-${active}`} className="tabpanel" tabIndex={0}>
+      <div
+        role="tabpanel"
+        id={`${base}-panel`}
+        aria-labelledby={`${base}-tab-${active}`}
+        className="tabpanel"
+        tabIndex={0}
+      >
         {children}
       </div>
     </div>

@@ -60,7 +60,8 @@ export function FeedbackProvider({ children }: { children: ReactNode }) {
   );
 
   const confirm = useCallback(
-    (options: ConfirmOptions) => new Promise<boolean>((resolve) => setPending({ type: "confirm", options, resolve })),
+    (options: ConfirmOptions) =>
+      new Promise<boolean>((resolve) => setPending({ type: "confirm", options, resolve })),
     [],
   );
   const prompt = useCallback(
@@ -132,7 +133,13 @@ function ConfirmDialog({ options, onDone }: { options: ConfirmOptions; onDone: (
   );
 }
 
-function PromptDialog({ options, onDone }: { options: PromptOptions; onDone: (text: string | null) => void }) {
+function PromptDialog({
+  options,
+  onDone,
+}: {
+  options: PromptOptions;
+  onDone: (text: string | null) => void;
+}) {
   const [text, setText] = useState(options.initial ?? "");
   return (
     <Modal title={options.title} onClose={() => onDone(null)}>
@@ -144,9 +151,18 @@ function PromptDialog({ options, onDone }: { options: PromptOptions; onDone: (te
       >
         <label className="field">
           <span className="field-label">
-            {options.label} <span className="required" aria-hidden="true">*</span>
+            {options.label}{" "}
+            <span className="required" aria-hidden="true">
+              *
+            </span>
           </span>
-          <input className="input" value={text} required onChange={(e) => setText(e.target.value)} data-autofocus />
+          <input
+            className="input"
+            value={text}
+            required
+            onChange={(e) => setText(e.target.value)}
+            data-autofocus
+          />
         </label>
         <div className="modal-footer">
           <button type="button" className="button" onClick={() => onDone(null)}>

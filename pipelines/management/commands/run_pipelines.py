@@ -15,7 +15,9 @@ class Command(BaseCommand):
     help = "Run the component instances of every active pipeline; stop them on SIGTERM."
 
     def add_arguments(self, parser):
-        parser.add_argument("--interval", type=float, default=1.0, help="Seconds between reconciles.")
+        parser.add_argument(
+            "--interval", type=float, default=1.0, help="Seconds between reconciles."
+        )
 
     def handle(self, *args, interval: float, **options):
         stop = threading.Event()

@@ -17,8 +17,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from pipelines.embedded import embedded_stack
 from pipelines.demo import demo_endpoint
+from pipelines.embedded import embedded_stack
 from pipelines.processes import Child, daphne_command, manage_command
 
 
@@ -28,8 +28,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--web-workers", type=int, default=1, help="daphne processes (ports port, port+1, …)")
-        parser.add_argument("--no-demo", action="store_true", help="Skip the demo pipeline and its traffic.")
+        parser.add_argument(
+            "--web-workers", type=int, default=1, help="daphne processes (ports port, port+1, …)"
+        )
+        parser.add_argument(
+            "--no-demo", action="store_true", help="Skip the demo pipeline and its traffic."
+        )
         parser.add_argument("--demo-rate", type=float, default=5.0, help="Demo records per second.")
 
     def handle(self, *args, **options):
@@ -72,7 +76,9 @@ class Command(BaseCommand):
             children.append(Child("demo traffic", argv, env).start())
         return children
 
-    def _wait_for_http(self, host: str, port: int, children: list[Child], stop: threading.Event) -> None:
+    def _wait_for_http(
+        self, host: str, port: int, children: list[Child], stop: threading.Event
+    ) -> None:
         deadline = time.monotonic() + 60
         while not stop.is_set():
             try:
@@ -106,7 +112,8 @@ class Command(BaseCommand):
             lines += [
                 f"  Live demo dashboard:  {demo['dashboard']}",
                 "  Stream it from a terminal (the secret is read from a file, never printed):",
-                f"    .venv/bin/python -m producer.tail {demo['endpoint']} --secret-file {demo['secret_file']}",
+                f"    .venv/bin/python -m producer.tail {demo['endpoint']}"
+                f" --secret-file {demo['secret_file']}",
             ]
         lines.append("Press Ctrl-C to stop everything.")
         self.stdout.write("\n".join(lines))

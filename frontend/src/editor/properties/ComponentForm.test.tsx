@@ -33,10 +33,33 @@ const spec: ComponentTypeSpec = {
       key: "basic",
       label: "Basic Information",
       fields: [
-        field({ name: "invocation_type", label: "Invocation Type", kind: "choice", required: true, default: "real_time", choices: [{ value: "real_time", label: "Real-Time" }, { value: "batch", label: "Batch" }] }),
-        field({ name: "deployment_type", label: "Deployment Type", kind: "text", read_only: true, default: "process" }),
+        field({
+          name: "invocation_type",
+          label: "Invocation Type",
+          kind: "choice",
+          required: true,
+          default: "real_time",
+          choices: [
+            { value: "real_time", label: "Real-Time" },
+            { value: "batch", label: "Batch" },
+          ],
+        }),
+        field({
+          name: "deployment_type",
+          label: "Deployment Type",
+          kind: "text",
+          read_only: true,
+          default: "process",
+        }),
         field({ name: "failover_event", label: "Failover Event", kind: "event", event_kind: "failover" }),
-        field({ name: "batch_size", label: "Batch Size", kind: "integer", required: true, default: 500, min: 10 }),
+        field({
+          name: "batch_size",
+          label: "Batch Size",
+          kind: "integer",
+          required: true,
+          default: 500,
+          min: 10,
+        }),
         field({ name: "intelligent_scaling", label: "Intelligent Scaling", kind: "boolean", default: false }),
       ],
     },
@@ -45,12 +68,36 @@ const spec: ComponentTypeSpec = {
       label: "Meta Information",
       fields: [
         field({ name: "guid", label: "GUID", kind: "readonly", read_only: true, source: "component" }),
-        field({ name: "ingestion_id", label: "Ingestion ID", kind: "readonly", read_only: true, source: "component" }),
-        field({ name: "ingestion_secret", label: "Ingestion Secret", kind: "secret", read_only: true, source: "component" }),
+        field({
+          name: "ingestion_id",
+          label: "Ingestion ID",
+          kind: "readonly",
+          read_only: true,
+          source: "component",
+        }),
+        field({
+          name: "ingestion_secret",
+          label: "Ingestion Secret",
+          kind: "secret",
+          read_only: true,
+          source: "component",
+        }),
         field({ name: "sasl_password", label: "SASL Password", kind: "password" }),
       ],
     },
-    { key: "resources", label: "Resource Configuration", fields: [field({ name: "min_instances", label: "Minimum Instances", kind: "integer", required: true, default: 1 })] },
+    {
+      key: "resources",
+      label: "Resource Configuration",
+      fields: [
+        field({
+          name: "min_instances",
+          label: "Minimum Instances",
+          kind: "integer",
+          required: true,
+          default: 1,
+        }),
+      ],
+    },
     { key: "validation", label: "Connection Validation", fields: [] },
   ],
 };
@@ -69,8 +116,26 @@ const component: Component = {
 };
 
 const events: FlowEvent[] = [
-  { id: 3, pipeline: 1, name: "Orders", kind: "kafka", topic: "t", partitions: 3, retention_hours: 168, position: { x: 0, y: 0 } },
-  { id: 4, pipeline: 1, name: "Dead letters", kind: "failover", topic: "f", partitions: 3, retention_hours: 168, position: { x: 0, y: 0 } },
+  {
+    id: 3,
+    pipeline: 1,
+    name: "Orders",
+    kind: "kafka",
+    topic: "t",
+    partitions: 3,
+    retention_hours: 168,
+    position: { x: 0, y: 0 },
+  },
+  {
+    id: 4,
+    pipeline: 1,
+    name: "Dead letters",
+    kind: "failover",
+    topic: "f",
+    partitions: 3,
+    retention_hours: 168,
+    position: { x: 0, y: 0 },
+  },
 ];
 
 function renderForm(overrides: Partial<ComponentFormProps> = {}) {
@@ -110,33 +175,53 @@ describe("ComponentForm", () => {
     const batch = screen.getByLabelText(/Batch Size/);
     expect(batch).toHaveValue(100);
     expect(batch.closest(".field")?.querySelector(".required")?.textContent).toBe("*");
-    expect(screen.getByLabelText(/Intelligent Scaling/).closest(".field")?.querySelector(".required")).toBeNull();
+    expect(
+      screen
+        .getByLabelText(/Intelligent Scaling/)
+        .closest(".field")
+        ?.querySelector(".required"),
+    ).toBeNull();
     expect(screen.getByLabelText("Deployment Type")).toBeDisabled();
     expect(screen.getByLabelText("Deployment Type")).toHaveValue("process");
     const invocation = screen.getByLabelText(/Invocation Type/);
-    expect(within(invocation).getAllByRole("option").map((o) => o.textContent)).toEqual(["Real-Time", "Batch"]);
+    expect(
+      within(invocation)
+        .getAllByRole("option")
+        .map((o) => o.textContent),
+    ).toEqual(["Real-Time", "Batch"]);
     expect(invocation).toHaveValue("real_time");
   });
 
   it("offers only the pipeline's events of the field's kind", () => {
     renderForm();
     const failover = screen.getByLabelText("Failover Event");
-    expect(within(failover).getAllByRole("option").map((o) => o.textContent)).toEqual(["— none —", "Dead letters"]);
+    expect(
+      within(failover)
+        .getAllByRole("option")
+        .map((o) => o.textContent),
+    ).toEqual(["— none —", "Dead letters"]);
   });
 
   it("reports edits as a new draft", () => {
     const props = renderForm();
     fireEvent.change(screen.getByLabelText(/Batch Size/), { target: { value: "250" } });
-    expect(props.onChange).toHaveBeenCalledWith(expect.objectContaining({ config: expect.objectContaining({ basic: { batch_size: 250 } }) }));
+    expect(props.onChange).toHaveBeenCalledWith(
+      expect.objectContaining({ config: expect.objectContaining({ basic: { batch_size: 250 } }) }),
+    );
   });
 
   it("shows server errors next to their fields and on their tab", () => {
     renderForm({
-      errors: parseErrors({ config: { basic: { batch_size: ["Ensure this value is greater than or equal to 10."] } }, name: ["The name 'Feed' is already used in this pipeline."] }),
+      errors: parseErrors({
+        config: { basic: { batch_size: ["Ensure this value is greater than or equal to 10."] } },
+        name: ["The name 'Feed' is already used in this pipeline."],
+      }),
     });
     const batch = screen.getByLabelText(/Batch Size/);
     expect(batch).toHaveAttribute("aria-invalid", "true");
-    expect(batch.closest(".field")?.querySelector(".field-error")?.textContent).toBe("Ensure this value is greater than or equal to 10.");
+    expect(batch.closest(".field")?.querySelector(".field-error")?.textContent).toBe(
+      "Ensure this value is greater than or equal to 10.",
+    );
     expect(screen.getByText("The name 'Feed' is already used in this pipeline.")).toBeInTheDocument();
     expect(screen.getByRole("tab", { name: /Basic Information/ }).querySelector(".tab-error")).not.toBeNull();
   });
@@ -165,7 +250,9 @@ describe("ComponentForm", () => {
     renderForm({ secret: { reveal: vi.fn(), regenerate } });
     fireEvent.click(screen.getByRole("tab", { name: "Meta Information" }));
     fireEvent.click(screen.getByRole("button", { name: "Regenerate Ingestion Secret" }));
-    expect(screen.getByRole("dialog")).toHaveTextContent("The old secret stops working and open sessions are closed");
+    expect(screen.getByRole("dialog")).toHaveTextContent(
+      "The old secret stops working and open sessions are closed",
+    );
     await act(async () => fireEvent.click(screen.getByRole("button", { name: "Regenerate" })));
     expect(regenerate).toHaveBeenCalledOnce();
     expect(screen.getByLabelText("Ingestion Secret")).toHaveValue("sk_new");
@@ -178,13 +265,22 @@ describe("ComponentForm", () => {
     expect(screen.getByRole("tab", { name: "Meta Information" })).toHaveFocus();
     fireEvent.keyDown(screen.getByRole("tab", { name: "Meta Information" }), { key: "ArrowLeft" });
     fireEvent.keyDown(screen.getByRole("tab", { name: "Basic Information" }), { key: "ArrowLeft" });
-    expect(screen.getByRole("tab", { name: "Connection Validation" })).toHaveAttribute("aria-selected", "true");
+    expect(screen.getByRole("tab", { name: "Connection Validation" })).toHaveAttribute(
+      "aria-selected",
+      "true",
+    );
   });
 
   it("runs connection checks on the validation tab", async () => {
     const runChecks = vi.fn().mockResolvedValue([
       { name: "kafka", label: "Kafka reachable", ok: true, duration_ms: 12.4, message: "" },
-      { name: "input_topic", label: "Input topic present", ok: false, duration_ms: 3, message: "Topic missing" },
+      {
+        name: "input_topic",
+        label: "Input topic present",
+        ok: false,
+        duration_ms: 3,
+        message: "Topic missing",
+      },
     ]);
     renderForm({ runChecks });
     fireEvent.click(screen.getByRole("tab", { name: "Connection Validation" }));

@@ -35,7 +35,11 @@ export function ComponentForm(props: ComponentFormProps) {
   const saved = componentDraft(component);
   const dirtyTabs = new Set(
     spec.tabs
-      .filter((t) => t.fields.some((f) => f.source === "config" && configValue(draft, t.key, f) !== configValue(saved, t.key, f)))
+      .filter((t) =>
+        t.fields.some(
+          (f) => f.source === "config" && configValue(draft, t.key, f) !== configValue(saved, t.key, f),
+        ),
+      )
       .map((t) => t.key),
   );
 
@@ -74,7 +78,10 @@ export function ComponentForm(props: ComponentFormProps) {
         </div>
         <div className={`field${nameErrors.length ? " field-has-error" : ""}`}>
           <label className="field-label" htmlFor={`component-name-${component.id}`}>
-            Name<span className="required" aria-hidden="true">*</span>
+            Name
+            <span className="required" aria-hidden="true">
+              *
+            </span>
           </label>
           <input
             id={`component-name-${component.id}`}
@@ -91,11 +98,22 @@ export function ComponentForm(props: ComponentFormProps) {
           )}
         </div>
         <div className="props-actions">
-          <button type="submit" className="button button-primary" disabled={saving} aria-label="Save Component" title="Save Component">
+          <button
+            type="submit"
+            className="button button-primary"
+            disabled={saving}
+            aria-label="Save Component"
+            title="Save Component"
+          >
             <DiskIcon /> Save Component
           </button>
           {onDelete && (
-            <button type="button" className="button button-danger-ghost" onClick={onDelete} aria-label="Delete component">
+            <button
+              type="button"
+              className="button button-danger-ghost"
+              onClick={onDelete}
+              aria-label="Delete component"
+            >
               <TrashIcon /> Delete
             </button>
           )}

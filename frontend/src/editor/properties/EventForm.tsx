@@ -17,7 +17,17 @@ export interface EventFormProps {
   onDelete?: () => void;
 }
 
-export function EventForm({ event, spec, draft, dirty, errors, saving, onChange, onSave, onDelete }: EventFormProps) {
+export function EventForm({
+  event,
+  spec,
+  draft,
+  dirty,
+  errors,
+  saving,
+  onChange,
+  onSave,
+  onDelete,
+}: EventFormProps) {
   return (
     <form
       className="props"
@@ -35,11 +45,22 @@ export function EventForm({ event, spec, draft, dirty, errors, saving, onChange,
         </div>
         <h2 className="props-name">{event.name}</h2>
         <div className="props-actions">
-          <button type="submit" className="button button-primary" disabled={saving} aria-label="Save Event" title="Save Event">
+          <button
+            type="submit"
+            className="button button-primary"
+            disabled={saving}
+            aria-label="Save Event"
+            title="Save Event"
+          >
             <DiskIcon /> Save Event
           </button>
           {onDelete && (
-            <button type="button" className="button button-danger-ghost" onClick={onDelete} aria-label="Delete event">
+            <button
+              type="button"
+              className="button button-danger-ghost"
+              onClick={onDelete}
+              aria-label="Delete event"
+            >
               <TrashIcon /> Delete
             </button>
           )}

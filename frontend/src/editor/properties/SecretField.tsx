@@ -71,13 +71,34 @@ export function SecretField({ id, masked, actions, describedBy }: Props) {
         data-revealed={plain !== null}
         aria-describedby={describedBy}
       />
-      <button type="button" className="icon-button" onClick={toggle} disabled={busy || !actions} aria-label={plain === null ? "Reveal Ingestion Secret" : "Hide Ingestion Secret"} title={plain === null ? "Reveal" : "Hide"}>
+      <button
+        type="button"
+        className="icon-button"
+        onClick={toggle}
+        disabled={busy || !actions}
+        aria-label={plain === null ? "Reveal Ingestion Secret" : "Hide Ingestion Secret"}
+        title={plain === null ? "Reveal" : "Hide"}
+      >
         {plain === null ? <EyeIcon /> : <EyeOffIcon />}
       </button>
-      <button type="button" className="icon-button" onClick={copy} disabled={busy || !actions} aria-label="Copy Ingestion Secret" title="Copy">
+      <button
+        type="button"
+        className="icon-button"
+        onClick={copy}
+        disabled={busy || !actions}
+        aria-label="Copy Ingestion Secret"
+        title="Copy"
+      >
         <CopyIcon />
       </button>
-      <button type="button" className="icon-button" onClick={() => void regenerate()} disabled={busy || !actions} aria-label="Regenerate Ingestion Secret" title="Regenerate">
+      <button
+        type="button"
+        className="icon-button"
+        onClick={() => void regenerate()}
+        disabled={busy || !actions}
+        aria-label="Regenerate Ingestion Secret"
+        title="Regenerate"
+      >
         <RefreshIcon />
       </button>
     </div>

@@ -27,7 +27,12 @@ export function ValidationChecks({ run, disabled }: { run: () => Promise<Check[]
       <p className="muted small">
         Runs live checks against Kafka, the channel layer and the component&apos;s own WebSocket handshake.
       </p>
-      <button type="button" className="button button-primary" onClick={() => void start()} disabled={busy || disabled}>
+      <button
+        type="button"
+        className="button button-primary"
+        onClick={() => void start()}
+        disabled={busy || disabled}
+      >
         {busy ? "Running…" : "Run checks"}
       </button>
       {error && (

@@ -1,5 +1,13 @@
 /** Unsaved edits of a node and the PATCH bodies made from them. Pure functions. */
-import type { Component, ComponentConfig, ComponentTypeSpec, ConfigValue, EventKindSpec, FieldSpec, FlowEvent } from "../../api/types";
+import type {
+  Component,
+  ComponentConfig,
+  ComponentTypeSpec,
+  ConfigValue,
+  EventKindSpec,
+  FieldSpec,
+  FlowEvent,
+} from "../../api/types";
 
 export interface ComponentDraft {
   kind: "component";
@@ -30,7 +38,12 @@ export function configValue(draft: ComponentDraft, tab: string, field: FieldSpec
   return value === undefined ? field.default : value;
 }
 
-export function withConfigValue(draft: ComponentDraft, tab: string, name: string, value: ConfigValue): ComponentDraft {
+export function withConfigValue(
+  draft: ComponentDraft,
+  tab: string,
+  name: string,
+  value: ConfigValue,
+): ComponentDraft {
   return { ...draft, config: { ...draft.config, [tab]: { ...(draft.config[tab] ?? {}), [name]: value } } };
 }
 
@@ -45,7 +58,10 @@ export function configPayload(spec: ComponentTypeSpec, draft: ComponentDraft): C
   return config;
 }
 
-export function eventPayload(spec: EventKindSpec | undefined, draft: EventDraft): Record<string, ConfigValue> {
+export function eventPayload(
+  spec: EventKindSpec | undefined,
+  draft: EventDraft,
+): Record<string, ConfigValue> {
   const body: Record<string, ConfigValue> = {};
   for (const field of spec?.fields ?? []) {
     if (field.read_only || field.kind === "readonly") continue;
@@ -54,7 +70,11 @@ export function eventPayload(spec: EventKindSpec | undefined, draft: EventDraft)
   return body;
 }
 
-export function componentIsDirty(component: Component, spec: ComponentTypeSpec | undefined, draft: ComponentDraft): boolean {
+export function componentIsDirty(
+  component: Component,
+  spec: ComponentTypeSpec | undefined,
+  draft: ComponentDraft,
+): boolean {
   if (draft.name !== component.name) return true;
   if (!spec) return false;
   const saved = configPayload(spec, componentDraft(component));
@@ -62,7 +82,9 @@ export function componentIsDirty(component: Component, spec: ComponentTypeSpec |
 }
 
 export function eventIsDirty(event: FlowEvent, spec: EventKindSpec | undefined, draft: EventDraft): boolean {
-  return JSON.stringify(eventPayload(spec, eventDraft(event, spec))) !== JSON.stringify(eventPayload(spec, draft));
+  return (
+    JSON.stringify(eventPayload(spec, eventDraft(event, spec))) !== JSON.stringify(eventPayload(spec, draft))
+  );
 }
 
 /** Config to re-create a deleted component with: masked passwords cannot be sent back. */

@@ -18,7 +18,8 @@ export function Field({ spec, value, onChange, errors = [], events, secret }: Fi
   const id = useId();
   const errorId = `${id}-error`;
   const helpId = `${id}-help`;
-  const describedBy = [errors.length ? errorId : "", spec.help ? helpId : ""].filter(Boolean).join(" ") || undefined;
+  const describedBy =
+    [errors.length ? errorId : "", spec.help ? helpId : ""].filter(Boolean).join(" ") || undefined;
   const disabled = spec.read_only || spec.kind === "readonly";
   const common = {
     id,
@@ -65,9 +66,8 @@ export function Field({ spec, value, onChange, errors = [], events, secret }: Fi
           value={value === null || value === undefined ? "" : String(value)}
           onChange={(e) => onChange(choiceValue(spec, e.target.value))}
         >
-          {(!spec.required || value === null || value === "") && !spec.choices?.some((c) => c.value === "") && (
-            <option value="">—</option>
-          )}
+          {(!spec.required || value === null || value === "") &&
+            !spec.choices?.some((c) => c.value === "") && <option value="">—</option>}
           {(spec.choices ?? []).map((c) => (
             <option key={String(c.value)} value={String(c.value)}>
               {c.label}
@@ -85,7 +85,9 @@ export function Field({ spec, value, onChange, errors = [], events, secret }: Fi
           value={value === null || value === undefined ? "" : String(value)}
           onChange={(e) => onChange(e.target.value ? Number(e.target.value) : null)}
         >
-          <option value="">{options.length ? "— none —" : `— no ${spec.event_kind ?? ""} event in this pipeline —`}</option>
+          <option value="">
+            {options.length ? "— none —" : `— no ${spec.event_kind ?? ""} event in this pipeline —`}
+          </option>
           {options.map((e) => (
             <option key={e.id} value={String(e.id)}>
               {e.name}
@@ -108,7 +110,14 @@ export function Field({ spec, value, onChange, errors = [], events, secret }: Fi
       );
       break;
     case "secret":
-      control = <SecretField id={id} masked={value === null ? "" : String(value)} actions={secret} describedBy={describedBy} />;
+      control = (
+        <SecretField
+          id={id}
+          masked={value === null ? "" : String(value)}
+          actions={secret}
+          describedBy={describedBy}
+        />
+      );
       break;
     case "readonly":
       control = (
@@ -136,7 +145,10 @@ export function Field({ spec, value, onChange, errors = [], events, secret }: Fi
 
   const inline = spec.kind === "boolean";
   return (
-    <div className={`field${inline ? " field-inline" : ""}${errors.length ? " field-has-error" : ""}`} data-field={spec.name}>
+    <div
+      className={`field${inline ? " field-inline" : ""}${errors.length ? " field-has-error" : ""}`}
+      data-field={spec.name}
+    >
       <label className="field-label" htmlFor={id}>
         {spec.label}
         {spec.required && !disabled && (

@@ -1,0 +1,64 @@
+"""`manage.py up`: the embedded default serves the demo stream and leaves nothing behind."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+
+import orjson
+import psutil
+import pytest
+from websockets.sync.client import connect
+
+from pipelines.embedded import find_free_port
+from tests.integration.conftest import wait_for
+
+pytestmark = pytest.mark.integration
+
+
+def test_up_streams_the_demo_and_stops_every_process_on_sigint(tmp_path):
+    port = find_free_port()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("KAFKA_BOOTSTRAP_SERVERS", "REDIS_URL", "DATABASE_URL")
+    }
+    env.update({"FLOWCAST_DATA_DIR": str(tmp_path), "DJANGO_SUPERUSER_PASSWORD": "demo-pass-123"})
+    up = subprocess.Popen(
+        [sys.executable, "manage.py", "up", "--port", str(port), "--demo-rate", "50"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output: list[str] = []
+    threading.Thread(target=lambda: output.extend(up.stdout), daemon=True).start()
+    try:
+        banner = wait_for(
+            lambda: re.search(r"producer\.tail (\S+) --secret-file (\S+)", "".join(output)),
+            90,
+            "the banner",
+        )
+        tree = psutil.Process(up.pid).children(recursive=True)
+        assert len(tree) >= 5  # broker, redis, daphne, supervisor, demo traffic (+ workers)
+        url, secret_file = banner.group(1), banner.group(2)
+        secret = (tmp_path / "demo-secret").read_text()
+        assert secret not in "".join(output), "the banner must not print the secret"
+        assert secret_file.endswith("demo-secret")
+        with connect(
+            url, additional_headers={"Authorization": f"Bearer {secret}"}, open_timeout=10
+        ) as ws:
+            record = orjson.loads(ws.recv(timeout=60))
+        assert {"id", "account", "amount", "currency", "status", "timestamp"} <= set(
+            record["value"]
+        )
+    finally:
+        up.send_signal(signal.SIGINT)
+        code = up.wait(60)
+    assert code == 0, "".join(output)[-3000:]
+    still_alive = [p for p in tree if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    assert still_alive == []
