@@ -13,12 +13,16 @@ import socket
 import threading
 import time
 
+from confluent_kafka import KafkaError
+
 from pipelines import instances
 from pipelines.deployment import DeployedComponent
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 1.0
+FIRST_RECORD_WAIT = 0.1  # idle: block this long for the first record (no busy loop)
+FILL_WAIT = 0.004  # busy: then take what else arrives within a few ms (the latency floor)
 
 
 class Runner:
@@ -88,6 +92,25 @@ class Runner:
             instances.report(self.deployed.guid, self.instance_id, data)
         except Exception as exc:  # status is best effort; the stream must go on
             log.warning("Could not report status: %s", exc)
+
+    def poll_messages(self, consumer, batch_size: int) -> list:
+        """Up to batch_size messages: wait for one, then take what is ready within a few ms."""
+        first = consumer.poll(FIRST_RECORD_WAIT)
+        if first is None:
+            return []
+        messages = [first]
+        if batch_size > 1:
+            messages += consumer.consume(batch_size - 1, timeout=FILL_WAIT)
+        return [m for m in messages if self._usable(m)]
+
+    def _usable(self, message) -> bool:
+        error = message.error()
+        if error is None:
+            return True
+        if error.code() != KafkaError._PARTITION_EOF:
+            self.stats["last_error"] = str(error)
+            log.warning("Kafka error on %s: %s", self.deployed.name, error)
+        return False
 
     def wait(self, seconds: float) -> None:
         """Sleep that ends early on stop, for back-off between retries."""

@@ -13,7 +13,7 @@ import logging
 import time
 
 from channels.layers import get_channel_layer
-from confluent_kafka import Consumer, KafkaError, Producer, TopicPartition
+from confluent_kafka import Consumer, Producer, TopicPartition
 
 from pipelines import kafka
 from pipelines.deployment import DeployedComponent
@@ -23,8 +23,6 @@ from producer.groups import stream_group
 
 log = logging.getLogger(__name__)
 
-FIRST_RECORD_WAIT = 0.1  # idle: block this long for the first record
-FILL_WAIT = 0.004  # busy: then take what else arrives within a few ms (the latency floor)
 MAX_BACKOFF = 5.0
 
 
@@ -62,27 +60,11 @@ class ProducerRunner(Runner):
         batch = encode_batch(records, self.frame_format, self.deployed.source_format)
         self.stats["records_in"] += len(records)
         self.divert(batch)
-        self.publish(batch)
-        self.store_offsets(records)
+        if self.publish(batch):
+            self.store_offsets(records)
 
     def poll_batch(self) -> list[Record]:
-        assert self.consumer is not None
-        first = self.consumer.poll(FIRST_RECORD_WAIT)
-        if first is None:
-            return []
-        messages = [first]
-        if self.batch_size > 1:
-            messages += self.consumer.consume(self.batch_size - 1, timeout=FILL_WAIT)
-        return [Record.from_message(m) for m in messages if self._usable(m)]
-
-    def _usable(self, message) -> bool:
-        error = message.error()
-        if error is None:
-            return True
-        if error.code() != KafkaError._PARTITION_EOF:
-            self.stats["last_error"] = str(error)
-            log.warning("Kafka error on %s: %s", self.deployed.name, error)
-        return False
+        return [Record.from_message(m) for m in self.poll_messages(self.consumer, self.batch_size)]
 
     def divert(self, batch: EncodedBatch) -> None:
         """Poison records go to the failover topic (or are logged and counted)."""
@@ -122,10 +104,13 @@ class ProducerRunner(Runner):
             self.wait(backoff)
             backoff = min(backoff * 2, MAX_BACKOFF)
 
-    def publish(self, batch: EncodedBatch) -> None:
-        """One group message per batch; retried until Redis takes it (never skipped)."""
+    def publish(self, batch: EncodedBatch) -> bool:
+        """One group message per batch, retried until Redis takes it; False if stopped first.
+
+        A batch that was never published is never committed: the next instance re-reads it.
+        """
         if not batch.frames:
-            return
+            return True
         message = {
             "type": "stream.batch",
             "frames": batch.frames,
@@ -140,10 +125,13 @@ class ProducerRunner(Runner):
             except Exception as exc:  # Redis down or restarting: wait, keep the batch
                 self.stats["last_error"] = f"channel layer: {exc}"
                 log.warning("Channel layer unavailable (%s); retrying in %.1f s", exc, backoff)
-                time.sleep(backoff)
+                if self.stopping:
+                    return False
+                self.wait(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF)
         self.stats["records_out"] += len(batch.records)
         self.stats["batches"] += 1
+        return True
 
     def store_offsets(self, records: list[Record]) -> None:
         last: dict[tuple[str, int], int] = {}

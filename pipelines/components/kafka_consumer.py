@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from confluent_kafka import Consumer, KafkaError, Producer, TopicPartition
+from confluent_kafka import Consumer, Producer, TopicPartition
 from django import forms
 
 from pipelines import kafka, registry
@@ -92,11 +92,9 @@ class KafkaConsumerRunner(Runner):
         self.assigned: list[int] = []
 
     def step(self) -> None:
-        first = self.consumer.poll(0.1)
-        if first is None:
+        records = self.poll_messages(self.consumer, self.batch_size)
+        if not records:
             return
-        messages = [first, *self.consumer.consume(self.batch_size - 1, timeout=0.004)]
-        records = [m for m in messages if self._usable(m)]
         for m in records:
             for topic in self.outputs:
                 self._produce(topic, m)
@@ -128,15 +126,6 @@ class KafkaConsumerRunner(Runner):
         while self.producer.flush(5.0) > 0:
             self.stats["last_error"] = "output topic not reachable"
             log.warning("%s: output not reachable; retrying", self.deployed.name)
-
-    def _usable(self, message) -> bool:
-        error = message.error()
-        if error is None:
-            return True
-        if error.code() != KafkaError._PARTITION_EOF:
-            self.stats["last_error"] = str(error)
-            log.warning("Kafka error on %s: %s", self.deployed.name, error)
-        return False
 
     def _on_assign(self, consumer, partitions) -> None:
         self.assigned = sorted(p.partition for p in partitions)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import Api, Editor
 
@@ -33,6 +33,7 @@ def test_user_builds_a_consumer_to_websocket_pipeline(page: Page, editor: Editor
     # 2. Kafka Consumer from the palette; its source topic in the Meta tab
     editor.drop("component:kafka_consumer", 120, 160)
     consumer = editor.node("Kafka Consumer 1")
+    add_required_settings(page, consumer, topic="transactions")
     expect(consumer).to_be_visible()
     editor.tab("Meta Information")
     page.get_by_role("textbox", name="Topic").fill("transactions")
@@ -109,6 +110,16 @@ def test_user_builds_a_consumer_to_websocket_pipeline(page: Page, editor: Editor
     expect(secret).not_to_have_value(first)
     second = secret.input_value()
     assert second == api.get(f"/api/components/{producer['id']}/secret/")["ingestion_secret"]
+
+
+def add_required_settings(page: Page, node: Locator, topic: str) -> None:
+    """Answers the editor's "settings needed" dialog, shown when the server refuses to create a
+    component without them (the contract lets it fill defaults instead: then no dialog)."""
+    dialog = page.get_by_role("dialog", name="New Kafka Consumer")
+    expect(dialog.or_(node)).to_be_visible()
+    if dialog.is_visible():
+        dialog.get_by_role("textbox", name="Topic").fill(topic)
+        dialog.get_by_role("button", name="Add Kafka Consumer").click()
 
 
 def pipeline_id(page: Page) -> int:
