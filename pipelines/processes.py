@@ -20,21 +20,16 @@ def manage_command(*args: str) -> list[str]:
 
 
 def daphne_command(host: str, port: int, *, access_log: str | None = None) -> list[str]:
-    """daphne serving the ASGI app; its keepalive pings detect dead peers."""
+    """daphne (with Flowcast's slow-client hook) serving the ASGI app.
+
+    Keepalive pings detect dead peers; streams have no time limit (daphne's default
+    closes every WebSocket after a day).
+    """
+    options = ["--ping-interval", "20", "--ping-timeout", "30", "--websocket_timeout", "-1"]
     return [
-        sys.executable,
-        "-m",
-        "daphne",
-        "-b",
-        host,
-        "-p",
-        str(port),
-        "--ping-interval",
-        "20",
-        "--ping-timeout",
-        "30",
-        "--access-log",
-        access_log or os.devnull,
+        *(sys.executable, "-m", "producer.web", "-b", host, "-p", str(port)),
+        *options,
+        *("--access-log", access_log or os.devnull),
         "config.asgi:application",
     ]
 

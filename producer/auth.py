@@ -12,7 +12,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 
-from pipelines import credentials, registry
+from pipelines import credentials, deployment, registry
+from pipelines.deployment import DeployedComponent
 from pipelines.models import Component, Pipeline
 from producer.tokens import token_is_valid
 
@@ -25,6 +26,7 @@ class Grant:
     pipeline_id: int
     ingestion_id: str
     kind: str  # which credential opened the session: decides which changes close it
+    deployed: DeployedComponent
 
 
 def _headers(scope) -> dict[str, str]:
@@ -60,9 +62,10 @@ def authorize(scope, ingestion_id: str) -> Grant | None:
         return None
     headers = _headers(scope)
     kind = _credential_kind(scope, headers, component)
-    if kind is None:
+    deployed = deployment.of_component(component) if kind else None
+    if deployed is None or not deployed.inputs:
         return None
-    return Grant(component.pk, component.pipeline_id, component.ingestion_id, kind)
+    return Grant(component.pk, component.pipeline_id, component.ingestion_id, kind, deployed)
 
 
 def _streams(component: Component) -> bool:

@@ -1,17 +1,34 @@
 """The WebSocket endpoint of a producer: authenticate, join the stream, forward frames.
 
-Frames arrive pre-encoded from the worker, one channel-layer message per batch; this
-consumer only writes them to its socket.
+Frames arrive pre-encoded from the worker, one channel-layer message per batch. The
+channel layer may drop messages, so each connection keeps a cursor per partition: a batch
+that skips offsets is preceded by those offsets read back from Kafka (repair), a resume
+(`?since=`) is the same repair from the client's last ids, and only what Kafka no longer
+has becomes a `gap` notice. A client that stops reading is skipped (then told with a gap
+notice) or closed with 1013, so its socket never holds more than a bounded buffer.
 """
 
 from __future__ import annotations
+
+import time
+from urllib.parse import parse_qs
 
 import orjson
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from producer import metrics
 from producer.auth import Grant, authorize
+from producer.cursor import BadSince, Cursor, Hole, parse_since
 from producer.groups import stream_group
+from producer.repair import reader_for
+from producer.web import PENDING_BYTES
+
+SLOW_BYTES = 4 * 1024 * 1024  # unsent bytes past which a client's batches are skipped
+CLOSE_BYTES = 8 * 1024 * 1024  # past this, or skipped this long, the client is closed
+SLOW_SECONDS = 30.0
+TOO_SLOW = 1013
+BAD_REQUEST = 4400
 
 _CLIENT_MESSAGE_REPLY = orjson.dumps(
     {"type": "error", "message": "This endpoint only streams; client messages are ignored."}
@@ -27,9 +44,31 @@ class ProducerConsumer(AsyncWebsocketConsumer):
         if self.grant is None:
             await self.close()  # before accept: daphne answers the handshake with 403
             return
+        deployed = self.grant.deployed
+        self.frame_format = deployed.setting("meta", "frame_format", "envelope")
+        self.reader = reader_for(deployed.inputs[0].name, self.frame_format, deployed.source_format)
+        self.missed: dict[int, list[int]] = {}  # partition → [first, last] skipped while slow
+        self.slow_since: float | None = None
         self.group = stream_group(self.grant.ingestion_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        await self._start_cursor()
+
+    async def _start_cursor(self) -> None:
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        try:
+            since = parse_since((query.get("since") or [None])[0])
+        except BadSince as exc:
+            await self._control({"type": "error", "message": f"Bad since: {exc}"})
+            await self.close(code=BAD_REQUEST)
+            return
+        partitions = self.grant.deployed.inputs[0].partitions
+        unknown = sorted(p for p in since if p >= partitions)
+        if unknown:
+            await self._control(
+                {"type": "error", "message": f"No partition {unknown} in the stream; ignored."}
+            )
+        self.cursor = Cursor.resuming({p: o for p, o in since.items() if p < partitions})
 
     async def disconnect(self, code: int) -> None:
         if self.grant is not None:
@@ -39,11 +78,75 @@ class ProducerConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=_CLIENT_MESSAGE_REPLY)
 
     async def stream_batch(self, event: dict) -> None:
-        for frame in event["frames"]:
-            await self.send(text_data=frame)
+        if await self._too_slow(event["covers"]):
+            return
+        for hole in self.cursor.holes(event["covers"]):
+            await self._repair(hole)
+        for frame, ids in zip(event["frames"], event["ids"], strict=True):
+            await self._send_fresh(frame, ids)
+        self.cursor.advance_all(event["covers"])
+
+    async def stream_progress(self, event: dict) -> None:
+        for hole in self.cursor.tail_holes(event["last"]):
+            await self._repair(hole)
 
     async def stream_close(self, event: dict) -> None:
         """Close the sessions that depended on what changed (DESIGN §6 close codes)."""
         kinds = event.get("auth_kinds")
         if kinds is None or self.grant.kind in kinds:
             await self.close(code=event["code"], reason=event.get("reason", ""))
+
+    async def _send_fresh(self, frame: str, ids: list[int]) -> None:
+        """Send a frame, minus any record the client already has (after a resume or repair)."""
+        fresh = self.cursor.fresh(ids)
+        if all(fresh):
+            await self.send(text_data=frame)
+        elif any(fresh):  # only a batch frame can be partly old
+            items = [item for item, keep in zip(orjson.loads(frame), fresh, strict=True) if keep]
+            await self.send(text_data=orjson.dumps(items).decode())
+        else:
+            metrics.count("duplicates_dropped")
+
+    async def _repair(self, hole: Hole) -> None:
+        repair = await self.reader.read(hole.partition, hole.start, hole.end)
+        metrics.count("holes_repaired")
+        if repair.lost_before is not None:
+            await self._gap(
+                "retention_or_limit", {hole.partition: [hole.start, repair.lost_before - 1]}
+            )
+        for frame, ids in zip(repair.batch.frames, repair.batch.ids, strict=True):
+            await self._send_fresh(frame, ids)
+        self.cursor.advance(hole.partition, hole.end)
+
+    async def _too_slow(self, covers: list[list[int]]) -> bool:
+        """Skip batches while the socket is backed up; notify or close when it matters."""
+        pending = self.scope.get(PENDING_BYTES, lambda: 0)()
+        if self.missed and pending < SLOW_BYTES // 2:
+            await self._gap("slow_client", self.missed)
+            self.missed, self.slow_since = {}, None
+        if not self.missed and pending < SLOW_BYTES:
+            return False
+        for partition, start, end in covers:
+            first = self.cursor.expected.get(partition, start)
+            self.missed.setdefault(partition, [first, end])[1] = end
+            self.cursor.advance(partition, end)
+        metrics.count("batches_skipped_slow")
+        now = time.monotonic()
+        self.slow_since = self.slow_since or now
+        if pending > CLOSE_BYTES or now - self.slow_since > SLOW_SECONDS:
+            metrics.count("slow_client_closes")
+            await self.close(code=TOO_SLOW, reason="Client too slow; reconnect with since")
+        return True
+
+    async def _gap(self, reason: str, missed: dict[int, list[int]]) -> None:
+        metrics.count("gaps_sent")
+        ranges = [
+            {"partition": p, "from": a, "to": b} for p, (a, b) in sorted(missed.items()) if b >= a
+        ]
+        if not ranges:
+            return
+        since = ",".join(f"{r['partition']}-{r['from'] - 1}" for r in ranges)
+        await self._control({"type": "gap", "reason": reason, "missed": ranges, "since": since})
+
+    async def _control(self, message: dict) -> None:
+        await self.send(text_data=orjson.dumps(message).decode())

@@ -7,7 +7,7 @@ way it reached the client.
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import orjson
 
@@ -50,6 +50,7 @@ class EncodedBatch:
     frames: list[str]
     records: list[Record]  # the records that made it into frames
     poison: list[tuple[Record, str]]
+    ids: list[list[int]] = field(default_factory=list)  # per frame: [partition, offset, …]
 
 
 def _text(raw: bytes | None, what: str) -> str | None:
@@ -118,6 +119,7 @@ def _per_record(records: list[Record], make) -> EncodedBatch:
             out.poison.append((record, str(exc)))
             continue
         out.frames.append(frame.decode())
+        out.ids.append([record.partition, record.offset])
         out.records.append(record)
     return out
 
@@ -126,6 +128,7 @@ def _batched(records: list[Record], source_format: str) -> EncodedBatch:
     """One JSON array per batch, split only where it would pass the frame limit."""
     out = EncodedBatch([], [], [])
     chunk: list[bytes] = []
+    chunk_ids: list[int] = []
     size = 2
     for record in records:
         try:
@@ -139,12 +142,15 @@ def _batched(records: list[Record], source_format: str) -> EncodedBatch:
             continue
         if chunk and size + len(item) + 1 > MAX_FRAME_BYTES:
             out.frames.append(_join(chunk))
-            chunk, size = [], 2
+            out.ids.append(chunk_ids)
+            chunk, chunk_ids, size = [], [], 2
         chunk.append(item)
+        chunk_ids += [record.partition, record.offset]
         size += len(item) + 1
         out.records.append(record)
     if chunk:
         out.frames.append(_join(chunk))
+        out.ids.append(chunk_ids)
     return out
 
 

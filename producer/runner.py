@@ -24,6 +24,7 @@ from producer.groups import stream_group
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 5.0
+PROGRESS_SECONDS = 1.0
 
 
 class ProducerRunner(Runner):
@@ -33,6 +34,9 @@ class ProducerRunner(Runner):
         self.frame_format = deployed.setting("meta", "frame_format", "envelope")
         self.group = stream_group(deployed.ingestion_id)
         self.assigned: list[int] = []
+        self.position: dict[int, int] = {}  # next offset per partition after what was published
+        self.seq = 0
+        self._last_progress = 0.0
         self.loop = asyncio.new_event_loop()
         self.consumer: Consumer | None = None
         self.failover: Producer | None = None
@@ -55,6 +59,7 @@ class ProducerRunner(Runner):
 
     def step(self) -> None:
         records = self.poll_batch()
+        self.maybe_publish_progress()
         if not records:
             return
         batch = encode_batch(records, self.frame_format, self.deployed.source_format)
@@ -111,10 +116,15 @@ class ProducerRunner(Runner):
         """
         if not batch.frames:
             return True
+        covers = self.covers(batch)
+        self.seq += 1
         message = {
             "type": "stream.batch",
+            "w": self.instance_id,
+            "seq": self.seq,
+            "covers": covers,
             "frames": batch.frames,
-            "ids": [r.id for r in batch.records],
+            "ids": batch.ids,
             "sent_at": time.time(),
         }
         backoff = 0.1
@@ -129,9 +139,36 @@ class ProducerRunner(Runner):
                     return False
                 self.wait(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF)
+        for partition, _start, end in covers:
+            self.position[partition] = end + 1
         self.stats["records_out"] += len(batch.records)
         self.stats["batches"] += 1
         return True
+
+    def covers(self, batch: EncodedBatch) -> list[list[int]]:
+        """[partition, first, last] offsets this batch accounts for, poison records included.
+
+        `first` continues from the previous batch, so a client that got every batch has
+        no hole, and one that missed a batch sees exactly which offsets to repair.
+        """
+        spans: dict[int, list[int]] = {}
+        for record in [*batch.records, *(r for r, _ in batch.poison)]:
+            span = spans.setdefault(record.partition, [record.offset, record.offset])
+            span[0], span[1] = min(span[0], record.offset), max(span[1], record.offset)
+        return [[p, min(self.position.get(p, lo), lo), hi] for p, (lo, hi) in sorted(spans.items())]
+
+    def maybe_publish_progress(self) -> None:
+        """Tell clients the last published offsets, so a hole at the tail gets noticed."""
+        now = time.monotonic()
+        if now - self._last_progress < PROGRESS_SECONDS or not self.position:
+            return
+        self._last_progress = now
+        last = [[p, o - 1] for p, o in sorted(self.position.items())]
+        message = {"type": "stream.progress", "w": self.instance_id, "last": last}
+        try:
+            self.loop.run_until_complete(self.layer.group_send(self.group, message))
+        except Exception as exc:  # best effort: the next batch or progress carries it too
+            log.info("Progress not published: %s", exc)
 
     def store_offsets(self, records: list[Record]) -> None:
         last: dict[tuple[str, int], int] = {}
@@ -160,6 +197,8 @@ class ProducerRunner(Runner):
         self.heartbeat(force=True)
 
     def _on_revoke(self, consumer, partitions) -> None:
+        for p in partitions:
+            self.position.pop(p.partition, None)
         # Commit what was delivered before another member takes these partitions.
         try:
             consumer.commit(asynchronous=False)

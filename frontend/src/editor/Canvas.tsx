@@ -133,6 +133,7 @@ export function Canvas({ graph, nodes, onDropItem, onRefused, onDeleteNode, onQu
         onNodeDragStop={(_, __, dragged) => void graph.finishDrag(dragged)}
         onNodeContextMenu={(event, node) => {
           event.preventDefault();
+          graph.select(node.id);
           setMenu({ x: event.clientX, y: event.clientY, key: node.id, component: isComponentNode(node) });
         }}
         onPaneClick={() => setMenu(null)}

@@ -289,12 +289,21 @@ export function Editor({ initial, types }: { initial: Pipeline; types: TypeIndex
     </>
   );
 
-  /** Where a palette item added from the keyboard goes: the middle of the visible canvas. */
+  /** Where a palette item added from the keyboard goes: the middle of the canvas, below any node there. */
   function viewportCenter(): Position {
     const pane = document.querySelector(".react-flow")?.getBoundingClientRect();
-    const jitter = (graph.nodes.length % 5) * 24;
-    if (!pane) return { x: jitter, y: jitter };
-    const at = screenToFlowPosition({ x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 });
-    return { x: Math.round(at.x - 100 + jitter), y: Math.round(at.y - 28 + jitter) };
+    const middle = pane
+      ? screenToFlowPosition({ x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 })
+      : { x: 0, y: 0 };
+    return freeSpot({ x: Math.round(middle.x - 100), y: Math.round(middle.y - 28) }, graph.nodes);
   }
+}
+
+/** The first spot at or below `start` that no node covers (nodes are at most ~260×70). */
+function freeSpot(start: Position, nodes: FlowNode[]): Position {
+  const spot = { ...start };
+  const taken = (p: Position) =>
+    nodes.some((n) => Math.abs(n.position.x - p.x) < 260 && Math.abs(n.position.y - p.y) < 80);
+  for (let i = 0; i < 50 && taken(spot); i += 1) spot.y += 90;
+  return spot;
 }

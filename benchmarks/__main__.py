@@ -1,0 +1,160 @@
+"""`python -m benchmarks`: measure Flowcast against the reference bridge (DESIGN §11).
+
+    python -m benchmarks                      # the full run, writes benchmarks/RESULTS.md
+    python -m benchmarks --quick              # a smoke run: 20k records, K = 1,10
+    python -m benchmarks --shapes latency --clients 1,100 --rate 2000 --seconds 15
+
+Shapes: backlog (N records pre-produced, `batch` frames), latency (fixed rate), stall
+(backlog at K=1 plus one client that never reads). Everything started is stopped at the
+end, also on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks import report
+from benchmarks.cases import Case, Options, Run
+from benchmarks.stack import Procs
+
+SHAPES = ("backlog", "latency", "stall")
+HERE = Path(__file__).resolve().parent
+
+METHOD = """
+- Same box, same run, same load: for each shape and K a fresh embedded broker (Tansu,
+  memory) and Redis; Flowcast then the bridge read the same topic layout (3 partitions,
+  ~250-byte JSON values). Flowcast: `daphne` (2 processes from K = 1000, clients split
+  between them) + one `run_component` worker, WebSocket Producer with `batch` frames and
+  Batch Size 500. Bridge: one process, `consume(500, timeout=0.005)` -> one JSON array of
+  envelopes per batch -> `websockets.broadcast`, `fetch.wait.max.ms` 10.
+- backlog: N records are produced before anything reads; clients connect, then the worker
+  or bridge starts at the first offset. rec/s agg = all records delivered / (last receive
+  of any client - first receive of any client): the drain rate, start-up excluded.
+  Per-client rate = its records / (its last - its first receive).
+- latency: the reader is assigned its partitions and the clients are connected, then
+  records are produced at a fixed rate, each carrying its send time (ms); latency =
+  receive time of the frame - send time, 0.1 ms buckets, over the auditor clients.
+- Clients (python `websockets`, asyncio, no compression) run in processes of up to 250.
+  Most count records per frame without parsing; every (K / audit)-th client is an
+  auditor that parses each frame and tracks offsets, so duplicates and latency come from
+  auditors, missing from every client (counters: expected - received).
+- Server RSS: psutil peak of the summed RSS of daphne + worker (Flowcast) or the bridge,
+  sampled every 0.25 s. "stalled client adds" = stall peak - backlog K=1 peak.
+- Limits: clients, servers, broker and Redis share the 2 cores, so at K >= 100 the client
+  fleet competes with the servers for CPU (compare the fleet and server CPU columns);
+  the ratios are what carries over to other machines, not the absolute rates. Resume
+  (`?since=`) and repair are not built yet: "missing" is measured without any resume.
+"""
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    p.add_argument("--shapes", default=",".join(SHAPES), help="Comma list of %(default)s.")
+    p.add_argument("--clients", default=None, help="Comma list of K (default 1,100,1000).")
+    p.add_argument("--records", type=int, default=None, help="Backlog size (default 200000).")
+    p.add_argument("--rate", type=float, default=2000, help="Latency shape records/s.")
+    p.add_argument("--seconds", type=float, default=None, help="Latency shape length (15).")
+    p.add_argument("--quick", action="store_true", help="Smoke run: 20k records, K=1,10, 5 s.")
+    p.add_argument("--audit", type=int, default=20, help="Auditor clients per measurement.")
+    p.add_argument("--per-process", type=int, default=250, help="Clients per fleet process.")
+    p.add_argument("--idle", type=float, default=10.0, help="A client stops after this silence.")
+    p.add_argument("--max-server-mb", type=float, default=6000, help="Cut a run above this.")
+    p.add_argument("--output", type=Path, default=None, help="Markdown results file.")
+    p.add_argument("--keep", action="store_true", help="Keep the work dir (logs, database).")
+    args = p.parse_args(argv)
+    args.clients = args.clients or ("1,10" if args.quick else "1,100,1000")
+    args.records = args.records or (20_000 if args.quick else 200_000)
+    args.seconds = args.seconds or (5.0 if args.quick else 15.0)
+    if args.output is None and not args.quick:
+        args.output = HERE / "RESULTS.md"
+    args.shapes = [s.strip() for s in args.shapes.split(",") if s.strip()]
+    unknown = set(args.shapes) - set(SHAPES)
+    if unknown:
+        p.error(f"unknown shapes {sorted(unknown)}; choose from {', '.join(SHAPES)}")
+    return args
+
+
+def plan(args: argparse.Namespace) -> list[Case]:
+    ks = [int(k) for k in args.clients.split(",") if k.strip()]
+    cases = [
+        Case(shape, k, args.records, args.rate, args.seconds)
+        for k in ks
+        for shape in args.shapes
+        if shape != "stall"
+    ]
+    if "stall" in args.shapes:  # one stalled client next to one reader: memory per client
+        cases.append(Case("stall", 1, args.records, args.rate, args.seconds))
+    return cases
+
+
+def describe(case: Case) -> str:
+    if case.shape == "latency":
+        return f"latency K={case.clients}: {case.rate:g} rec/s for {case.seconds:g} s"
+    extra = " + 1 stalled" if case.stalled else ""
+    return f"{case.shape} K={case.clients}{extra}: {case.records:,} records"
+
+
+def _stop_on_sigterm(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    signal.signal(signal.SIGHUP, _stop_on_sigterm)
+    cases = plan(args)
+    options = Options(
+        per_process=args.per_process,
+        audit=args.audit,
+        idle=args.idle,
+        max_server_mb=args.max_server_mb,
+    )
+    workdir = Path(tempfile.mkdtemp(prefix="flowcast-bench-"))
+    results: report.Results = {}
+    started = time.monotonic()
+    try:
+        with Procs(workdir) as procs:
+            run = Run(procs, workdir, options)
+            for case in cases:
+                print(f"== {describe(case)}", flush=True)
+                pair = run.case(case)
+                results[(case.shape, case.clients)] = pair
+                for m in pair.values():
+                    print(f"   {_line(m)}", flush=True)
+    except KeyboardInterrupt:
+        print("Interrupted: every process was stopped.", file=sys.stderr)
+        return 130
+    finally:
+        if args.keep:
+            print(f"Work dir kept: {workdir}", file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    minutes = (time.monotonic() - started) / 60
+    print("\n" + report.comparison(results) + "\n\n" + report.details(results))
+    if args.output:
+        command = "python -m benchmarks " + shlex.join(sys.argv[1:] if argv is None else argv)
+        what = "; ".join(describe(c) for c in cases) + f" ({minutes:.1f} min)"
+        args.output.write_text(report.markdown(results, command.strip(), what, METHOD) + "\n")
+        print(f"\nWrote {args.output}")
+    return 0
+
+
+def _line(m) -> str:
+    lat = f" p50/p99 {m.p50}/{m.p99} ms" if m.p50 is not None else ""
+    return (
+        f"{m.system:8} {m.delivered:>10,.0f} rec/s agg, missing {m.missing:,} "
+        f"({m.clients_missing} clients), dups {m.duplicates}{lat}, RSS peak "
+        f"{m.server_mb:,.0f} MB, CPU server {m.server_cpu:.1f} s / fleet {m.fleet_cpu:.1f} s"
+        + (f" [{m.note}]" if m.note else "")
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

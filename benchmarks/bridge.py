@@ -1,0 +1,123 @@
+"""The reference bridge: the least code that streams a topic to WebSocket clients.
+
+One process: confluent-kafka `consume(500, timeout=0.005)` → one JSON array of envelopes
+per batch (Flowcast's `batch` frame, same fields) → `websockets.broadcast` to every open
+connection. No auth, no flow control, no repair: the yardstick of DESIGN §11, run on the
+same box and load as Flowcast so that the ratios compare designs, not machines.
+
+    python -m benchmarks.bridge --bootstrap HOST:PORT --topic T --port P [--start-after K]
+
+Prints `listening`, then `assigned` once Kafka gave it its partitions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+
+import orjson
+from confluent_kafka import Consumer
+from websockets.asyncio.server import ServerConnection, broadcast, serve
+
+BATCH = 500
+POLL_TIMEOUT = 0.005
+
+
+def envelope(msg) -> dict:
+    ts_type, ts = msg.timestamp()
+    key = msg.key()
+    return {
+        "id": f"{msg.partition()}-{msg.offset()}",
+        "topic": msg.topic(),
+        "partition": msg.partition(),
+        "offset": msg.offset(),
+        "timestamp": ts if ts_type else None,
+        "key": key.decode() if key is not None else None,
+        "value": orjson.Fragment(msg.value()),  # JSON already: embed, don't re-serialise
+    }
+
+
+class Bridge:
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self.clients: set[ServerConnection] = set()
+        self.enough_clients = asyncio.Event()
+        self.stop = asyncio.Event()
+
+    async def handler(self, ws: ServerConnection) -> None:
+        self.clients.add(ws)
+        if len(self.clients) >= self.args.start_after:
+            self.enough_clients.set()
+        try:
+            await ws.wait_closed()
+        finally:
+            self.clients.discard(ws)
+
+    def consumer(self) -> Consumer:
+        consumer = Consumer(
+            {
+                "bootstrap.servers": self.args.bootstrap,
+                "group.id": self.args.group,
+                "auto.offset.reset": self.args.reset,
+                "enable.auto.commit": True,
+                # The embedded broker holds a fetch for the whole wait (DESIGN §11).
+                "fetch.wait.max.ms": 10,
+                "session.timeout.ms": 6000,
+                "heartbeat.interval.ms": 1000,
+            }
+        )
+        consumer.subscribe([self.args.topic], on_assign=lambda *_: say("assigned"))
+        return consumer
+
+    async def pump(self) -> None:
+        if self.args.start_after:
+            await self.enough_clients.wait()
+        consumer = self.consumer()
+        try:
+            while not self.stop.is_set():
+                messages = consumer.consume(BATCH, timeout=POLL_TIMEOUT)
+                records = [envelope(m) for m in messages if m.error() is None]
+                if records:
+                    broadcast(self.clients, orjson.dumps(records), text=True)
+                await asyncio.sleep(0)  # let the loop write and accept
+        finally:
+            consumer.close()
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.stop.set)
+        async with serve(
+            self.handler,
+            "127.0.0.1",
+            self.args.port,
+            compression=None,
+            max_size=2**20,
+            ping_interval=None,
+        ):
+            say("listening")
+            await self.pump()
+
+
+def say(line: str) -> None:
+    print(line, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bootstrap", required=True)
+    parser.add_argument("--topic", required=True)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--group", default="flowcast-bench-bridge")
+    parser.add_argument("--reset", choices=("earliest", "latest"), default="earliest")
+    parser.add_argument(
+        "--start-after", type=int, default=0, help="Read Kafka only once this many clients are in."
+    )
+    asyncio.run(Bridge(parser.parse_args(argv)).run())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

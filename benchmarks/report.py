@@ -1,0 +1,176 @@
+"""Turn measurements into the DESIGN §11 verdicts: Flowcast / bridge ratios next to targets.
+
+Targets are ratios to the bridge measured in the same run (or absolute, for latency and
+memory), so a slower or busier machine moves both sides and the verdict stays meaningful.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import version
+
+import psutil
+
+from benchmarks.cases import Measure
+
+Results = dict[tuple[str, int], dict[str, Measure]]
+
+
+@dataclass
+class Row:
+    shape: str
+    clients: int
+    measure: str
+    flowcast: str
+    bridge: str
+    ratio: str = ""
+    target: str = ""
+    verdict: str = ""
+
+
+def _n(value: float | None, digits: int = 0) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,.{digits}f}"
+
+
+def _ratio(f: float | None, b: float | None) -> float | None:
+    return f / b if f is not None and b else None
+
+
+def _verdict(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("pass" if ok else "FAIL")
+
+
+def _cut(*measures: Measure) -> bool:
+    return any(m.note for m in measures)
+
+
+def rows(results: Results) -> list[Row]:
+    out: list[Row] = []
+    for (shape, k), pair in sorted(results.items(), key=lambda item: (item[0][1], item[0][0])):
+        f, b = pair["flowcast"], pair["bridge"]
+        add = _adder(out, shape, k)
+        if shape in ("backlog", "latency"):
+            ratio = _ratio(f.delivered, b.delivered)
+            want = {1: 0.5, 100: 0.9, 1000: 0.9}.get(k) if shape == "backlog" else None
+            ok = None if want is None or ratio is None or _cut(f, b) else ratio >= want
+            target = f">= {want} x bridge" if want else ""
+            add("delivered rec/s", _n(f.delivered), _n(b.delivered), ratio, target, ok)
+            add("per-client median rec/s", _n(f.client_median), _n(b.client_median), None)
+            missing_ok = f.missing == 0 if shape == "backlog" and k == 100 else None
+            target = "0 (after resume)" if missing_ok is not None else ""
+            add("records missing", _n(f.missing), _n(b.missing), None, target, missing_ok)
+            add("duplicates (auditors)", _n(f.duplicates), _n(b.duplicates), None)
+        if shape == "latency":
+            for q, limit in (("p50", 15.0), ("p95", None), ("p99", 40.0)):
+                fv, bv = getattr(f, q), getattr(b, q)
+                ok = fv <= limit if limit and k in (1, 100) and fv is not None else None
+                target = f"<= {limit:g} ms" if ok is not None else ""
+                add(f"latency {q} ms", _n(fv, 1), _n(bv, 1), _ratio(fv, bv), target, ok)
+        mem_ok = f.server_mb <= 300 if k >= 1000 and not f.note else None
+        mem_target = "<= 300 MB" if mem_ok is not None else ""
+        add("server RSS peak MB", _n(f.server_mb), _n(b.server_mb), None, mem_target, mem_ok)
+        if shape == "stall":
+            base = results.get(("backlog", 1))
+            fa = f.server_mb - base["flowcast"].server_mb if base else None
+            ba = b.server_mb - base["bridge"].server_mb if base else None
+            ok = fa <= 10 if fa is not None else None
+            add("stalled client adds MB", _n(fa), _n(ba), None, "<= 10 MB", ok)
+    return out
+
+
+def _adder(out: list[Row], shape: str, k: int):
+    def add(measure, f, b, ratio, target="", ok=None):
+        ratio_text = f"{ratio:.2f}" if ratio is not None else ""
+        verdict = _verdict(ok) if target else ""
+        out.append(Row(shape, k, measure, f, b, ratio_text, target, verdict))
+
+    return add
+
+
+def table(header: list[str], lines: Iterable[list[str]]) -> str:
+    body = [header, ["---"] * len(header), *lines]
+    return "\n".join("| " + " | ".join(str(c) for c in line) + " |" for line in body)
+
+
+def comparison(results: Results) -> str:
+    header = ["shape", "K", "measure", "Flowcast", "bridge", "F/B", "target", "verdict"]
+    return table(
+        header,
+        (
+            [r.shape, r.clients, r.measure, r.flowcast, r.bridge, r.ratio, r.target, r.verdict]
+            for r in rows(results)
+        ),
+    )
+
+
+def details(results: Results) -> str:
+    header = [
+        "shape", "K", "system", "rec/s agg", "rec/s client med/min", "p50/p95/p99 ms",
+        "missing (clients)", "dups (audited)", "RSS MB start→peak", "server CPU s",
+        "fleet CPU s", "drain s", "client endings", "note",
+    ]  # fmt: skip
+    lines = []
+    for (shape, k), pair in sorted(results.items(), key=lambda item: (item[0][1], item[0][0])):
+        for m in pair.values():
+            lat = "/".join(_n(v, 1) for v in (m.p50, m.p95, m.p99)) if m.p50 is not None else "-"
+            lines.append(
+                [
+                    shape,
+                    k,
+                    m.system,
+                    _n(m.delivered),
+                    f"{_n(m.client_median)} / {_n(m.client_min)}",
+                    lat,
+                    f"{_n(m.missing)} ({m.clients_missing})",
+                    f"{_n(m.duplicates)} ({m.audited})",
+                    f"{_n(m.server_start_mb)}→{_n(m.server_mb)}",
+                    _n(m.server_cpu, 1),
+                    _n(m.fleet_cpu, 1),
+                    _n(m.seconds, 1),
+                    ", ".join(f"{k}: {v}" for k, v in m.endings.items()),
+                    m.note + (f" close codes {m.close_codes}" if m.close_codes else ""),
+                ]
+            )
+    return table(header, lines)
+
+
+def machine() -> str:
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in open("/proc/cpuinfo").read().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    libs = ", ".join(
+        f"{p} {version(p)}"
+        for p in ("Django", "channels", "channels-redis", "daphne", "websockets", "confluent-kafka")
+    )
+    ram = psutil.virtual_memory().total / 2**30
+    return (
+        f"{os.cpu_count()} cores ({model}), {ram:.0f} GB RAM, {platform.system()} "
+        f"{platform.release()}, Python {platform.python_version()}; {libs}"
+    )
+
+
+def markdown(results: Results, command: str, plan: str, method: str) -> str:
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return "\n\n".join(
+        [
+            "# Flowcast benchmark results",
+            f"- Date: {now}\n- Machine: {machine()}\n- Command: `{command}`\n- Run: {plan}",
+            "## Flowcast against the reference bridge (DESIGN §11 targets)",
+            comparison(results),
+            "## Every measurement",
+            details(results),
+            "## Method",
+            method.strip(),
+        ]
+    )

@@ -1,0 +1,195 @@
+"""Processes of a benchmark run: started in their own sessions, watched, always stopped.
+
+Every child (daphne, workers, the bridge, fleet processes) goes through `Procs`, which
+stops whole process groups at the end, also on Ctrl-C or an error, so a run never leaves
+a server or 250 clients behind. `RssMonitor` samples the servers' memory meanwhile.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from pipelines.embedded import EmbeddedBroker, EmbeddedRedis
+
+ROOT = Path(__file__).resolve().parent.parent  # the checkout: children run from here
+STOP_GRACE = 10.0
+LOG_TAIL_BYTES = 3000
+
+
+class BenchError(RuntimeError):
+    """A measurement could not run; the message names what failed and shows its log."""
+
+
+class Child:
+    """One child process; stderr (and stdout unless piped) goes to `log_path`."""
+
+    def __init__(self, name: str, popen: subprocess.Popen, log_path: Path):
+        self.name = name
+        self.popen = popen
+        self.log_path = log_path
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    def running(self) -> bool:
+        return self.popen.poll() is None
+
+    def tail(self) -> str:
+        with contextlib.suppress(OSError):
+            return self.log_path.read_bytes()[-LOG_TAIL_BYTES:].decode(errors="replace")
+        return ""
+
+    def expect(self, word: str, timeout: float) -> str:
+        """Read stdout lines until one starts with `word`; fail if the child exits or stalls."""
+        assert self.popen.stdout is not None
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.popen.stdout], [], [], 0.2)
+            if ready:
+                line = self.popen.stdout.readline().decode().strip()
+                if line.startswith(word):
+                    return line
+                if not line and not self.running():
+                    break
+            elif not self.running():
+                break
+        raise BenchError(f"{self.name} did not say {word!r} within {timeout:g} s:\n{self.tail()}")
+
+
+class Procs:
+    """The run's children; `stop_all()` (or leaving the `with`) ends every process group."""
+
+    def __init__(self, logdir: Path):
+        self.logdir = logdir
+        self.children: list[Child] = []
+
+    def spawn(
+        self,
+        name: str,
+        argv: Sequence[str],
+        env: Mapping[str, str] | None = None,
+        *,
+        pipe: bool = False,
+    ) -> Child:
+        log_path = self.logdir / f"{name.replace(' ', '-').replace(':', '-')}.log"
+        with open(log_path, "ab") as log:
+            popen = subprocess.Popen(
+                list(argv),
+                env=dict(env) if env is not None else None,
+                cwd=ROOT,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE if pipe else log,
+                stderr=log,
+                start_new_session=True,  # Ctrl-C reaches only us; we stop the group
+            )
+        child = Child(name, popen, log_path)
+        self.children.append(child)
+        return child
+
+    def stop(self, child: Child, grace: float = STOP_GRACE) -> None:
+        """SIGTERM the group, wait `grace` s, SIGKILL what is left, reap."""
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(child.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.popen.wait(grace)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(child.pid, signal.SIGKILL)
+        child.popen.wait()
+        if child.popen.stdout is not None:
+            child.popen.stdout.close()
+        if child in self.children:
+            self.children.remove(child)
+
+    def stop_all(self) -> None:
+        for child in reversed(list(self.children)):
+            self.stop(child, grace=3.0)
+
+    def __enter__(self) -> Procs:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop_all()
+
+
+@dataclass(frozen=True)
+class Services:
+    bootstrap: str
+    redis_url: str
+    redis_pid: int
+
+
+@contextlib.contextmanager
+def services(workdir: Path) -> Iterator[Services]:
+    """A fresh embedded broker and Redis, so no measurement inherits another's topics."""
+    with EmbeddedBroker(workdir=workdir) as broker, EmbeddedRedis(workdir=workdir) as redis:
+        assert redis.process is not None
+        yield Services(broker.bootstrap_servers, redis.url, redis.process.pid)
+
+
+class RssMonitor:
+    """Samples the resident memory of named processes in a thread; keeps the peaks.
+
+    `over_limit` is set when their sum passes `limit_mb`, so a run can stop before a server
+    that buffers without bound takes the machine down.
+    """
+
+    def __init__(self, limit_mb: float, interval: float = 0.25):
+        self.limit_mb = limit_mb
+        self.interval = interval
+        self.procs: dict[str, psutil.Process] = {}
+        self.peak_mb: dict[str, float] = {}
+        self.peak_total_mb = 0.0
+        self.start_mb: dict[str, float] = {}
+        self.over_limit = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def watch(self, name: str, pid: int) -> None:
+        with contextlib.suppress(psutil.Error):
+            proc = psutil.Process(pid)
+            self.procs[name] = proc
+            self.start_mb[name] = proc.memory_info().rss / 2**20
+
+    def cpu_seconds(self) -> float:
+        total = 0.0
+        for proc in self.procs.values():
+            with contextlib.suppress(psutil.Error):
+                times = proc.cpu_times()
+                total += times.user + times.system
+        return total
+
+    def sample(self) -> None:
+        total = 0.0
+        for name, proc in list(self.procs.items()):
+            with contextlib.suppress(psutil.Error):
+                mb = proc.memory_info().rss / 2**20
+                self.peak_mb[name] = max(self.peak_mb.get(name, 0.0), mb)
+                total += mb
+        self.peak_total_mb = max(self.peak_total_mb, total)
+        if total > self.limit_mb:
+            self.over_limit.set()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.sample()
+
+    def __enter__(self) -> RssMonitor:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sample()

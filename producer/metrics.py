@@ -1,0 +1,26 @@
+"""Counters of the stream's repair work in this process (exported on /metrics)."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter
+
+_EVENTS = Counter(
+    "flowcast_stream_events_total",
+    "Stream repair and flow-control events in the WebSocket processes.",
+    ["event"],
+)
+KNOWN = (
+    "holes_repaired",
+    "gaps_sent",
+    "duplicates_dropped",
+    "batches_skipped_slow",
+    "slow_client_closes",
+)
+
+
+def count(event: str, amount: int = 1) -> None:
+    _EVENTS.labels(event=event).inc(amount)
+
+
+def snapshot() -> dict[str, float]:
+    return {event: _EVENTS.labels(event=event)._value.get() for event in KNOWN}

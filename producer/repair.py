@@ -1,0 +1,86 @@
+"""Reads exact offsets back from the input topic: repairs holes and serves resumes.
+
+One reader per daphne process and deployed component, shared by all its connections; it
+runs its blocking Kafka calls on one thread of its own, so reads are serialised and the
+event loop never blocks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from confluent_kafka import Consumer, TopicPartition
+
+from pipelines import kafka
+from producer.frames import EncodedBatch, Record, encode_batch
+
+log = logging.getLogger(__name__)
+
+MAX_REPAIR = int(os.environ.get("FLOWCAST_MAX_REPAIR", "100000"))  # records per hole
+READ_TIMEOUT = 10.0
+
+
+@dataclass
+class Repair:
+    batch: EncodedBatch
+    lost_before: int | None  # offsets below this are gone (retention or the bound)
+
+
+class RepairReader:
+    def __init__(self, topic: str, frame_format: str, source_format: str):
+        self.topic = topic
+        self.frame_format = frame_format
+        self.source_format = source_format
+        self.executor = ThreadPoolExecutor(1, thread_name_prefix=f"repair-{topic}")
+        self._consumer: Consumer | None = None
+
+    async def read(self, partition: int, start: int, end: int) -> Repair:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, self._read, partition, start, end)
+
+    def _read(self, partition: int, start: int, end: int) -> Repair:
+        consumer = self._client()
+        low, _high = consumer.get_watermark_offsets(
+            TopicPartition(self.topic, partition), timeout=READ_TIMEOUT
+        )
+        first = max(start, low, end - MAX_REPAIR + 1)
+        records: list[Record] = []
+        if first <= end:
+            consumer.assign([TopicPartition(self.topic, partition, first)])
+            records = self._consume_until(consumer, end)
+            consumer.unassign()
+        batch = encode_batch(records, self.frame_format, self.source_format)
+        return Repair(batch, first if first > start else None)
+
+    def _consume_until(self, consumer: Consumer, end: int) -> list[Record]:
+        records: list[Record] = []
+        while True:
+            messages = consumer.consume(500, timeout=READ_TIMEOUT)
+            if not messages:
+                log.warning("Repair of %s stopped short of offset %d", self.topic, end)
+                return records
+            for m in messages:
+                if m.error() is None and m.offset() <= end:
+                    records.append(Record.from_message(m))
+                if m.error() is None and m.offset() >= end:
+                    return records
+
+    def _client(self) -> Consumer:
+        if self._consumer is None:
+            config = kafka.consumer_config(
+                f"flowcast.repair.{os.getpid()}", offset_reset="earliest"
+            )
+            config.update({"enable.auto.commit": False, "enable.partition.eof": False})
+            self._consumer = Consumer(config)
+        return self._consumer
+
+
+@functools.cache
+def reader_for(topic: str, frame_format: str, source_format: str) -> RepairReader:
+    """The process-wide reader of one input topic in one encoding."""
+    return RepairReader(topic, frame_format, source_format)

@@ -1,0 +1,52 @@
+"""A client's position per partition: holes, duplicates, resume (producer.cursor)."""
+
+from __future__ import annotations
+
+import pytest
+
+from producer.cursor import BadSince, Cursor, Hole, parse_since
+
+
+@pytest.mark.parametrize(
+    ("raw", "parsed"),
+    [(None, {}), ("", {}), ("0-41", {0: 41}), ("0-41,1-17", {0: 41, 1: 17}), (" 2-0 , 3--1", {2: 0, 3: -1})],
+)
+def test_since_parses_partition_offset_pairs(raw, parsed):
+    assert parse_since(raw) == parsed
+
+
+@pytest.mark.parametrize("raw", ["x", "0", "0-", "-3", "a-1", "0-1,0-2", "0-x", "0--5"])
+def test_malformed_since_is_refused_with_the_bad_part(raw):
+    with pytest.raises(BadSince):
+        parse_since(raw)
+
+
+def test_a_new_client_joins_at_the_first_batch_it_sees():
+    cursor = Cursor()
+    assert cursor.holes([[0, 100, 149]]) == []
+    cursor.advance_all([[0, 100, 149]])
+    assert cursor.expected == {0: 150}
+
+
+def test_a_skipped_range_is_a_hole_to_repair():
+    cursor = Cursor({0: 150, 1: 7})
+    holes = cursor.holes([[0, 200, 249], [1, 7, 9]])
+    assert holes == [Hole(0, 150, 199)]
+
+
+def test_progress_reveals_a_hole_at_the_tail():
+    cursor = Cursor({0: 150})
+    assert cursor.tail_holes([[0, 160], [1, 4]]) == [Hole(0, 150, 160)]
+    assert cursor.expected[1] == 5  # a partition first seen in progress starts after it
+
+
+def test_resume_marks_what_the_client_already_has():
+    cursor = Cursor.resuming({0: 41})
+    assert cursor.expected == {0: 42}
+    assert cursor.fresh([0, 40, 0, 41, 0, 42, 1, 0]) == [False, False, True, True]
+
+
+def test_advance_never_moves_backwards():
+    cursor = Cursor({0: 100})
+    cursor.advance(0, 50)
+    assert cursor.expected[0] == 100
