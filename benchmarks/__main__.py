@@ -119,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="flowcast-bench-"))
     results: report.Results = {}
     started = time.monotonic()
+    finished = False
     try:
         with Procs(workdir) as procs:
             run = Run(procs, workdir, options)
@@ -128,12 +129,13 @@ def main(argv: list[str] | None = None) -> int:
                 results[(case.shape, case.clients)] = pair
                 for m in pair.values():
                     print(f"   {_line(m)}", flush=True)
+        finished = True
     except KeyboardInterrupt:
         print("Interrupted: every process was stopped.", file=sys.stderr)
         return 130
     finally:
-        if args.keep:
-            print(f"Work dir kept: {workdir}", file=sys.stderr)
+        if args.keep or not finished:
+            print(f"Work dir kept (logs, database): {workdir}", file=sys.stderr)
         else:
             shutil.rmtree(workdir, ignore_errors=True)
     minutes = (time.monotonic() - started) / 60

@@ -112,8 +112,8 @@ class Run:
 
     def _backlog(self, case: Case, svc: Services, app: Flowcast) -> dict[str, Measure]:
         stream = app.create_stream("kafka")  # private: the worker reads it from the start
-        producer.fill(svc.bootstrap, stream.topic, case.records)
-        expected = producer.record_count(svc.bootstrap, stream.topic)
+        # Not the watermarks: the embedded broker reports the last batch's base offset + 1.
+        expected = producer.fill(svc.bootstrap, stream.topic, case.records).records
         flowcast = self._flowcast(case, app, stream, expected, load=None)
         bridge = self._bridge(case, svc, stream.topic, expected, reset="earliest", load=None)
         return {"flowcast": flowcast, "bridge": bridge}
@@ -143,19 +143,23 @@ class Run:
                     children.append(child)
                     monitor.watch(child.name, child.pid)
                     hosts.append(host)
-                worker = None
-                if load is not None:  # a shared event is read from its end: assign first
+
+                def start_worker() -> None:
                     worker = app.worker(stream)
                     children.append(worker)
-                    app.wait_assigned(stream, worker)
-                    time.sleep(SETTLE)
+                    monitor.watch("worker", worker.pid)
+                    if load is not None:  # a shared event is read from its end: assign first
+                        app.wait_assigned(stream, worker)
+                        time.sleep(SETTLE)
+
+                if load is not None:
+                    start_worker()
+                monitor.mark_baseline()  # backlog: daphne only, the worker starts below
                 urls = [f"ws://{h}/ws/producers/{stream.ingestion_id}/" for h in hosts]
                 headers = {"Authorization": f"Bearer {stream.secret}"}
                 fleet = self._fleet("flowcast", case, urls, headers, expected)
-                if worker is None:
-                    worker = app.worker(stream)
-                    children.append(worker)
-                monitor.watch("worker", worker.pid)
+                if load is None:  # a private event is read from its start: clients first
+                    start_worker()
                 return self._finish("flowcast", case, expected, fleet, monitor, children, load)
         finally:
             for child in reversed(children):
@@ -175,6 +179,7 @@ class Run:
                 if load is not None:
                     bridge.expect("assigned", 60)
                     time.sleep(SETTLE)
+                monitor.mark_baseline()
                 fleet = self._fleet("bridge", case, [f"ws://127.0.0.1:{port}/"], {}, expected)
                 return self._finish("bridge", case, expected, fleet, monitor, [bridge], load)
         finally:
@@ -270,9 +275,10 @@ def summarize(system, case, expected, result: FleetResult, monitor, cpu, note) -
             m.duplicates += c["received"] - c["unique"]
             m.audited += 1
     m.missing += result.failed * expected  # a client that never connected got nothing
-    m.p50, m.p95, m.p99 = (percentile(result.latency_hist, q) for q in (50, 95, 99))
+    if case.shape == "latency":  # a pre-produced backlog has no meaningful latency
+        m.p50, m.p95, m.p99 = (percentile(result.latency_hist, q) for q in (50, 95, 99))
     m.server_mb = monitor.peak_total_mb
-    m.server_start_mb = sum(monitor.start_mb.values())
+    m.server_start_mb = monitor.baseline_mb
     m.by_process_mb = {k: round(v, 1) for k, v in monitor.peak_mb.items()}
     m.server_cpu, m.fleet_cpu = cpu, result.cpu_seconds
     m.connect_failed = result.failed

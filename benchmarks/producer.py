@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 
 import orjson
-from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
+from confluent_kafka import KafkaException, Producer
 from confluent_kafka.admin import AdminClient, NewTopic
 
 PARTITIONS = 3  # Flowcast's default event partitions; the bridge reads the same layout
@@ -94,16 +94,3 @@ def paced(bootstrap: str, topic: str, rate: float, count: int, size: int = VALUE
     if producer.flush(30) != 0:
         raise RuntimeError(f"{topic}: records still unsent after 30 s")
     return Produced(count, time.monotonic() - start)
-
-
-def record_count(bootstrap: str, topic: str, partitions: int = PARTITIONS) -> int:
-    """Records in the topic now (sum of high minus low watermarks)."""
-    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "flowcast-bench-meta"})
-    try:
-        total = 0
-        for p in range(partitions):
-            low, high = consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
-            total += high - low
-        return total
-    finally:
-        consumer.close()

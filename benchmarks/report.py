@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
+from pathlib import Path
 
 import psutil
 
@@ -144,7 +145,7 @@ def machine() -> str:
     model = next(
         (
             line.split(":", 1)[1].strip()
-            for line in open("/proc/cpuinfo").read().splitlines()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
             if line.startswith("model name")
         ),
         platform.processor(),

@@ -151,16 +151,18 @@ class RssMonitor:
         self.procs: dict[str, psutil.Process] = {}
         self.peak_mb: dict[str, float] = {}
         self.peak_total_mb = 0.0
-        self.start_mb: dict[str, float] = {}
+        self.baseline_mb = 0.0
         self.over_limit = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def watch(self, name: str, pid: int) -> None:
         with contextlib.suppress(psutil.Error):
-            proc = psutil.Process(pid)
-            self.procs[name] = proc
-            self.start_mb[name] = proc.memory_info().rss / 2**20
+            self.procs[name] = psutil.Process(pid)
+
+    def mark_baseline(self) -> None:
+        """Note the servers' summed RSS now: ready, before any client or record."""
+        self.baseline_mb = self._total()
 
     def cpu_seconds(self) -> float:
         total = 0.0
@@ -170,13 +172,17 @@ class RssMonitor:
                 total += times.user + times.system
         return total
 
-    def sample(self) -> None:
+    def _total(self) -> float:
         total = 0.0
         for name, proc in list(self.procs.items()):
             with contextlib.suppress(psutil.Error):
                 mb = proc.memory_info().rss / 2**20
                 self.peak_mb[name] = max(self.peak_mb.get(name, 0.0), mb)
                 total += mb
+        return total
+
+    def sample(self) -> None:
+        total = self._total()
         self.peak_total_mb = max(self.peak_total_mb, total)
         if total > self.limit_mb:
             self.over_limit.set()

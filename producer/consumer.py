@@ -17,7 +17,7 @@ import orjson
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from producer import metrics
+from producer import credits, metrics
 from producer.auth import Grant, authorize
 from producer.cursor import BadSince, Cursor, Hole, parse_since
 from producer.groups import stream_group
@@ -51,6 +51,7 @@ class ProducerConsumer(AsyncWebsocketConsumer):
         self.slow_since: float | None = None
         self.group = stream_group(self.grant.ingestion_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        credits.reporter.join(self.grant.ingestion_id, self.channel_name)
         await self.accept()
         await self._start_cursor()
 
@@ -72,12 +73,17 @@ class ProducerConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         if self.grant is not None:
+            credits.reporter.leave(self.grant.ingestion_id, self.channel_name)
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
         await self.send(text_data=_CLIENT_MESSAGE_REPLY)
 
     async def stream_batch(self, event: dict) -> None:
+        await self._forward(event)
+        credits.reporter.note(self.grant.ingestion_id, event["w"], self.channel_name, event["seq"])
+
+    async def _forward(self, event: dict) -> None:
         if await self._too_slow(event["covers"]):
             return
         for hole in self.cursor.holes(event["covers"]):

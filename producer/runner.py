@@ -15,9 +15,10 @@ import time
 from channels.layers import get_channel_layer
 from confluent_kafka import Consumer, Producer, TopicPartition
 
-from pipelines import kafka
+from pipelines import instances, kafka
 from pipelines.deployment import DeployedComponent
 from pipelines.runner import Runner
+from producer.credits import CreditGate
 from producer.frames import EncodedBatch, Record, encode_batch
 from producer.groups import stream_group
 
@@ -43,6 +44,7 @@ class ProducerRunner(Runner):
 
     def open(self) -> None:
         self.layer = get_channel_layer()
+        self.gate = CreditGate(instances.client(), self.deployed.ingestion_id, self.instance_id)
         # A private (kafka) event exists only for this pipeline: read it from its start. A
         # shared topic may hold a week of history: start a new group at its end instead.
         private = all(t.kind == "kafka" for t in self.deployed.inputs)
@@ -118,6 +120,7 @@ class ProducerRunner(Runner):
             return True
         covers = self.covers(batch)
         self.seq += 1
+        self._wait_for_credit()
         message = {
             "type": "stream.batch",
             "w": self.instance_id,
@@ -144,6 +147,15 @@ class ProducerRunner(Runner):
         self.stats["records_out"] += len(batch.records)
         self.stats["batches"] += 1
         return True
+
+    def _wait_for_credit(self) -> None:
+        """Pace the stream to the slowest live daphne process (producer.credits)."""
+        try:
+            self.gate.wait_for(self.seq, lambda: self.stopping)
+        except Exception as exc:  # Redis down: publish will wait for it anyway
+            log.info("Credit check skipped: %s", exc)
+        self.stats["credit_waits"] = self.gate.waits
+        self.stats["credit_timeouts"] = self.gate.timeouts
 
     def covers(self, batch: EncodedBatch) -> list[list[int]]:
         """[partition, first, last] offsets this batch accounts for, poison records included.
