@@ -24,8 +24,7 @@ from producer.groups import stream_group
 from producer.repair import reader_for
 from producer.web import PENDING_BYTES
 
-SLOW_BYTES = 4 * 1024 * 1024  # unsent bytes past which a client's batches are skipped
-CLOSE_BYTES = 8 * 1024 * 1024  # past this, or skipped this long, the client is closed
+CLOSE_BYTES = 8 * 1024 * 1024  # a slow client's socket holding more than this is closed
 SLOW_SECONDS = 30.0
 TOO_SLOW = 1013
 BAD_REQUEST = 4400
@@ -48,10 +47,10 @@ class ProducerConsumer(AsyncWebsocketConsumer):
         self.frame_format = deployed.setting("meta", "frame_format", "envelope")
         self.reader = reader_for(deployed.inputs[0].name, self.frame_format, deployed.source_format)
         self.missed: dict[int, list[int]] = {}  # partition → [first, last] skipped while slow
-        self.slow_since: float | None = None
         self.group = stream_group(self.grant.ingestion_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
-        credits.reporter.join(self.grant.ingestion_id, self.channel_name)
+        pending = self.scope.get(PENDING_BYTES, lambda: 0)
+        self.flow = credits.reporter.join(self.grant.ingestion_id, self.channel_name, pending)
         await self.accept()
         await self._start_cursor()
 
@@ -73,7 +72,7 @@ class ProducerConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         if self.grant is not None:
-            credits.reporter.leave(self.grant.ingestion_id, self.channel_name)
+            credits.reporter.leave(self.channel_name)
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
@@ -81,15 +80,19 @@ class ProducerConsumer(AsyncWebsocketConsumer):
 
     async def stream_batch(self, event: dict) -> None:
         await self._forward(event)
-        credits.reporter.note(self.grant.ingestion_id, event["w"], self.channel_name, event["seq"])
+        credits.reporter.note(self.channel_name, event["w"], event["seq"])
 
     async def _forward(self, event: dict) -> None:
         if await self._too_slow(event["covers"]):
             return
         for hole in self.cursor.holes(event["covers"]):
             await self._repair(hole)
-        for frame, ids in zip(event["frames"], event["ids"], strict=True):
-            await self._send_fresh(frame, ids)
+        if self.cursor.overlaps(event["covers"]):
+            for frame, ids in zip(event["frames"], event["ids"], strict=True):
+                await self._send_fresh(frame, ids)
+        else:  # the usual case: nothing to filter, no per-record work
+            for frame in event["frames"]:
+                await self.send(text_data=frame)
         self.cursor.advance_all(event["covers"])
 
     async def stream_progress(self, event: dict) -> None:
@@ -125,21 +128,22 @@ class ProducerConsumer(AsyncWebsocketConsumer):
         self.cursor.advance(hole.partition, hole.end)
 
     async def _too_slow(self, covers: list[list[int]]) -> bool:
-        """Skip batches while the socket is backed up; notify or close when it matters."""
-        pending = self.scope.get(PENDING_BYTES, lambda: 0)()
-        if self.missed and pending < SLOW_BYTES // 2:
+        """While the client is marked slow, skip its batches; tell it what it missed once it
+        has drained, or close it (1013) if it stays stuck or its socket holds too much."""
+        if not self.flow.slow:
+            return False
+        pending = self.flow.pending()
+        if pending < credits.SLOW_BYTES // 2:
             await self._gap("slow_client", self.missed)
-            self.missed, self.slow_since = {}, None
-        if not self.missed and pending < SLOW_BYTES:
+            self.missed, self.flow.slow, self.flow.behind_since = {}, False, None
             return False
         for partition, start, end in covers:
             first = self.cursor.expected.get(partition, start)
             self.missed.setdefault(partition, [first, end])[1] = end
             self.cursor.advance(partition, end)
         metrics.count("batches_skipped_slow")
-        now = time.monotonic()
-        self.slow_since = self.slow_since or now
-        if pending > CLOSE_BYTES or now - self.slow_since > SLOW_SECONDS:
+        stuck = time.monotonic() - (self.flow.behind_since or time.monotonic())
+        if pending > CLOSE_BYTES or stuck > SLOW_SECONDS:
             metrics.count("slow_client_closes")
             await self.close(code=TOO_SLOW, reason="Client too slow; reconnect with since")
         return True

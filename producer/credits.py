@@ -16,6 +16,8 @@ import asyncio
 import os
 import socket
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import redis
 import redis.asyncio as aioredis
@@ -25,6 +27,8 @@ WINDOW = 8  # batches a worker may publish ahead of the slowest process
 LIVE_SECONDS = 5.0  # a process that has not reported this long is ignored
 MAX_WAIT = 5.0  # never stall a stream longer than this on one process; repair covers the rest
 FLUSH_SECONDS = 0.02
+SLOW_BYTES = 1024 * 1024  # unsent bytes on a socket past which its client is "behind"
+GRACE_SECONDS = 2.0  # behind this long: the client is slow, skipped, and no longer waited for
 PROCESS = f"{socket.gethostname()}-{os.getpid()}"
 
 
@@ -69,29 +73,73 @@ class CreditGate:
         self.waits += waited
 
 
+@dataclass
+class Connection:
+    """One WebSocket's place in the flow: what it handled, what it acknowledged, if slow."""
+
+    ingestion_id: str
+    pending: Callable[[], int]  # unsent bytes on the socket
+    handled: dict[str, int] = field(default_factory=dict)  # worker → last seq handled
+    acked: dict[str, int] = field(default_factory=dict)  # worker → last seq acknowledged
+    behind_since: float | None = None
+    slow: bool = False
+
+    def evaluate(self, now: float) -> None:
+        """Acknowledge what the socket has drained; give up on a client stuck for GRACE s.
+
+        Holding acks back while a client's socket is full is what paces the worker to the
+        clients (not just to daphne); a client that stays stuck is marked slow and
+        skipped, so it stops holding back everybody else.
+        """
+        if self.slow:
+            self.acked.update(self.handled)
+            return
+        if self.pending() < SLOW_BYTES:
+            self.acked.update(self.handled)
+            self.behind_since = None
+            return
+        self.behind_since = self.behind_since or now
+        if now - self.behind_since > GRACE_SECONDS:
+            self.slow = True
+            self.acked.update(self.handled)
+
+
 class CreditReporter:
     """daphne side: one per process; connections note what they handled, a task reports it."""
 
     def __init__(self):
-        self.handled: dict[tuple[str, str], dict[str, int]] = {}  # (id, worker) → channel → seq
-        self.members: dict[str, set[str]] = {}  # ingestion id → channels in this process
+        self.connections: dict[str, Connection] = {}  # channel name → state
         self.task: asyncio.Task | None = None
         self.client: aioredis.Redis | None = None
+        self._reported: set[str] = set()  # producers this process has announced itself for
 
-    def join(self, ingestion_id: str, channel: str) -> None:
-        self.members.setdefault(ingestion_id, set()).add(channel)
+    def join(self, ingestion_id: str, channel: str, pending: Callable[[], int]) -> Connection:
+        connection = self.connections[channel] = Connection(ingestion_id, pending)
         if self.task is None and settings.REDIS_URL:
             self.client = aioredis.Redis.from_url(settings.REDIS_URL)
             self.task = asyncio.get_running_loop().create_task(self._report_forever())
+        return connection
 
-    def leave(self, ingestion_id: str, channel: str) -> None:
-        self.members.get(ingestion_id, set()).discard(channel)
-        for (iid, _worker), seqs in self.handled.items():
-            if iid == ingestion_id:
-                seqs.pop(channel, None)
+    def leave(self, channel: str) -> None:
+        self.connections.pop(channel, None)
 
-    def note(self, ingestion_id: str, worker: str, channel: str, seq: int) -> None:
-        self.handled.setdefault((ingestion_id, worker), {})[channel] = seq
+    def note(self, channel: str, worker: str, seq: int) -> None:
+        connection = self.connections.get(channel)
+        if connection is not None:
+            connection.handled[worker] = seq
+            connection.evaluate(time.monotonic())
+
+    def acks(self) -> dict[tuple[str, str], int]:
+        """(ingestion id, worker) → the last seq every connection here acknowledged."""
+        now = time.monotonic()
+        lowest: dict[tuple[str, str], int] = {}
+        for connection in self.connections.values():
+            if connection.acked != connection.handled:
+                connection.evaluate(now)
+            for worker, seq in connection.acked.items():
+                key = (connection.ingestion_id, worker)
+                lowest[key] = min(seq, lowest.get(key, seq))
+        return lowest
 
     async def _report_forever(self) -> None:
         last_beat = 0.0
@@ -106,15 +154,17 @@ class CreditReporter:
         pipe = self.client.pipeline(transaction=False)
         now = time.time()
         beat = now - last_beat > 1.0
-        for ingestion_id, channels in self.members.items():
-            if channels and beat:
-                pipe.hset(web_key(ingestion_id), PROCESS, now)
-            elif not channels:
-                pipe.hdel(web_key(ingestion_id), PROCESS)
-        for (ingestion_id, worker), seqs in self.handled.items():
-            if seqs:
-                pipe.hset(credit_key(ingestion_id, worker), PROCESS, min(seqs.values()))
-                pipe.expire(credit_key(ingestion_id, worker), 60)
+        if beat:
+            live = {c.ingestion_id for c in self.connections.values()}
+            for ingestion_id in live | self._reported:
+                if ingestion_id in live:
+                    pipe.hset(web_key(ingestion_id), PROCESS, now)
+                else:
+                    pipe.hdel(web_key(ingestion_id), PROCESS)
+            self._reported = live
+        for (ingestion_id, worker), seq in self.acks().items():
+            pipe.hset(credit_key(ingestion_id, worker), PROCESS, seq)
+            pipe.expire(credit_key(ingestion_id, worker), 60)
         await pipe.execute()
         return now if beat else last_beat
 

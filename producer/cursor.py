@@ -71,6 +71,10 @@ class Cursor:
                 holes.append(Hole(partition, want, offset))
         return holes
 
+    def overlaps(self, covers: list[list[int]]) -> bool:
+        """Whether a batch may hold records the client already has (after a resume or repair)."""
+        return any(start < self.expected.get(p, start) for p, start, _end in covers)
+
     def fresh(self, ids: list[int]) -> list[bool]:
         """For flat [p, o, p, o, …] ids: which records the client does not have yet."""
         return [ids[i + 1] >= self.expected.get(ids[i], 0) for i in range(0, len(ids), 2)]

@@ -20,16 +20,29 @@ from pipelines.services.common import (
 )
 
 
-def _checked_config(component: Component, incoming: Mapping) -> dict:
+def _checked_config(component: Component, incoming: Mapping, *, partial: bool = False) -> dict:
+    """The merged, validated config; `partial` (a new component) only judges what was sent,
+    so a component can be dropped on the canvas before its required fields are filled in.
+    Save Component and Update Pipeline judge every field."""
     ctype = registry.get_type(component.type)
     unknown = configs.unknown_tabs(ctype, incoming)
     if unknown:
         raise InvalidChange({"config": {key: ["Unknown tab."] for key in unknown}})
     merged = configs.merge_config(ctype, component.config, incoming)
     cleaned, errors = configs.validate_config(ctype, merged, event_nodes(component.pipeline))
+    if partial:
+        errors = _only_sent(errors, incoming)
     if errors:
         raise InvalidChange({"config": errors})
-    return cleaned
+    return {tab.key: cleaned.get(tab.key, merged[tab.key]) for tab in ctype.tabs}
+
+
+def _only_sent(errors: dict, incoming: Mapping) -> dict:
+    kept = {
+        tab: {name: msgs for name, msgs in fields.items() if name in (incoming.get(tab) or {})}
+        for tab, fields in errors.items()
+    }
+    return {tab: fields for tab, fields in kept.items() if fields}
 
 
 def _check_name(pipeline: Pipeline, name: str, *, exclude: object | None = None) -> str:
@@ -57,7 +70,7 @@ def create_component(
     component = Component(pipeline=pipeline, type=ctype.key, position=dict(position or {}))
     component.name = _check_name(pipeline, name)
     component.config = configs.default_config(ctype)
-    component.config = _checked_config(component, config or {})
+    component.config = _checked_config(component, config or {}, partial=True)
     component.save()
     bump(pipeline)
     return component

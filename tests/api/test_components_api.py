@@ -192,3 +192,23 @@ def test_validate_reports_each_check_without_failing_the_request(build, api):
     by_name = {c["name"]: c for c in checks}
     assert by_name["input_topic"]["ok"] is False
     assert by_name["channel_layer"]["ok"] is True
+
+
+def test_a_kafka_consumer_can_be_dropped_before_its_topic_is_set(build, api):
+    pipeline = build.pipeline()
+    consumer = build.component(pipeline, "kafka_consumer", "Src")
+    assert consumer["config"]["meta"]["offset_reset"] == "latest"
+    body = {"config": {"meta": {"offset_reset": "earliest"}}}
+    save = api.patch(f"/api/components/{consumer['id']}/", body, format="json")
+    assert save.status_code == 400 and "topic" in save.json()["config"]["meta"]
+    refused = api.post(
+        "/api/components/",
+        {
+            "pipeline": pipeline["id"],
+            "type": "kafka_consumer",
+            "name": "B",
+            "config": {"basic": {"batch_size": 1}},
+        },
+        format="json",
+    )
+    assert refused.status_code == 400 and "batch_size" in refused.json()["config"]["basic"]

@@ -32,9 +32,9 @@ class Client:
             self.records.append(orjson.loads(frame))
 
 
-async def open_clients(url: str, headers: dict, count: int) -> list[ClientConnection]:
+async def open_clients(url: str, headers: dict, count: int, **options) -> list[ClientConnection]:
     return await asyncio.gather(
-        *(connect(url, additional_headers=headers, max_size=2**21) for _ in range(count))
+        *(connect(url, additional_headers=headers, max_size=2**21, **options) for _ in range(count))
     )
 
 

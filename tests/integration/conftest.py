@@ -78,7 +78,12 @@ class Stack:
         producer = Producer({"bootstrap.servers": self.bootstrap, "linger.ms": 5})
         for i, value in enumerate(values):
             raw = value if isinstance(value, bytes) else orjson.dumps(value)
-            producer.produce(topic, value=raw, key=key(i) if key else str(i % 7).encode())
+            while True:
+                try:
+                    producer.produce(topic, value=raw, key=key(i) if key else str(i % 7).encode())
+                    break
+                except BufferError:  # the local queue is full: let deliveries drain
+                    producer.poll(0.1)
             if per_second and i % 50 == 49:
                 producer.flush(5)
                 time.sleep(50 / per_second)

@@ -50,3 +50,9 @@ def test_advance_never_moves_backwards():
     cursor = Cursor({0: 100})
     cursor.advance(0, 50)
     assert cursor.expected[0] == 100
+
+
+def test_overlap_is_only_reported_when_a_batch_starts_before_the_client():
+    cursor = Cursor({0: 100})
+    assert not cursor.overlaps([[0, 100, 150], [1, 0, 10]])
+    assert cursor.overlaps([[0, 90, 150]])
