@@ -175,6 +175,10 @@ else:
 FLOWCAST = {
     "TOKEN_MAX_AGE": env_int("FLOWCAST_TOKEN_MAX_AGE", 300, minimum=1),
     "DEPLOYMENT_TYPE": env_str("FLOWCAST_DEPLOYMENT_TYPE", "embedded"),
+    # A client whose socket holds more than SLOW_CLIENT_BYTES unsent for SLOW_CLIENT_GRACE
+    # seconds stops pacing the stream: it is skipped, then told what it missed (gap).
+    "SLOW_CLIENT_BYTES": env_int("FLOWCAST_SLOW_CLIENT_BYTES", 1024 * 1024, minimum=65536),
+    "SLOW_CLIENT_GRACE": env_int("FLOWCAST_SLOW_CLIENT_GRACE", 2, minimum=0),
 }
 
 LOGGING = {

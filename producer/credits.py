@@ -27,9 +27,12 @@ WINDOW = 8  # batches a worker may publish ahead of the slowest process
 LIVE_SECONDS = 5.0  # a process that has not reported this long is ignored
 MAX_WAIT = 5.0  # never stall a stream longer than this on one process; repair covers the rest
 FLUSH_SECONDS = 0.02
-SLOW_BYTES = 1024 * 1024  # unsent bytes on a socket past which its client is "behind"
-GRACE_SECONDS = 2.0  # behind this long: the client is slow, skipped, and no longer waited for
 PROCESS = f"{socket.gethostname()}-{os.getpid()}"
+
+
+def slow_bytes() -> int:
+    """Unsent bytes on a socket past which its client counts as behind."""
+    return settings.FLOWCAST["SLOW_CLIENT_BYTES"]
 
 
 def web_key(ingestion_id: str) -> str:
@@ -94,12 +97,12 @@ class Connection:
         if self.slow:
             self.acked.update(self.handled)
             return
-        if self.pending() < SLOW_BYTES:
+        if self.pending() < slow_bytes():
             self.acked.update(self.handled)
             self.behind_since = None
             return
         self.behind_since = self.behind_since or now
-        if now - self.behind_since > GRACE_SECONDS:
+        if now - self.behind_since > settings.FLOWCAST["SLOW_CLIENT_GRACE"]:
             self.slow = True
             self.acked.update(self.handled)
 

@@ -9,7 +9,13 @@ from producer.cursor import BadSince, Cursor, Hole, parse_since
 
 @pytest.mark.parametrize(
     ("raw", "parsed"),
-    [(None, {}), ("", {}), ("0-41", {0: 41}), ("0-41,1-17", {0: 41, 1: 17}), (" 2-0 , 3--1", {2: 0, 3: -1})],
+    [
+        (None, {}),
+        ("", {}),
+        ("0-41", {0: 41}),
+        ("0-41,1-17", {0: 41, 1: 17}),
+        (" 2-0 , 3--1", {2: 0, 3: -1}),
+    ],
 )
 def test_since_parses_partition_offset_pairs(raw, parsed):
     assert parse_since(raw) == parsed
