@@ -11,6 +11,7 @@ import asyncio
 import functools
 import logging
 import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -58,17 +59,17 @@ class RepairReader:
         return Repair(batch, first if first > start else None)
 
     def _consume_until(self, consumer: Consumer, end: int) -> list[Record]:
+        """Records up to `end`; short polls, since consume() waits to fill its whole count."""
         records: list[Record] = []
-        while True:
-            messages = consumer.consume(500, timeout=READ_TIMEOUT)
-            if not messages:
-                log.warning("Repair of %s stopped short of offset %d", self.topic, end)
-                return records
-            for m in messages:
+        deadline = time.monotonic() + READ_TIMEOUT
+        while time.monotonic() < deadline:
+            for m in consumer.consume(500, timeout=0.05):
                 if m.error() is None and m.offset() <= end:
                     records.append(Record.from_message(m))
                 if m.error() is None and m.offset() >= end:
                     return records
+        log.warning("Repair of %s stopped short of offset %d", self.topic, end)
+        return records
 
     def _client(self) -> Consumer:
         if self._consumer is None:

@@ -1,0 +1,112 @@
+"""Resume with `?since=` (DESIGN §6), table-driven in the style of Centrifugo's recovery tests."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import orjson
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+from tests.integration.clients import bearer, ws_url
+from tests.integration.conftest import build_stream
+
+pytestmark = pytest.mark.integration
+
+FIRST = 30  # records in the partition before the resuming client connects
+LATER = 5  # records produced after it connected
+
+
+async def frames_until(ws, count: int, timeout: float = 20) -> list[dict]:
+    """Frames (records and control messages) until `count` records arrived."""
+    out: list[dict] = []
+
+    async def loop():
+        async for frame in ws:
+            out.append(orjson.loads(frame))
+            if sum(1 for f in out if "type" not in f) >= count:
+                return
+
+    with contextlib.suppress(TimeoutError, ConnectionClosed):
+        await asyncio.wait_for(loop(), timeout)
+    return out
+
+
+@pytest.fixture
+def history(stack, owner):
+    """A stream whose partition already holds FIRST records (offsets 0..FIRST-1)."""
+    s = build_stream(owner, frame_format="envelope", batch_size=10)
+    stack.env["FLOWCAST_MAX_REPAIR"] = "8"
+    s["bounded_host"] = stack.web()  # a daphne that repairs at most 8 records per hole
+    stack.env.pop("FLOWCAST_MAX_REPAIR")
+    s["host"] = stack.web()
+    stack.worker(s["reader"])
+    stack.worker(s["producer"])
+
+    async def fill():
+        async with connect(
+            ws_url(s["host"], s["producer"]), additional_headers=bearer(s["producer"])
+        ) as ws:
+            await asyncio.to_thread(
+                stack.produce, s["topic"], [{"n": i} for i in range(FIRST)], key=lambda i: b"k"
+            )
+            return await frames_until(ws, FIRST)
+
+    seen = asyncio.run(fill())
+    s["partition"] = seen[0]["partition"]
+    assert [f["offset"] for f in seen] == list(range(FIRST))
+    return s
+
+
+def resume(stack, s, since: str, *, host: str | None = None) -> tuple[list[dict], int | None]:
+    """Connect with since, then produce LATER records; returns the frames and close code."""
+    url = ws_url(host or s["host"], s["producer"], f"?since={since}")
+
+    async def scenario():
+        async with connect(url, additional_headers=bearer(s["producer"])) as ws:
+            await asyncio.sleep(0)  # the handshake is done: produce what comes "later"
+            values = [{"n": FIRST + i} for i in range(LATER)]
+            await asyncio.to_thread(stack.produce, s["topic"], values, key=lambda i: b"k")
+            frames = await frames_until(ws, FIRST + LATER, timeout=8)
+            return frames, ws.close_code
+
+    return asyncio.run(scenario())
+
+
+def offsets(frames: list[dict]) -> list[int]:
+    return [f["offset"] for f in frames if "type" not in f]
+
+
+def test_since_current_replays_nothing(stack, history):
+    frames, _ = resume(stack, history, f"{history['partition']}-{FIRST - 1}")
+    assert offsets(frames) == list(range(FIRST, FIRST + LATER))
+
+
+def test_since_older_replays_the_missed_records_then_goes_live_without_duplicates(stack, history):
+    frames, _ = resume(stack, history, f"{history['partition']}-19")
+    assert offsets(frames) == list(range(20, FIRST + LATER))
+
+
+def test_since_beyond_what_can_be_replayed_sends_a_gap_then_the_rest(stack, history):
+    frames, _ = resume(stack, history, f"{history['partition']}--1", host=history["bounded_host"])
+    [gap] = [f for f in frames if f.get("type") == "gap"]
+    assert gap["missed"] == [{"partition": history["partition"], "from": 0, "to": FIRST - 9}]
+    assert gap["since"] == f"{history['partition']}--1"
+    assert offsets(frames) == list(range(FIRST - 8, FIRST + LATER))
+
+
+def test_since_a_partition_that_does_not_exist_is_reported_and_ignored(stack, history):
+    frames, code = resume(stack, history, "99-5")
+    assert frames[0] == {"type": "error", "message": "No partition [99] in the stream; ignored."}
+    assert offsets(frames) == list(range(FIRST, FIRST + LATER))
+    assert code is None
+
+
+def test_malformed_since_gets_an_error_and_close_4400(stack, history):
+    for since in ["abc", "0-", "0-1,0-2"]:
+        frames, code = resume(stack, history, since)
+        assert frames[0]["type"] == "error" and frames[0]["message"].startswith("Bad since")
+        assert offsets(frames) == []
+        assert code == 4400
