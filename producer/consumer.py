@@ -104,6 +104,8 @@ class ProducerConsumer(AsyncWebsocketConsumer):
         self.cursor.advance_all(event["covers"])
 
     async def stream_progress(self, event: dict) -> None:
+        if await self._too_slow([]):
+            return
         for hole in self.cursor.tail_holes(event["last"]):
             await self._repair(hole)
 

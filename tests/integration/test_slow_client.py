@@ -1,0 +1,73 @@
+"""A client that stops reading: bounded server memory, the others unaffected, and it is told."""
+
+from __future__ import annotations
+
+import asyncio
+
+import orjson
+import psutil
+import pytest
+from websockets.asyncio.client import connect
+
+from pipelines import instances
+from tests.integration.clients import bearer, open_clients, ws_url
+from tests.integration.conftest import build_stream
+from tests.integration.test_burst_and_nodes import count_ids
+
+pytestmark = pytest.mark.integration
+
+TOTAL = 60_000
+MEMORY_BOUND = 80 * 1024 * 1024  # daphne's RSS may grow at most this much during the test
+
+
+def test_a_stalled_client_is_skipped_and_told_while_the_others_get_everything(stack, owner):
+    s = build_stream(owner, frame_format="batch", batch_size=200)
+    host = stack.web()
+    daphne = psutil.Process(stack.children[-1].pid)
+    stack.worker(s["reader"])
+    stack.worker(s["producer"])
+    url = ws_url(host, s["producer"])
+    pad = "x" * 200
+
+    async def scenario():
+        # The stalled client's library stops reading from the socket after 2 frames.
+        stalled = await connect(url, additional_headers=bearer(s["producer"]), max_queue=2, ping_interval=None)
+        others = await open_clients(url, bearer(s["producer"]), 5)
+        baseline = daphne.memory_info().rss
+        peak = baseline
+
+        async def watch_memory():
+            nonlocal peak
+            while True:
+                peak = max(peak, daphne.memory_info().rss)
+                await asyncio.sleep(0.1)
+
+        watcher = asyncio.create_task(watch_memory())
+        values = [{"n": i, "pad": pad} for i in range(TOTAL)]
+        await asyncio.to_thread(stack.produce, s["topic"], values)
+        results = await asyncio.gather(*(count_ids(ws, TOTAL, 120) for ws in others))
+        # Now the stalled client reads what it was sent, then the gap notice (or a 1013).
+        stalled_frames = []
+        try:
+            async with asyncio.timeout(20):
+                async for frame in stalled:
+                    stalled_frames.append(frame)
+                    if frame.startswith('{"type":"gap"'):
+                        break
+        except Exception:
+            pass
+        watcher.cancel()
+        return results, stalled_frames, stalled.close_code, peak - baseline
+
+    results, stalled_frames, close_code, growth = asyncio.run(scenario())
+    print(f"daphne RSS growth {growth / 2**20:.1f} MB; stalled client: {len(stalled_frames)} frames, close {close_code}")
+    for ids, duplicates, controls in results:
+        assert (len(ids), duplicates) == (TOTAL, 0)
+        assert not [c for c in controls if c.get("type") == "gap"]
+    gaps = [orjson.loads(f) for f in stalled_frames if f.startswith('{"type":"gap"')]
+    assert gaps or close_code == 1013
+    if gaps:
+        assert gaps[0]["reason"] == "slow_client" and gaps[0]["missed"]
+    assert growth < MEMORY_BOUND, f"daphne grew by {growth / 2**20:.0f} MB"
+    [report] = instances.read(str(s["producer"].guid))
+    assert report["credit_timeouts"] == 0, "the stalled client held the stream back"
