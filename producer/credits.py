@@ -19,9 +19,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import orjson
 import redis
 import redis.asyncio as aioredis
 from django.conf import settings
+
+from pipelines.metrics import WEB_STATS
+from producer import metrics
 
 WINDOW = 8  # batches a worker may publish ahead of the slowest process
 LIVE_SECONDS = 5.0  # a process that has not reported this long is ignored
@@ -158,6 +162,7 @@ class CreditReporter:
         now = time.time()
         beat = now - last_beat > 1.0
         if beat:
+            pipe.hset(WEB_STATS, PROCESS, orjson.dumps(metrics.snapshot()))
             live = {c.ingestion_id for c in self.connections.values()}
             for ingestion_id in live | self._reported:
                 if ingestion_id in live:

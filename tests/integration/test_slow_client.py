@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import re
+import urllib.request
 
 import orjson
 import psutil
@@ -11,7 +13,7 @@ from websockets.asyncio.client import connect
 
 from pipelines import instances
 from tests.integration.clients import bearer, open_clients, ws_url
-from tests.integration.conftest import build_stream
+from tests.integration.conftest import build_stream, wait_for
 from tests.integration.test_burst_and_nodes import count_ids
 
 pytestmark = pytest.mark.integration
@@ -31,7 +33,9 @@ def test_a_stalled_client_is_skipped_and_told_while_the_others_get_everything(st
 
     async def scenario():
         # The stalled client's library stops reading from the socket after 2 frames.
-        stalled = await connect(url, additional_headers=bearer(s["producer"]), max_queue=2, ping_interval=None)
+        stalled = await connect(
+            url, additional_headers=bearer(s["producer"]), max_queue=2, ping_interval=None
+        )
         others = await open_clients(url, bearer(s["producer"]), 5)
         baseline = daphne.memory_info().rss
         peak = baseline
@@ -60,7 +64,6 @@ def test_a_stalled_client_is_skipped_and_told_while_the_others_get_everything(st
         return results, stalled_frames, stalled.close_code, peak - baseline
 
     results, stalled_frames, close_code, growth = asyncio.run(scenario())
-    print(f"daphne RSS growth {growth / 2**20:.1f} MB; stalled client: {len(stalled_frames)} frames, close {close_code}")
     for ids, duplicates, controls in results:
         assert (len(ids), duplicates) == (TOTAL, 0)
         assert not [c for c in controls if c.get("type") == "gap"]
@@ -71,3 +74,15 @@ def test_a_stalled_client_is_skipped_and_told_while_the_others_get_everything(st
     assert growth < MEMORY_BOUND, f"daphne grew by {growth / 2**20:.0f} MB"
     [report] = instances.read(str(s["producer"].guid))
     assert report["credit_timeouts"] == 0, "the stalled client held the stream back"
+
+    def exported(name: str) -> float:
+        text = urllib.request.urlopen(f"http://{host}/metrics", timeout=10).read().decode()
+        match = re.search(rf"^{re.escape(name)} (\S+)$", text, re.M)
+        return float(match.group(1)) if match else 0.0
+
+    wait_for(
+        lambda: exported('flowcast_stream_events_total{event="gaps_sent"}') >= 1,
+        10,
+        "gaps in /metrics",
+    )
+    assert exported('flowcast_stream_events_total{event="batches_skipped_slow"}') >= 1
