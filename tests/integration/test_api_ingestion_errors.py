@@ -6,7 +6,7 @@ import pytest
 
 from pipelines import services
 from tests.integration.clients import post_json
-from tests.integration.conftest import build_stream
+from tests.runtime import build_stream
 
 pytestmark = pytest.mark.integration
 

@@ -11,7 +11,7 @@ from websockets.exceptions import ConnectionClosed
 
 from pipelines import instances
 from tests.integration.clients import bearer, open_clients, ws_url
-from tests.integration.conftest import build_stream
+from tests.runtime import build_stream
 
 pytestmark = pytest.mark.integration
 

@@ -15,8 +15,8 @@ from pipelines import instances
 from pipelines.embedded import EmbeddedRedis
 from pipelines.processes import manage_command
 from tests.integration.clients import bearer, open_clients, ws_url
-from tests.integration.conftest import build_stream, wait_assigned, wait_for
 from tests.integration.test_burst_and_nodes import count_ids
+from tests.runtime import build_stream, wait_assigned, wait_for
 
 pytestmark = pytest.mark.integration
 

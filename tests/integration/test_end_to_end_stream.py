@@ -8,7 +8,7 @@ import pytest
 
 from pipelines.processes import manage_command
 from tests.integration.clients import bearer, gather_records, open_clients, post_json, ws_url
-from tests.integration.conftest import build_stream, wait_assigned
+from tests.runtime import build_stream, wait_assigned
 
 pytestmark = pytest.mark.integration
 

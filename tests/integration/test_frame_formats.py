@@ -8,7 +8,7 @@ import orjson
 import pytest
 
 from tests.integration.clients import bearer, gather_records, open_clients, ws_url
-from tests.integration.conftest import build_stream
+from tests.runtime import build_stream
 
 pytestmark = pytest.mark.integration
 

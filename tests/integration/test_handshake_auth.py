@@ -13,7 +13,7 @@ from pipelines import services
 from pipelines.models import Component
 from producer.tokens import mint_token
 from tests.integration.clients import bearer, ws_url
-from tests.integration.conftest import build_stream
+from tests.runtime import build_stream
 
 pytestmark = pytest.mark.integration
 

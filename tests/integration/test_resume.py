@@ -11,7 +11,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from tests.integration.clients import bearer, ws_url
-from tests.integration.conftest import build_stream
+from tests.runtime import build_stream
 
 pytestmark = pytest.mark.integration
 

@@ -15,7 +15,7 @@ import pytest
 from websockets.sync.client import connect
 
 from pipelines.embedded import find_free_port
-from tests.integration.conftest import wait_for
+from tests.runtime import wait_for
 
 pytestmark = pytest.mark.integration
 

@@ -16,7 +16,7 @@ from tests.integration.clients import (
     read_until,
     ws_url,
 )
-from tests.integration.conftest import build_stream, wait_for
+from tests.runtime import build_stream, wait_for
 
 pytestmark = pytest.mark.integration
 

@@ -1,22 +1,20 @@
-"""Real processes for integration tests: daphne, workers and WebSocket clients.
+"""Real processes for tests: daphne, workers and a way to build deployed streams.
 
 The test process and its children share the embedded broker, Redis and the test
 database file, so what a test writes through the services is what the workers run.
+The `stack` and `owner` fixtures in tests/conftest.py hand these out.
 """
 
 from __future__ import annotations
 
-import os
 import socket
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import orjson
-import pytest
 from confluent_kafka import Producer
-from django.db import connection
 
 from pipelines import instances, kafka, services
 from pipelines.deployment import Topic
@@ -104,36 +102,6 @@ def _port_open(port: int) -> bool:
         return True
     except OSError:
         return False
-
-
-@pytest.fixture
-def stack(settings, kafka_bootstrap, redis_url, transactional_db) -> Iterator[Stack]:
-    settings.KAFKA_BOOTSTRAP_SERVERS = kafka_bootstrap
-    settings.REDIS_URL = redis_url
-    settings.CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [redis_url]},
-        }
-    }
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
-        "REDIS_URL": redis_url,
-        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
-        "SECRET_KEY": settings.SECRET_KEY,
-        "LOG_LEVEL": "WARNING",
-    }
-    stack = Stack(kafka_bootstrap, redis_url, env)
-    yield stack
-    for child in reversed(stack.children):
-        child.stop(grace=10)
-
-
-@pytest.fixture
-def owner(django_user_model):
-    return django_user_model.objects.create_user(f"owner-{uuid.uuid4().hex[:6]}", password="x")
 
 
 def unique(name: str) -> str:
