@@ -19,7 +19,7 @@ import pytest
 # by the live server's test setup are still synchronous and safe.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "e2e"
@@ -35,6 +35,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 VIEWPORT = {"width": 1280, "height": 800}
+# A loaded 2-core CI machine renders slowly; waiting longer only costs time when failing.
+expect.set_options(timeout=15_000)
 PASSWORD = "ada-pass-123"
 # Chromium logs the 400s that tests provoke on purpose (validation errors), and the login
 # page's implicit /favicon.ico request.
@@ -78,7 +80,7 @@ def ada(django_user_model):
 def page(browser: Browser, live_server, ada, request: pytest.FixtureRequest) -> Iterator[Page]:
     """A 1280x800 page logged in as ada through the login form."""
     context = browser.new_context(viewport=VIEWPORT, base_url=live_server.url)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(20_000)
     page = context.new_page()
     problems: list[str] = []
 
