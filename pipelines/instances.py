@@ -7,12 +7,14 @@ instance disappears from the status by itself.
 from __future__ import annotations
 
 import functools
+import time
 
 import orjson
 import redis
 from django.conf import settings
 
 TTL_SECONDS = 5
+CLIENTS_FRESH_SECONDS = 5.0  # web processes report their client counts every second
 PREFIX = "flowcast:instance"
 
 
@@ -37,3 +39,17 @@ def read(guid: str) -> list[dict]:
         return []
     keys = sorted(r.scan_iter(match=f"{PREFIX}:{guid}:*", count=100))
     return [orjson.loads(v) for v in r.mget(keys) if v] if keys else []
+
+
+def clients_key(ingestion_id: str) -> str:
+    return f"flowcast:clients:{ingestion_id}"
+
+
+def connected_clients(ingestion_id: str) -> int:
+    """Open WebSocket sessions of a producer across every live web process."""
+    r = client()
+    if r is None:
+        return 0
+    now = time.time()
+    reports = [orjson.loads(v) for v in r.hvals(clients_key(ingestion_id))]
+    return sum(count for at, count in reports if now - at < CLIENTS_FRESH_SECONDS)

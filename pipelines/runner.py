@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import logging
 import os
+import resource
 import socket
 import threading
 import time
+from dataclasses import dataclass
 
-from confluent_kafka import KafkaError
+import psutil
+from confluent_kafka import OFFSET_INVALID, KafkaError, TopicPartition
 
 from pipelines import instances
 from pipelines.deployment import DeployedComponent
@@ -23,11 +26,36 @@ log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 1.0
 FIRST_RECORD_WAIT = 0.1  # idle: block this long for the first record (no busy loop)
 FILL_WAIT = 0.004  # busy: then take what else arrives within a few ms (the latency floor)
+# Python, librdkafka's threads and their malloc arenas need this much beyond the configured
+# limit before a single record is read (measured: ~150 MB of data segment at start).
+MEMORY_MARGIN_MB = 256
+# Tests only: a pause after each batch, to build up lag behind a deliberately slow instance.
+TEST_DELAY_ENV = "FLOWCAST_TEST_DELAY_PER_BATCH"
+
+
+@dataclass(frozen=True)
+class LagSource:
+    """Where an instance's consumer lag is measured: by the supervisor's reports and by KEDA."""
+
+    servers: str
+    group: str
+    topic: str
+    offset_reset: str
 
 
 class Runner:
+    consumer = None  # the Kafka consumer whose lag the heartbeat reports, if any
+
+    @classmethod
+    def lag_source(cls, deployed: DeployedComponent) -> LagSource | None:
+        return None
+
     def __init__(self, deployed: DeployedComponent):
         self.deployed = deployed
+        self.test_delay = float(os.environ.get(TEST_DELAY_ENV) or 0)
+        self.process = psutil.Process()
+        self.process.cpu_percent(None)  # the first call only starts the measurement
+        self._partition_count: int | None = None
         self.instance_id = f"{socket.gethostname()}-{os.getpid()}"
         self._stop = threading.Event()
         self._last_beat = 0.0
@@ -53,7 +81,11 @@ class Runner:
         self.open()
         try:
             while not self.stopping:
+                before = self.stats["records_in"]
                 self.step()
+                if self.stats["records_in"] > before:
+                    self.stats["last_processed_at"] = time.time()
+                    self.stats["last_batch_records"] = self.stats["records_in"] - before
                 self.heartbeat()
         finally:
             self.close()
@@ -86,12 +118,66 @@ class Runner:
             "started_at": self.started_at,
             "reported_at": time.time(),
             **self.stats,
+            **self.usage(),
+            **self.lag(),
             **self.status(),
         }
         try:
             instances.report(self.deployed.guid, self.instance_id, data)
         except Exception as exc:  # status is best effort; the stream must go on
             log.warning("Could not report status: %s", exc)
+
+    def usage(self) -> dict:
+        """CPU and memory use of this process, next to what Resource Configuration asks for."""
+        cpu = self.process.cpu_percent(None)
+        resources = self.deployed.config.get("resources") or {}
+        keys = ("cpu_request", "cpu_limit", "memory_request", "memory_limit")
+        return {
+            "cpu_percent": round(cpu, 1),
+            "cpu_millicores": round(cpu * 10),
+            "rss_mb": round(self.process.memory_info().rss / 2**20, 1),
+            "resources": {k: resources[k] for k in keys if k in resources},
+        }
+
+    def lag(self) -> dict:
+        """Consumer lag per assigned partition: high watermark − the next offset to deliver.
+
+        The cached high watermark comes with every fetch response of this consumer, so it is
+        right where ListOffsets is not (the embedded broker answers it with the first offset
+        of the last batch) and it costs no round trip.
+        """
+        source = self.lag_source(self.deployed)
+        if self.consumer is None or source is None:
+            return {}
+        try:
+            assigned = self.consumer.assignment()
+            positions = self.consumer.position(assigned) if assigned else []
+            per_partition = {}
+            for tp in positions:
+                low, high = self.consumer.get_watermark_offsets(tp, cached=True)
+                if high < 0:
+                    continue  # no fetch response yet: unknown, not zero
+                offset = tp.offset if tp.offset >= 0 else self._start_offset(tp, source, low, high)
+                per_partition[f"{tp.topic}:{tp.partition}"] = max(high - offset, 0)
+            partitions = self._partitions(source.topic)
+        except Exception as exc:  # lag is best effort; the stream must go on
+            log.info("Lag not measured: %s", exc)
+            return {}
+        return {"lag": sum(per_partition.values()), "partition_lag": per_partition, **partitions}
+
+    def _start_offset(self, tp, source: LagSource, low: int, high: int) -> int:
+        """Nothing delivered yet from this partition: start at the committed offset or reset."""
+        [committed] = self.consumer.committed([TopicPartition(tp.topic, tp.partition)], timeout=1)
+        if committed.offset != OFFSET_INVALID and committed.offset >= 0:
+            return committed.offset
+        return max(low, 0) if source.offset_reset == "earliest" else high
+
+    def _partitions(self, topic: str) -> dict:
+        if self._partition_count is None:
+            metadata = self.consumer.list_topics(topic, timeout=2).topics.get(topic)
+            if metadata is not None and metadata.error is None:
+                self._partition_count = len(metadata.partitions)
+        return {} if self._partition_count is None else {"partitions": self._partition_count}
 
     def poll_messages(self, consumer, batch_size: int) -> list:
         """Up to batch_size messages: wait for one, then take what is ready within a few ms."""
@@ -115,3 +201,23 @@ class Runner:
     def wait(self, seconds: float) -> None:
         """Sleep that ends early on stop, for back-off between retries."""
         self._stop.wait(seconds)
+
+
+def apply_memory_limit(deployed: DeployedComponent) -> int | None:
+    """Cap this process's data segment at the memory limit plus MEMORY_MARGIN_MB; returns bytes.
+
+    RLIMIT_DATA, not RLIMIT_AS: librdkafka's threads reserve hundreds of MB of address space
+    (stacks, malloc arenas) that is never used, so an address-space cap near the configured
+    limit breaks start-up, while the data segment tracks what the process really writes.
+    Past it allocations fail (MemoryError), the instance exits and the supervisor restarts it,
+    as Kubernetes would after an OOM kill.
+    """
+    limit_mb = deployed.setting("resources", "memory_limit")
+    if not limit_mb:
+        return None
+    limit = (int(limit_mb) + MEMORY_MARGIN_MB) * 2**20
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+    return limit

@@ -23,7 +23,10 @@ def component_status(component: Component) -> dict:
         "records_out": sum(r.get("records_out", 0) for r in reports),
         "failed": sum(r.get("failed", 0) for r in reports),
         "last_error": next((r["last_error"] for r in reports if r.get("last_error")), ""),
-        "clients": 0,
+        "last_processed_at": max((r.get("last_processed_at", 0) for r in reports), default=0)
+        or None,
+        "last_batch_records": max((r.get("last_batch_records", 0) for r in reports), default=0),
+        "clients": instances.connected_clients(component.ingestion_id),
     }
 
 

@@ -24,6 +24,7 @@ import redis
 import redis.asyncio as aioredis
 from django.conf import settings
 
+from pipelines.instances import clients_key
 from pipelines.metrics import WEB_STATS
 from producer import metrics
 
@@ -164,11 +165,20 @@ class CreditReporter:
         if beat:
             pipe.hset(WEB_STATS, PROCESS, orjson.dumps(metrics.snapshot()))
             live = {c.ingestion_id for c in self.connections.values()}
+            counts: dict[str, int] = {}
+            for connection in self.connections.values():
+                counts[connection.ingestion_id] = counts.get(connection.ingestion_id, 0) + 1
             for ingestion_id in live | self._reported:
                 if ingestion_id in live:
                     pipe.hset(web_key(ingestion_id), PROCESS, now)
                 else:
                     pipe.hdel(web_key(ingestion_id), PROCESS)
+                pipe.hset(
+                    clients_key(ingestion_id),
+                    PROCESS,
+                    orjson.dumps([now, counts.get(ingestion_id, 0)]),
+                )
+                pipe.expire(clients_key(ingestion_id), 60)
             self._reported = live
         for (ingestion_id, worker), seq in self.acks().items():
             pipe.hset(credit_key(ingestion_id, worker), PROCESS, seq)

@@ -7,8 +7,9 @@ import asyncio
 import pytest
 
 from pipelines.processes import manage_command
+from pipelines.status import component_status
 from tests.integration.clients import bearer, gather_records, open_clients, post_json, ws_url
-from tests.runtime import build_stream, wait_assigned
+from tests.runtime import build_stream, wait_assigned, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -43,12 +44,20 @@ def test_kafka_records_reach_every_client_in_order(stack, owner):
         sockets = await open_clients(ws_url(host, s["producer"]), bearer(s["producer"]), CLIENTS)
         await asyncio.to_thread(stack.produce, s["topic"], [{"n": i} for i in range(RECORDS)])
         clients = await gather_records(sockets, "envelope", RECORDS, 60)
+        status = await asyncio.to_thread(
+            wait_for,
+            lambda: (st := component_status(s["producer"]))["clients"] == CLIENTS and st,
+            10,
+            "clients",
+        )
         for ws in sockets:
             await ws.close()
-        return clients
+        return clients, status
 
-    clients = asyncio.run(scenario())
+    clients, status = asyncio.run(scenario())
     check_every_client_got_every_record_in_partition_order(clients, list(range(RECORDS)))
+    assert status["state"] == "UP" and status["instances"] == 1
+    assert status["records_out"] >= RECORDS and status["last_processed_at"]
 
 
 def test_api_ingestion_records_reach_every_client(stack, owner):
