@@ -15,7 +15,7 @@ MAX_FRAME_BYTES = 1024 * 1024  # daphne refuses larger messages; so do we
 FORMATS = ("envelope", "batch", "raw")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     topic: str
     partition: int
@@ -125,20 +125,37 @@ def _per_record(records: list[Record], make) -> EncodedBatch:
 
 
 def _batched(records: list[Record], source_format: str) -> EncodedBatch:
-    """One JSON array per batch, split only where it would pass the frame limit."""
+    """One JSON array per batch, serialised in one call; split only past the frame limit."""
     out = EncodedBatch([], [], [])
+    envelopes = []
+    for record in records:
+        try:
+            envelopes.append(envelope(record, source_format))
+        except PoisonRecord as exc:
+            out.poison.append((record, str(exc)))
+            continue
+        out.records.append(record)
+    if not envelopes:
+        return out
+    frame = orjson.dumps(envelopes)
+    if len(frame) <= MAX_FRAME_BYTES:
+        out.frames.append(frame.decode())
+        out.ids.append([n for r in out.records for n in (r.partition, r.offset)])
+        return out
+    return _split(out, [orjson.dumps(e) for e in envelopes])
+
+
+def _split(out: EncodedBatch, items: list[bytes]) -> EncodedBatch:
+    """Frames of at most MAX_FRAME_BYTES; a record too large for any frame is poison."""
+    kept: list[Record] = []
     chunk: list[bytes] = []
     chunk_ids: list[int] = []
     size = 2
-    for record in records:
-        try:
-            item = orjson.dumps(envelope(record, source_format))
-            if len(item) + 2 > MAX_FRAME_BYTES:
-                raise PoisonRecord(
-                    f"record of {len(item)} bytes exceeds the {MAX_FRAME_BYTES}-byte frame"
-                )
-        except PoisonRecord as exc:
-            out.poison.append((record, str(exc)))
+    for record, item in zip(out.records, items, strict=True):
+        if len(item) + 2 > MAX_FRAME_BYTES:
+            out.poison.append(
+                (record, f"record of {len(item)} bytes exceeds the {MAX_FRAME_BYTES}-byte frame")
+            )
             continue
         if chunk and size + len(item) + 1 > MAX_FRAME_BYTES:
             out.frames.append(_join(chunk))
@@ -147,10 +164,11 @@ def _batched(records: list[Record], source_format: str) -> EncodedBatch:
         chunk.append(item)
         chunk_ids += [record.partition, record.offset]
         size += len(item) + 1
-        out.records.append(record)
+        kept.append(record)
     if chunk:
         out.frames.append(_join(chunk))
         out.ids.append(chunk_ids)
+    out.records = kept
     return out
 
 
