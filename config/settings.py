@@ -179,6 +179,12 @@ FLOWCAST = {
     # seconds stops pacing the stream: it is skipped, then told what it missed (gap).
     "SLOW_CLIENT_BYTES": env_int("FLOWCAST_SLOW_CLIENT_BYTES", 1024 * 1024, minimum=65536),
     "SLOW_CLIENT_GRACE": env_int("FLOWCAST_SLOW_CLIENT_GRACE", 2, minimum=0),
+    # Intelligent Scaling (pipelines.scaling): seconds between lag measurements, how long a
+    # high or low lag ratio must last before a change, and the pause after every change.
+    "SCALE_INTERVAL": env_int("FLOWCAST_SCALE_INTERVAL", 3, minimum=1),
+    "SCALE_UP_AFTER": env_int("FLOWCAST_SCALE_UP_AFTER", 5, minimum=0),
+    "SCALE_DOWN_AFTER": env_int("FLOWCAST_SCALE_DOWN_AFTER", 30, minimum=0),
+    "SCALE_COOLDOWN": env_int("FLOWCAST_SCALE_COOLDOWN", 15, minimum=0),
 }
 
 LOGGING = {

@@ -6,7 +6,14 @@ from django.contrib import admin, messages
 
 from pipelines import credentials, services
 from pipelines.exceptions import PipelineError
-from pipelines.models import Component, Connection, Event, Pipeline, PipelineVersion
+from pipelines.models import (
+    Component,
+    Connection,
+    Event,
+    Pipeline,
+    PipelineVersion,
+    ScalingDecision,
+)
 
 
 def _masked_secret(obj: Component) -> str:
@@ -170,6 +177,29 @@ class PipelineVersionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ScalingDecision)
+class ScalingDecisionAdmin(admin.ModelAdmin):
+    list_display = [
+        "decided_at",
+        "pipeline",
+        "component_name",
+        "action",
+        "old_count",
+        "new_count",
+        "lag",
+        "ratio",
+    ]
+    list_filter = ["action", "pipeline"]
+    search_fields = ["pipeline__name", "component_name", "component_guid", "reason"]
+    date_hierarchy = "decided_at"
+
+    def has_add_permission(self, request):
+        return False  # written by the supervisor only
 
     def has_change_permission(self, request, obj=None):
         return False

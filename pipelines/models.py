@@ -166,3 +166,31 @@ class PipelineVersion(models.Model):
         if self.pk is not None:
             raise ValueError("A pipeline version is immutable once written.")
         super().save(*args, **kwargs)
+
+
+class ScalingDecision(models.Model):
+    """Why Intelligent Scaling changed (or could not change) a component's instance count."""
+
+    pipeline = models.ForeignKey(
+        Pipeline, on_delete=models.CASCADE, related_name="scaling_decisions"
+    )
+    component = models.ForeignKey(
+        Component, null=True, on_delete=models.SET_NULL, related_name="scaling_decisions"
+    )
+    component_guid = models.UUIDField("GUID", db_index=True)
+    component_name = models.CharField(max_length=120)
+    version = models.PositiveIntegerField(help_text="The pipeline version that was running.")
+    decided_at = models.DateTimeField(db_index=True)
+    action = models.CharField(max_length=10)
+    lag = models.BigIntegerField()
+    lag_threshold = models.PositiveIntegerField()
+    ratio = models.FloatField()
+    old_count = models.PositiveSmallIntegerField()
+    new_count = models.PositiveSmallIntegerField()
+    reason = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.component_name}: {self.old_count} → {self.new_count} ({self.action})"

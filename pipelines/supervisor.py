@@ -4,6 +4,9 @@ Each reconcile pass compares the wanted instances (deployed components with a ru
 times their instance count) with the children it runs: starts the missing, stops the
 ones no longer wanted or on an old version, and restarts crashed ones with exponential
 back-off. Several supervisors can run at once: Kafka consumer groups split the work.
+
+A component with Intelligent Scaling gets its count from pipelines.scaling, fed every
+SCALE_INTERVAL seconds with the lag its instances report; every change is recorded.
 """
 
 from __future__ import annotations
@@ -13,8 +16,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pipelines import deployment, registry
+from django.conf import settings
+
+from pipelines import deployment, instances, registry
 from pipelines.processes import Child, manage_command
+from pipelines.scaling import Bounds, Decision, Scaler, Timing
+from pipelines.services.scaling import record_scaling_decision
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +43,57 @@ class Instance:
     exits: list[int] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Observation:
+    lag: int
+    partitions: int | None  # of the input topic, as the instances see it
+
+
 def wanted_instances(deployed: deployment.DeployedComponent) -> int:
     low = int(deployed.setting("resources", "min_instances", 1) or 0)
     high = int(deployed.setting("resources", "max_instances", 1) or 1)
     return min(max(low, 1), high)
+
+
+def scales(deployed: deployment.DeployedComponent) -> bool:
+    return bool(deployed.setting("basic", "intelligent_scaling", False))
+
+
+def observed_lag(deployed: deployment.DeployedComponent) -> Observation | None:
+    """The component's lag: per partition, the freshest report of any instance, summed.
+
+    After a rebalance a stopped instance's last report lives on for a few seconds; taking
+    the freshest value per partition counts each partition once. None: nothing reported, or
+    some partitions are in no report (a rebalance is moving them), which is no measurement.
+    """
+    freshest: dict[str, tuple[float, int]] = {}
+    partitions = None
+    reported = False
+    for report in instances.read(deployed.guid):
+        if "partition_lag" not in report:
+            continue
+        reported = True
+        at = report.get("reported_at", 0.0)
+        for key, lag in report["partition_lag"].items():
+            if key not in freshest or freshest[key][0] < at:
+                freshest[key] = (at, int(lag))
+        partitions = report.get("partitions", partitions)
+    if not reported:
+        return None
+    if partitions is None and deployed.inputs:
+        partitions = deployed.inputs[0].partitions
+    if partitions is not None and len(freshest) < partitions:
+        return None
+    return Observation(sum(lag for _, lag in freshest.values()), partitions)
+
+
+def default_timing() -> Timing:
+    config = settings.FLOWCAST
+    return Timing(
+        up_after=config["SCALE_UP_AFTER"],
+        down_after=config["SCALE_DOWN_AFTER"],
+        cooldown=config["SCALE_COOLDOWN"],
+    )
 
 
 class Supervisor:
@@ -47,31 +101,92 @@ class Supervisor:
         self,
         spawn: Callable[[str], Child] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        *,
+        measure: Callable[[deployment.DeployedComponent], Observation | None] = observed_lag,
+        record: Callable[[deployment.DeployedComponent, Decision], object] = (
+            record_scaling_decision
+        ),
+        timing: Timing | None = None,
+        scale_interval: float | None = None,
     ):
         self.spawn = spawn or (
             lambda guid: Child(f"component {guid}", manage_command("run_component", guid))
         )
         self.clock = clock
+        self.measure = measure
+        self.record = record
+        self.timing = timing or default_timing()
+        self.scale_interval = (
+            settings.FLOWCAST["SCALE_INTERVAL"] if scale_interval is None else scale_interval
+        )
         self.instances: dict[Key, Instance] = {}
+        self.scalers: dict[str, Scaler] = {}
+        self._measured_at: dict[str, float] = {}
 
     def desired(self) -> dict[Key, int]:
         want: dict[Key, int] = {}
+        scaled: set[str] = set()
         for d in deployment.active_deployments():
             if registry.get_type(d.type).runner is None:
                 continue
-            for index in range(wanted_instances(d)):
+            if scales(d):
+                scaled.add(d.guid)
+                count = self.scaled_count(d)
+            else:
+                count = wanted_instances(d)
+            for index in range(count):
                 want[(d.guid, index)] = d.version
+        for guid in set(self.scalers) - scaled:
+            del self.scalers[guid]
+            self._measured_at.pop(guid, None)
         return want
+
+    def scaled_count(self, d: deployment.DeployedComponent) -> int:
+        """The count Intelligent Scaling chooses, re-decided every scale_interval seconds."""
+        scaler = self.scalers.get(d.guid)
+        if scaler is None:
+            scaler = self.scalers[d.guid] = Scaler(wanted_instances(d), self.timing)
+        now = self.clock()
+        if now - self._measured_at.get(d.guid, float("-inf")) < self.scale_interval:
+            return scaler.count
+        self._measured_at[d.guid] = now
+        try:
+            observation = self.measure(d)
+        except Exception as exc:  # Redis away: keep the count, instances keep running
+            log.warning("Lag of %s not read: %s", d.name, exc)
+            return scaler.count
+        if observation is None:  # nothing reported yet, or a rebalance in progress
+            return scaler.count
+        bounds = Bounds(
+            int(d.setting("resources", "min_instances", 1) or 0),
+            int(d.setting("resources", "max_instances", 1) or 1),
+            observation.partitions,
+        )
+        threshold = int(d.setting("resources", "lag_threshold", 10_000) or 1)
+        decision = scaler.observe(observation.lag, threshold, bounds, now)
+        if scaler.worth_recording(decision):
+            log.info("Scaling %s %d → %d: %s", d.name, decision.old, decision.new, decision.reason)
+            try:
+                self.record(d, decision)
+            except Exception as exc:  # the timeline is best effort; scaling goes on
+                log.warning("Scaling decision for %s not recorded: %s", d.name, exc)
+        return scaler.count
 
     def reconcile(self) -> None:
         want = self.desired()
         for key, inst in list(self.instances.items()):
             if want.get(key) != inst.version:
-                self._stop(inst, "undeployed" if key not in want else "new version")
+                self._stop(inst, self._why_stopped(key, want))
                 del self.instances[key]
         for key, version in want.items():
             inst = self.instances.setdefault(key, Instance(key[0], key[1], version))
             self._keep_running(inst)
+
+    @staticmethod
+    def _why_stopped(key: Key, want: dict[Key, int]) -> str:
+        if key in want:
+            return "new version"
+        return "scaled down" if any(guid == key[0] for guid, _ in want) else "undeployed"
 
     def _keep_running(self, inst: Instance) -> None:
         now = self.clock()

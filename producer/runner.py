@@ -17,7 +17,7 @@ from confluent_kafka import Consumer, Producer, TopicPartition
 
 from pipelines import instances, kafka
 from pipelines.deployment import DeployedComponent
-from pipelines.runner import Runner
+from pipelines.runner import LagSource, Runner
 from producer.credits import CreditGate
 from producer.frames import EncodedBatch, Record, encode_batch
 from producer.groups import stream_group
@@ -29,6 +29,18 @@ PROGRESS_SECONDS = 1.0
 
 
 class ProducerRunner(Runner):
+    @classmethod
+    def lag_source(cls, deployed: DeployedComponent) -> LagSource:
+        # A private (kafka) event exists only for this pipeline: read it from its start. A
+        # shared topic may hold a week of history: start a new group at its end instead.
+        private = all(t.kind == "kafka" for t in deployed.inputs)
+        return LagSource(
+            servers=kafka.bootstrap(),
+            group=f"flowcast.wsp.{deployed.guid}",
+            topic=deployed.inputs[0].name,
+            offset_reset="earliest" if private else "latest",
+        )
+
     def __init__(self, deployed: DeployedComponent):
         super().__init__(deployed)
         self.batch_size = int(deployed.setting("basic", "batch_size", 500))
@@ -45,12 +57,10 @@ class ProducerRunner(Runner):
     def open(self) -> None:
         self.layer = get_channel_layer()
         self.gate = CreditGate(instances.client(), self.deployed.ingestion_id, self.instance_id)
-        # A private (kafka) event exists only for this pipeline: read it from its start. A
-        # shared topic may hold a week of history: start a new group at its end instead.
-        private = all(t.kind == "kafka" for t in self.deployed.inputs)
-        group = f"flowcast.wsp.{self.deployed.guid}"
-        reset = "earliest" if private else "latest"
-        self.consumer = Consumer(kafka.consumer_config(group, offset_reset=reset))
+        source = self.lag_source(self.deployed)
+        self.consumer = Consumer(
+            kafka.consumer_config(source.group, offset_reset=source.offset_reset)
+        )
         self.consumer.subscribe(
             [t.name for t in self.deployed.inputs],
             on_assign=self._on_assign,

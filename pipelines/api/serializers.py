@@ -6,7 +6,14 @@ from rest_framework import serializers
 
 from pipelines import configs, credentials, registry
 from pipelines.endpoints import component_endpoint
-from pipelines.models import Component, Connection, Event, Pipeline, PipelineVersion
+from pipelines.models import (
+    Component,
+    Connection,
+    Event,
+    Pipeline,
+    PipelineVersion,
+    ScalingDecision,
+)
 
 
 def visible_pipelines(user):
@@ -199,3 +206,24 @@ class VersionDetailSerializer(VersionSerializer):
 class DeploySerializer(serializers.Serializer):
     message = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
     rev = serializers.IntegerField(required=False)
+
+
+class ScalingDecisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ScalingDecision
+        fields = [
+            "id",
+            "decided_at",
+            "component",
+            "component_guid",
+            "component_name",
+            "version",
+            "action",
+            "lag",
+            "lag_threshold",
+            "ratio",
+            "old_count",
+            "new_count",
+            "reason",
+        ]
+        read_only_fields = fields

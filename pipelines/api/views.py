@@ -100,6 +100,19 @@ class PipelineViewSet(viewsets.ModelViewSet):
     def status(self, request, pk=None):
         return Response(pipeline_status(self.get_object()))
 
+    @extend_schema(responses=s.ScalingDecisionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def scaling(self, request, pk=None):
+        """Intelligent Scaling decisions, newest first; `?component=<id>` narrows them."""
+        decisions = self.get_object().scaling_decisions.all()
+        component = request.query_params.get("component")
+        if component:
+            if not component.isdigit():
+                raise InvalidChange({"component": [f"{component!r} is not a component id."]})
+            decisions = decisions.filter(component_id=int(component))
+        page = self.paginate_queryset(decisions)
+        return self.get_paginated_response(s.ScalingDecisionSerializer(page, many=True).data)
+
 
 def _rev(request) -> int | None:
     raw = request.data.get("rev") if hasattr(request, "data") else None

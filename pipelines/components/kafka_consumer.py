@@ -10,7 +10,7 @@ from django import forms
 from pipelines import kafka, registry
 from pipelines.deployment import DeployedComponent
 from pipelines.graph import Wiring
-from pipelines.runner import Runner
+from pipelines.runner import LagSource, Runner
 from pipelines.tabs import BasicForm, MetaForm, ResourcesForm
 
 log = logging.getLogger(__name__)
@@ -78,12 +78,22 @@ class KafkaConsumerRunner(Runner):
         self.batch_size = int(deployed.setting("basic", "batch_size", 500))
         self.outputs = [t.name for t in deployed.outputs]
 
+    @classmethod
+    def lag_source(cls, deployed: DeployedComponent) -> LagSource:
+        meta = deployed.config.get("meta") or {}
+        return LagSource(
+            servers=meta.get("bootstrap_servers") or kafka.bootstrap(),
+            group=meta.get("group_id") or f"flowcast.kc.{deployed.guid}",
+            topic=meta["topic"],
+            offset_reset=meta.get("offset_reset", "latest"),
+        )
+
     def open(self) -> None:
-        group = self.meta.get("group_id") or f"flowcast.kc.{self.deployed.guid}"
+        source = self.lag_source(self.deployed)
         config = kafka.consumer_config(
-            group,
-            offset_reset=self.meta.get("offset_reset", "latest"),
-            servers=self.meta.get("bootstrap_servers") or None,
+            source.group,
+            offset_reset=source.offset_reset,
+            servers=source.servers,
             **kafka.source_security(self.meta),
         )
         self.consumer = Consumer(config)
