@@ -17,13 +17,12 @@ Server memory is the peak of the summed RSS (daphne processes + worker, or the b
 from __future__ import annotations
 
 import math
-import statistics
+import os
 import sys
 import time
 import uuid
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import orjson
@@ -31,7 +30,8 @@ import orjson
 from benchmarks import producer
 from benchmarks.fleet import Config, FleetResult
 from benchmarks.flowcast import Flowcast, Stream
-from benchmarks.stack import Child, Procs, RssMonitor, Services, services
+from benchmarks.measure import Measure, summarize
+from benchmarks.stack import BenchError, Child, Procs, RssMonitor, Services, services
 from pipelines.embedded import find_free_port
 
 SETTLE = 0.5  # after assignment, so a reader starting "at the end" sees the first record
@@ -56,39 +56,8 @@ class Options:
     audit: int = 20
     daphnes_from: int = 1000  # K at which Flowcast gets 2 daphne processes
     idle: float = 10.0
-    deadline: float = 600.0
+    deadline: float = 1200.0
     max_server_mb: float = 6000.0
-
-
-@dataclass
-class Measure:
-    system: str
-    shape: str
-    clients: int
-    expected: int
-    delivered: float = 0.0  # aggregate records/s
-    client_median: float = 0.0
-    client_min: float = 0.0
-    p50: float | None = None
-    p95: float | None = None
-    p99: float | None = None
-    missing: int = 0
-    clients_missing: int = 0
-    duplicates: int = 0
-    audited: int = 0
-    server_mb: float = 0.0
-    server_start_mb: float = 0.0
-    by_process_mb: dict = field(default_factory=dict)
-    server_cpu: float = 0.0
-    fleet_cpu: float = 0.0
-    seconds: float = 0.0
-    connect_failed: int = 0
-    endings: dict = field(default_factory=dict)
-    close_codes: dict = field(default_factory=dict)
-    note: str = ""
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 class Run:
@@ -99,6 +68,7 @@ class Run:
         self.workdir = workdir
         self.opts = options
         self._migrated = False
+        self.failures = 0  # measurements that could not run: the work dir is kept
 
     def case(self, case: Case) -> dict[str, Measure]:
         with services(self.workdir) as svc:
@@ -114,8 +84,12 @@ class Run:
         stream = app.create_stream("kafka")  # private: the worker reads it from the start
         # Not the watermarks: the embedded broker reports the last batch's base offset + 1.
         expected = producer.fill(svc.bootstrap, stream.topic, case.records).records
-        flowcast = self._flowcast(case, app, stream, expected, load=None)
-        bridge = self._bridge(case, svc, stream.topic, expected, reset="earliest", load=None)
+        flowcast = self._safely(
+            "flowcast", case, expected, lambda: self._flowcast(case, app, stream, expected, None)
+        )
+        bridge = self._safely(
+            "bridge", case, expected, lambda: self._bridge(case, svc, stream.topic, expected, None)
+        )
         return {"flowcast": flowcast, "bridge": bridge}
 
     def _latency(self, case: Case, svc: Services, app: Flowcast) -> dict[str, Measure]:
@@ -128,15 +102,37 @@ class Run:
         def load(topic: str) -> Callable[[], None]:
             return lambda: producer.paced(svc.bootstrap, topic, case.rate, count)
 
-        flowcast = self._flowcast(case, app, stream, count, load=load(topics["flowcast"]))
-        bridge = self._bridge(case, svc, topics["bridge"], count, "latest", load(topics["bridge"]))
+        flowcast = self._safely(
+            "flowcast",
+            case,
+            count,
+            lambda: self._flowcast(case, app, stream, count, load(topics["flowcast"])),
+        )
+        bridge = self._safely(
+            "bridge",
+            case,
+            count,
+            lambda: self._bridge(case, svc, topics["bridge"], count, load(topics["bridge"])),
+        )
         return {"flowcast": flowcast, "bridge": bridge}
+
+    def _safely(self, system: str, case: Case, expected: int, measure) -> Measure:
+        """A system that fails to start or to finish gets a note, and the run goes on."""
+        try:
+            return measure()
+        except BenchError as exc:
+            self.failures += 1
+            print(f"   {system} failed: {exc}", file=sys.stderr, flush=True)
+            missing = expected * case.clients
+            note = f"failed: {str(exc).splitlines()[0]}"
+            return Measure(system, case.shape, case.clients, expected, missing=missing, note=note)
 
     def _flowcast(self, case: Case, app: Flowcast, stream: Stream, expected: int, load):
         daphnes = 2 if case.clients >= self.opts.daphnes_from else 1
         children: list[Child] = []
         try:
             with RssMonitor(self.opts.max_server_mb) as monitor:
+                _watch_shared(monitor, app.svc)
                 hosts = []
                 for i in range(daphnes):
                     child, host = app.daphne(i)
@@ -154,10 +150,11 @@ class Run:
 
                 if load is not None:
                     start_worker()
-                monitor.mark_baseline()  # backlog: daphne only, the worker starts below
+                monitor.mark("ready")  # backlog: daphne only, the worker starts below
                 urls = [f"ws://{h}/ws/producers/{stream.ingestion_id}/" for h in hosts]
                 headers = {"Authorization": f"Bearer {stream.secret}"}
                 fleet = self._fleet("flowcast", case, urls, headers, expected)
+                monitor.mark("connected")
                 if load is None:  # a private event is read from its start: clients first
                     start_worker()
                 return self._finish("flowcast", case, expected, fleet, monitor, children, load)
@@ -165,7 +162,8 @@ class Run:
             for child in reversed(children):
                 self.procs.stop(child)
 
-    def _bridge(self, case: Case, svc: Services, topic: str, expected: int, reset: str, load):
+    def _bridge(self, case: Case, svc: Services, topic: str, expected: int, load):
+        reset = "earliest" if load is None else "latest"  # backlog: pre-filled topic
         port = find_free_port()
         argv = ["-m", "benchmarks.bridge", "--bootstrap", svc.bootstrap, "--topic", topic]
         argv += ["--port", str(port), "--reset", reset, "--group", f"bench-{uuid.uuid4().hex}"]
@@ -174,13 +172,15 @@ class Run:
         bridge = self.procs.spawn("bridge", [sys.executable, *argv], pipe=True)
         try:
             with RssMonitor(self.opts.max_server_mb) as monitor:
+                _watch_shared(monitor, svc)
                 monitor.watch("bridge", bridge.pid)
                 bridge.expect("listening", 30)
                 if load is not None:
                     bridge.expect("assigned", 60)
                     time.sleep(SETTLE)
-                monitor.mark_baseline()
+                monitor.mark("ready")
                 fleet = self._fleet("bridge", case, [f"ws://127.0.0.1:{port}/"], {}, expected)
+                monitor.mark("connected")  # backlog: the bridge may have started reading
                 return self._finish("bridge", case, expected, fleet, monitor, [bridge], load)
         finally:
             self.procs.stop(bridge)
@@ -193,6 +193,10 @@ class Run:
         deadline = self.opts.deadline
         if case.shape == "latency":
             deadline = case.seconds + 2 * self.opts.idle + 60
+        # Auditors parse every record: only the latency shape needs that (send times).
+        audit_step = (
+            max(1, case.clients // max(1, self.opts.audit)) if case.shape == "latency" else 0
+        )
         fleet = []
         for n in range(processes):
             first = n * per
@@ -200,9 +204,10 @@ class Run:
             cfg = Config(
                 urls=urls,
                 headers=headers,
+                partitions=producer.PARTITIONS,
                 first_index=first,
                 clients=max(0, min(per, case.clients - first)),
-                audit_step=max(1, case.clients // max(1, self.opts.audit)),
+                audit_step=audit_step,
                 stalled=case.stalled if n == 0 else 0,
                 expected=expected,
                 first_timeout=120.0,
@@ -222,22 +227,29 @@ class Run:
     def _finish(self, system, case, expected, fleet, monitor, servers, load) -> Measure:
         if load is not None:
             load()
-        note = _wait_fleet(fleet, monitor, servers, case, self.opts)
-        cpu = monitor.cpu_seconds()
+        note = _wait_fleet(fleet, monitor, servers, self.opts)
+        cpu, busy = monitor.cpu_seconds(), monitor.box_busy_seconds()
         result = FleetResult()
         for child, path in fleet:
-            if note:
-                self.procs.stop(child)
-            else:
-                child.expect("done", 60)
-                self.procs.stop(child)
+            self.procs.stop(child)  # cut short: SIGTERM, it still writes what it measured
             if path.exists():
                 result.merge(orjson.loads(path.read_bytes()))
+            elif not note:
+                note = f"{child.name} failed, see its log"
         monitor.sample()
-        return summarize(system, case, expected, result, monitor, cpu, note)
+        m = summarize(system, case, expected, result, monitor, cpu, note)
+        m.other_cpu = max(0.0, busy - sum(cpu.values()) - result.cpu_seconds)
+        return m
 
 
-def _wait_fleet(fleet, monitor: RssMonitor, servers: list[Child], case: Case, opts: Options):
+def _watch_shared(monitor: RssMonitor, svc: Services) -> None:
+    """Broker, Redis and this process: shown, not counted as server, and not "other" CPU."""
+    monitor.watch("broker", svc.broker_pid, counted=False)
+    monitor.watch("redis", svc.redis_pid, counted=False)
+    monitor.watch("bench", os.getpid(), counted=False)
+
+
+def _wait_fleet(fleet, monitor: RssMonitor, servers: list[Child], opts: Options) -> str:
     """Wait for the fleet processes; a non-empty return says why the measurement was cut."""
     deadline = time.monotonic() + opts.deadline + 120
     while any(child.running() for child, _ in fleet):
@@ -250,51 +262,3 @@ def _wait_fleet(fleet, monitor: RssMonitor, servers: list[Child], case: Case, op
             return "stopped: fleet deadline"
         time.sleep(0.2)
     return ""
-
-
-def summarize(system, case, expected, result: FleetResult, monitor, cpu, note) -> Measure:
-    m = Measure(system, case.shape, case.clients, expected, note=note)
-    clients = result.clients
-    rates = [
-        c["received"] / (c["last"] - c["first"])
-        for c in clients
-        if c["received"] > 1 and c["last"] > c["first"]
-    ]
-    firsts = [c["first"] for c in clients if c["first"]]
-    lasts = [c["last"] for c in clients if c["last"]]
-    if firsts and lasts and max(lasts) > min(firsts):
-        m.seconds = max(lasts) - min(firsts)
-        m.delivered = sum(c["received"] for c in clients) / m.seconds
-    if rates:
-        m.client_median, m.client_min = statistics.median(rates), min(rates)
-    for c in clients:
-        got = c["unique"] if c["unique"] is not None else min(c["received"], expected)
-        m.missing += expected - got
-        m.clients_missing += got < expected
-        if c["unique"] is not None:
-            m.duplicates += c["received"] - c["unique"]
-            m.audited += 1
-    m.missing += result.failed * expected  # a client that never connected got nothing
-    if case.shape == "latency":  # a pre-produced backlog has no meaningful latency
-        m.p50, m.p95, m.p99 = (percentile(result.latency_hist, q) for q in (50, 95, 99))
-    m.server_mb = monitor.peak_total_mb
-    m.server_start_mb = monitor.baseline_mb
-    m.by_process_mb = {k: round(v, 1) for k, v in monitor.peak_mb.items()}
-    m.server_cpu, m.fleet_cpu = cpu, result.cpu_seconds
-    m.connect_failed = result.failed
-    m.endings = dict(Counter(c["ended"] for c in clients))
-    m.close_codes = dict(Counter(str(c["close_code"]) for c in clients if c["close_code"]))
-    return m
-
-
-def percentile(hist: Counter, q: float) -> float | None:
-    """The q-th percentile in ms of a histogram of 0.1 ms buckets."""
-    total = sum(hist.values())
-    if not total:
-        return None
-    rank, seen = math.ceil(total * q / 100), 0
-    for bucket in sorted(hist):
-        seen += hist[bucket]
-        if seen >= rank:
-            return bucket / 10
-    return max(hist) / 10

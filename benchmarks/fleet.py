@@ -1,13 +1,14 @@
 """A fleet of WebSocket clients in one process (`python -m benchmarks.fleet CONFIG.json`).
 
-Two cores run the servers and the clients, so clients must cost little: most only count
-records in each frame (`bytes.count`, no JSON parse, no UTF-8 decode). Every
-`audit_step`-th client is an auditor: it parses every frame, tracks which offsets it saw
-(loss, duplicates) and the latency of each record (receive time - the `sent` ms in the
-value), in 0.1 ms buckets. Stalled clients connect and never read (memory target).
+Clients behave as DESIGN §6 asks of a client: on a `gap` notice, or a close with 1001,
+1013 or 4000-4499, they reconnect (with back-off after a close) passing `?since=` the last
+offset they hold per partition, and drop duplicates by id. Each tracks the unique offsets
+it got (benchmarks.tracking), so loss and duplicates are exact. Every `audit_step`-th
+client is an auditor: it also parses every record for its latency (receive time - the
+`sent` ms in the value), in 0.1 ms buckets. Stalled clients connect and never read.
 
-Prints `connected OK FAILED` once its sockets are open, writes the result JSON to
-`result_path` when every reader finished (all records, `idle` s of silence, or deadline).
+Prints `connected OK FAILED` once its sockets are open and writes the result JSON to
+`result_path` when every client finished (all records, `idle` s of silence, or deadline).
 """
 
 from __future__ import annotations
@@ -15,26 +16,30 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import resource
+import signal
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 import orjson
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
+
+from benchmarks import wsclient
+from benchmarks.tracking import Tracker
 
 CONNECT_CONCURRENCY = 50
 CONNECT_ATTEMPTS = 4
+RESUME_CODES = {1001, 1013, *range(4000, 4500)}
 
 
 @dataclass
 class Config:
     urls: list[str]
     headers: dict[str, str]
+    partitions: int
     first_index: int  # global index of this process's first client
     clients: int
-    audit_step: int
+    audit_step: int  # 0: no auditors
     stalled: int
     expected: int  # records every client should get
     first_timeout: float
@@ -48,110 +53,112 @@ class ClientStats:
     index: int
     auditor: bool
     received: int = 0
-    unique: int | None = None
+    unique: int = 0
     frames: int = 0
-    controls: int = 0
+    sliced: int = 0
+    gaps: int = 0
+    resumes: int = 0
     first: float | None = None
     last: float | None = None
-    close_code: int | None = None
+    close_codes: list[int] = field(default_factory=list)
     ended: str = ""
 
 
-class Seen:
-    """Offsets seen in one partition: O(1) memory while they arrive in order, as they do."""
+class Client:
+    """One client: reads to the end, resumes with `?since=` when the server invites it."""
 
-    __slots__ = ("filled", "high", "holes")
+    def __init__(self, cfg: Config, index: int, hist: Counter):
+        self.cfg = cfg
+        self.url = cfg.urls[index % len(cfg.urls)]
+        self.stats = ClientStats(index, cfg.audit_step > 0 and index % cfg.audit_step == 0)
+        self.tracker = Tracker(cfg.partitions)
+        self.hist = hist
+        self.conn: wsclient.Connection | None = None
+        self.done = False
+        self.resume_now = False  # a slow_client gap notice: reconnect at once
 
-    def __init__(self) -> None:
-        self.high = 0
-        self.holes: list[tuple[int, int]] = []
-        self.filled: set[int] = set()
+    async def open(self, since: str = "") -> None:
+        url = f"{self.url}?since={since}" if since else self.url
+        self.conn = await open_socket(url, self.cfg.headers, self.on_message)
 
-    def add(self, offset: int) -> bool:
-        """True if the offset is new, False for a duplicate."""
-        if offset >= self.high:
-            if offset > self.high:
-                self.holes.append((self.high, offset))
-            self.high = offset + 1
-            return True
-        if offset in self.filled or not any(lo <= offset < hi for lo, hi in self.holes):
-            return False
-        self.filled.add(offset)
-        return True
+    async def run(self) -> None:
+        backoff = 0.25
+        while True:
+            code = await asyncio.shield(self.conn.closed)  # a cancel must not cancel it
+            if self.done:
+                self.stats.ended = "complete"
+                return
+            if self.resume_now:
+                self.resume_now = False
+            else:
+                self.stats.close_codes.append(code)
+                if code not in RESUME_CODES:
+                    self.stats.ended = f"closed {code}"
+                    return
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 4.0)
+            self.stats.resumes += 1
+            try:
+                await self.open(self.tracker.since())
+            except Exception:
+                self.stats.ended = "reconnect failed"
+                return
 
-
-async def count_frames(ws: ClientConnection, st: ClientStats, expected: int) -> None:
-    while st.received < expected:
-        frame = await ws.recv(decode=False)
-        st.last = time.time()
-        st.first = st.first or st.last
-        st.frames += 1
-        if frame[:1] == b"[":
-            st.received += frame.count(b'"id":')
-        elif frame.startswith(b'{"type"'):
-            st.controls += 1
-        else:
-            st.received += 1
-
-
-async def audit_frames(ws: ClientConnection, st: ClientStats, expected: int, hist: Counter):
-    seen: dict[int, Seen] = defaultdict(Seen)
-    st.unique = 0
-    while st.unique < expected:
-        frame = await ws.recv(decode=False)
-        st.last = now = time.time()
+    def on_message(self, data: bytes, now: float) -> None:
+        if self.done or self.resume_now:
+            return  # closing: what still arrives is not counted
+        st, tracker = self.stats, self.tracker
+        st.last = now
         st.first = st.first or now
         st.frames += 1
-        data = orjson.loads(frame)
-        now_ms = now * 1000
-        for record in data if isinstance(data, list) else [data]:
-            if "type" in record:  # control messages carry a type, records never do
-                st.controls += 1
-                continue
-            st.received += 1
-            st.unique += seen[record["partition"]].add(record["offset"])
+        if data[:1] != b"[":
+            self.control(data)
+        elif st.auditor:
+            self.audit(data, now * 1000)
+        else:
+            tracker.batch_frame(data)
+        st.received, st.unique, st.sliced = tracker.received, tracker.unique, tracker.sliced
+        if tracker.unique >= self.cfg.expected:
+            self.done = True
+            self.conn.close()
+
+    def audit(self, frame: bytes, now_ms: float) -> None:
+        for record in orjson.loads(frame):
+            offset = record["offset"]
+            self.tracker.add(record["partition"], offset, offset)
             value = record["value"]
             if isinstance(value, dict) and "sent" in value:
-                hist[max(0, int((now_ms - value["sent"]) * 10))] += 1
+                self.hist[max(0, int((now_ms - value["sent"]) * 10))] += 1
+
+    def control(self, frame: bytes) -> None:
+        message = orjson.loads(frame)
+        if message.get("type") == "gap":
+            self.stats.gaps += 1
+            if message.get("reason") == "slow_client":  # beyond retention resuming can't help
+                self.resume_now = True
+                self.conn.close()
 
 
-async def read(ws: ClientConnection, st: ClientStats, cfg: Config, hist: Counter) -> None:
-    try:
-        if st.auditor:
-            await audit_frames(ws, st, cfg.expected, hist)
-        else:
-            await count_frames(ws, st, cfg.expected)
-        st.ended = "complete"
-    except ConnectionClosed:
-        st.ended = "closed by server"
-    st.close_code = ws.close_code
+async def open_socket(url: str, headers: dict[str, str], on_message=None, *, stalled=False):
+    last_error: Exception | None = None
+    for attempt in range(CONNECT_ATTEMPTS):
+        try:
+            return await wsclient.connect(
+                url, headers, on_message or (lambda *_: None), stalled=stalled
+            )
+        except Exception as exc:
+            last_error = exc
+            await asyncio.sleep(0.5 * (attempt + 1))
+    raise last_error
 
 
-async def open_one(cfg: Config, url: str, sem: asyncio.Semaphore, stalled: bool):
-    async with sem:
-        for attempt in range(CONNECT_ATTEMPTS):
-            try:
-                return await connect(
-                    url,
-                    additional_headers=cfg.headers,
-                    compression=None,
-                    max_size=2**21,
-                    max_queue=1 if stalled else 16,
-                    ping_interval=None,
-                    open_timeout=60,
-                )
-            except Exception as exc:
-                if attempt == CONNECT_ATTEMPTS - 1:
-                    return exc
-                await asyncio.sleep(0.5 * (attempt + 1))
-
-
-async def watchdog(tasks: list, stats: list[ClientStats], cfg: Config, start: float) -> None:
+async def watchdog(tasks: list, clients: list[Client], cfg: Config, start: float) -> None:
     """End readers that are done waiting: no first frame, `idle` s of silence, or deadline."""
     while not all(t.done() for t in tasks):
         await asyncio.sleep(0.2)
         now = time.time()
-        for task, st in zip(tasks, stats, strict=True):
+        for task, client in zip(tasks, clients, strict=True):
+            st = client.stats
             if task.done():
                 continue
             if now - start > cfg.deadline:
@@ -167,27 +174,32 @@ async def watchdog(tasks: list, stats: list[ClientStats], cfg: Config, start: fl
 
 async def run(cfg: Config) -> dict:
     sem = asyncio.Semaphore(CONNECT_CONCURRENCY)
-    indexes = range(cfg.first_index, cfg.first_index + cfg.clients)
     hist: Counter = Counter()
-    stats = [ClientStats(i, i % cfg.audit_step == 0) for i in indexes]
+    clients = [Client(cfg, i, hist) for i in range(cfg.first_index, cfg.first_index + cfg.clients)]
+
+    async def bounded(coro):
+        async with sem:
+            return await coro
+
     opened = await asyncio.gather(
-        *(open_one(cfg, cfg.urls[i % len(cfg.urls)], sem, False) for i in indexes),
-        *(open_one(cfg, cfg.urls[0], sem, True) for _ in range(cfg.stalled)),
+        *(bounded(c.open()) for c in clients),
+        *(bounded(open_socket(cfg.urls[0], cfg.headers, stalled=True)) for _ in range(cfg.stalled)),
+        return_exceptions=True,
     )
-    sockets = [ws for ws in opened if not isinstance(ws, BaseException)]
-    failures = [repr(ws) for ws in opened if isinstance(ws, BaseException)]
-    readers = [
-        (ws, st) for ws, st in zip(opened, stats, strict=False) if not isinstance(ws, BaseException)
-    ]
+    failures = [repr(e) for e in opened if isinstance(e, BaseException)]
+    live = [c for c, e in zip(clients, opened, strict=False) if not isinstance(e, BaseException)]
+    stalled = [ws for ws in opened[len(clients) :] if not isinstance(ws, BaseException)]
     start = time.time()
-    tasks = [asyncio.create_task(read(ws, st, cfg, hist)) for ws, st in readers]
-    print(f"connected {len(sockets)} {len(failures)}", flush=True)
-    await watchdog(tasks, [st for _, st in readers], cfg, start)
+    tasks = [asyncio.create_task(c.run()) for c in live]
+    # SIGTERM (the orchestrator cutting a run short): stop reading, still write the result.
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop_all, tasks, live)
+    print(f"connected {len(live) + len(stalled)} {len(failures)}", flush=True)
+    await watchdog(tasks, live, cfg, start)
     await asyncio.gather(*tasks, return_exceptions=True)
-    await close_all(sockets)
+    await close_all([c.conn for c in live if c.conn is not None] + stalled)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return {
-        "clients": [asdict(st) for _, st in readers],
+        "clients": [asdict(c.stats) for c in live],
         "connect_failures": failures[:5],
         "failed": len(failures),
         "latency_hist": {str(k): v for k, v in hist.items()},
@@ -195,15 +207,27 @@ async def run(cfg: Config) -> dict:
     }
 
 
-async def close_all(sockets: list[ClientConnection]) -> None:
+def stop_all(tasks: list, clients: list[Client]) -> None:
+    for task, client in zip(tasks, clients, strict=True):
+        if not task.done():
+            client.stats.ended = "stopped"
+            task.cancel()
+
+
+async def close_all(conns: list[wsclient.Connection]) -> None:
+    for conn in conns:
+        conn.close()
     with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(asyncio.gather(*(ws.close() for ws in sockets)), 5)
-    for ws in sockets:
-        ws.transport.abort()
+        closed = asyncio.gather(*(c.closed for c in conns), return_exceptions=True)
+        await asyncio.wait_for(closed, 5)
+    for conn in conns:
+        conn.abort()
 
 
 @dataclass
 class FleetResult:
+    """The fleet processes' results, merged by the orchestrator."""
+
     clients: list[dict] = field(default_factory=list)
     failed: int = 0
     connect_failures: list[str] = field(default_factory=list)

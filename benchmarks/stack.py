@@ -128,14 +128,15 @@ class Services:
     bootstrap: str
     redis_url: str
     redis_pid: int
+    broker_pid: int
 
 
 @contextlib.contextmanager
 def services(workdir: Path) -> Iterator[Services]:
     """A fresh embedded broker and Redis, so no measurement inherits another's topics."""
     with EmbeddedBroker(workdir=workdir) as broker, EmbeddedRedis(workdir=workdir) as redis:
-        assert redis.process is not None
-        yield Services(broker.bootstrap_servers, redis.url, redis.process.pid)
+        assert redis.process is not None and broker.process is not None
+        yield Services(broker.bootstrap_servers, redis.url, redis.process.pid, broker.process.pid)
 
 
 class RssMonitor:
@@ -149,28 +150,41 @@ class RssMonitor:
         self.limit_mb = limit_mb
         self.interval = interval
         self.procs: dict[str, psutil.Process] = {}
+        self.uncounted: set[str] = set()  # shown per process, left out of the total
         self.peak_mb: dict[str, float] = {}
         self.peak_total_mb = 0.0
-        self.baseline_mb = 0.0
+        self.marks: dict[str, float] = {}  # summed RSS at named moments
         self.over_limit = threading.Event()
+        self.cpu_at_watch: dict[str, float] = {}
+        self.box_start = psutil.cpu_times()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def watch(self, name: str, pid: int) -> None:
+    def watch(self, name: str, pid: int, *, counted: bool = True) -> None:
         with contextlib.suppress(psutil.Error):
-            self.procs[name] = psutil.Process(pid)
+            self.procs[name] = proc = psutil.Process(pid)
+            self.cpu_at_watch[name] = _cpu(proc)
+            if not counted:
+                self.uncounted.add(name)
 
-    def mark_baseline(self) -> None:
-        """Note the servers' summed RSS now: ready, before any client or record."""
-        self.baseline_mb = self._total()
+    def mark(self, moment: str) -> None:
+        """Note the servers' summed RSS now, e.g. "ready" (no client) or "connected"."""
+        self.marks[moment] = self._total()
 
-    def cpu_seconds(self) -> float:
-        total = 0.0
-        for proc in self.procs.values():
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time (user + system) each watched process has used since it was watched."""
+        used = {}
+        for name, proc in self.procs.items():
             with contextlib.suppress(psutil.Error):
-                times = proc.cpu_times()
-                total += times.user + times.system
-        return total
+                used[name] = _cpu(proc) - self.cpu_at_watch[name]
+        return used
+
+    def box_busy_seconds(self) -> float:
+        """CPU time the whole machine spent busy since this monitor started."""
+        now, start = psutil.cpu_times(), self.box_start
+        return (now.user + now.nice + now.system + now.irq + now.softirq + now.steal) - (
+            start.user + start.nice + start.system + start.irq + start.softirq + start.steal
+        )
 
     def _total(self) -> float:
         total = 0.0
@@ -178,7 +192,7 @@ class RssMonitor:
             with contextlib.suppress(psutil.Error):
                 mb = proc.memory_info().rss / 2**20
                 self.peak_mb[name] = max(self.peak_mb.get(name, 0.0), mb)
-                total += mb
+                total += 0 if name in self.uncounted else mb
         return total
 
     def sample(self) -> None:
@@ -192,6 +206,7 @@ class RssMonitor:
             self.sample()
 
     def __enter__(self) -> RssMonitor:
+        self.box_start = psutil.cpu_times()
         self._thread.start()
         return self
 
@@ -199,3 +214,8 @@ class RssMonitor:
         self._stop.set()
         self._thread.join()
         self.sample()
+
+
+def _cpu(proc: psutil.Process) -> float:
+    times = proc.cpu_times()
+    return times.user + times.system

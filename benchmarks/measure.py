@@ -1,0 +1,104 @@
+"""What one measurement found, summed up from every client's own account.
+
+Rates count unique records (duplicates are the client's to drop), from each client's first
+to last receive; latency percentiles come from the auditors' 0.1 ms histogram.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+from benchmarks.fleet import FleetResult
+from benchmarks.stack import RssMonitor
+
+
+@dataclass
+class Measure:
+    system: str
+    shape: str
+    clients: int
+    expected: int
+    delivered: float = 0.0  # aggregate records/s
+    client_median: float = 0.0
+    client_min: float = 0.0
+    p50: float | None = None
+    p95: float | None = None
+    p99: float | None = None
+    missing: int = 0
+    clients_missing: int = 0
+    duplicates: int = 0  # received more than once (dropped by the client)
+    resumes: int = 0  # reconnections with ?since=
+    gaps: int = 0  # gap notices
+    audited: int = 0
+    server_mb: float = 0.0
+    ready_mb: float = 0.0  # servers up, no client
+    connected_mb: float = 0.0  # clients connected, before the records flow
+    by_process: dict = field(default_factory=dict)  # name → "peak RSS, CPU time"
+    server_cpu: float = 0.0
+    fleet_cpu: float = 0.0
+    other_cpu: float = 0.0  # used meanwhile by processes outside this benchmark: noise
+    seconds: float = 0.0
+    connect_failed: int = 0
+    endings: dict = field(default_factory=dict)
+    close_codes: dict = field(default_factory=dict)
+    note: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def summarize(
+    system: str, case, expected: int, result: FleetResult, monitor: RssMonitor, cpu: dict, note: str
+) -> Measure:
+    m = Measure(system, case.shape, case.clients, expected, note=note)
+    clients = result.clients
+    rates = [
+        c["unique"] / (c["last"] - c["first"])
+        for c in clients
+        if c["unique"] > 1 and c["last"] > c["first"]
+    ]
+    firsts = [c["first"] for c in clients if c["first"]]
+    lasts = [c["last"] for c in clients if c["last"]]
+    if firsts and lasts and max(lasts) > min(firsts):
+        m.seconds = max(lasts) - min(firsts)
+        m.delivered = sum(c["unique"] for c in clients) / m.seconds
+    if rates:
+        m.client_median, m.client_min = statistics.median(rates), min(rates)
+    for c in clients:
+        m.missing += expected - c["unique"]
+        m.clients_missing += c["unique"] < expected
+        m.duplicates += c["received"] - c["unique"]
+        m.audited += c["auditor"]
+        m.resumes += c["resumes"]
+        m.gaps += c["gaps"]
+    m.missing += (case.clients - len(clients)) * expected  # never connected, or no result
+    if case.shape == "latency":  # a pre-produced backlog has no meaningful latency
+        m.p50, m.p95, m.p99 = (percentile(result.latency_hist, q) for q in (50, 95, 99))
+    m.server_mb = monitor.peak_total_mb
+    m.ready_mb = monitor.marks.get("ready", 0.0)
+    m.connected_mb = monitor.marks.get("connected", 0.0)
+    m.server_cpu = sum(v for k, v in cpu.items() if k not in monitor.uncounted)
+    m.fleet_cpu = result.cpu_seconds
+    m.by_process = {
+        k: f"{monitor.peak_mb.get(k, 0):,.0f} MB {cpu.get(k, 0):.1f} s" for k in monitor.procs
+    }
+    m.connect_failed = result.failed
+    m.endings = dict(Counter(c["ended"] for c in clients))
+    m.close_codes = dict(Counter(str(code) for c in clients for code in c["close_codes"]))
+    return m
+
+
+def percentile(hist: Counter, q: float) -> float | None:
+    """The q-th percentile in ms of a histogram of 0.1 ms buckets."""
+    total = sum(hist.values())
+    if not total:
+        return None
+    rank, seen = math.ceil(total * q / 100), 0
+    for bucket in sorted(hist):
+        seen += hist[bucket]
+        if seen >= rank:
+            return bucket / 10
+    return max(hist) / 10
