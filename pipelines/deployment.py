@@ -6,10 +6,11 @@ so an edit in progress changes nothing until the next Update Pipeline.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pipelines.models import Pipeline
+from pipelines.models import Pipeline, PipelineVersion
 
 
 @dataclass(frozen=True)
@@ -103,9 +104,21 @@ def of_component(component) -> DeployedComponent | None:
     pipeline = component.pipeline
     if pipeline.status != Pipeline.Status.ACTIVE or pipeline.current_version_id is None:
         return None
-    version = pipeline.current_version
-    deployed = from_snapshot(version.snapshot, pipeline.pk, version.number)
+    stamp = PipelineVersion.objects.filter(pk=pipeline.current_version_id).values_list(
+        "created_at", flat=True
+    )
+    deployed = _version_deployments(pipeline.current_version_id, stamp.first())
     return next((d for d in deployed if d.component_id == component.pk), None)
+
+
+@functools.lru_cache(maxsize=256)
+def _version_deployments(version_id: int, created_at) -> tuple[DeployedComponent, ...]:
+    """Versions never change, so a handshake storm parses each snapshot once per process.
+
+    The creation time is part of the key: a rolled-back test may hand the same id out again.
+    """
+    version = PipelineVersion.objects.get(pk=version_id)
+    return tuple(from_snapshot(version.snapshot, version.pipeline_id, version.number))
 
 
 def find(guid: str) -> DeployedComponent | None:

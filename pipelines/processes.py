@@ -26,6 +26,8 @@ def daphne_command(host: str, port: int, *, access_log: str | None = None) -> li
     closes every WebSocket after a day).
     """
     options = ["--ping-interval", "20", "--ping-timeout", "30", "--websocket_timeout", "-1"]
+    # A storm of handshakes on a busy host can queue longer than daphne's 5 s default.
+    options += ["--websocket_connect_timeout", "30"]
     return [
         *(sys.executable, "-m", "producer.web", "-b", host, "-p", str(port)),
         *options,
