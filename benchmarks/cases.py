@@ -55,7 +55,7 @@ class Options:
     per_process: int = 250
     audit: int = 20
     daphnes_from: int = 1000  # K at which Flowcast gets 2 daphne processes
-    idle: float = 10.0
+    idle: float = 60.0
     deadline: float = 1200.0
     max_server_mb: float = 6000.0
 

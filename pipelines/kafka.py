@@ -37,6 +37,8 @@ def consumer_config(
         "heartbeat.interval.ms": 1000,
         # Notice a source topic created after the consumer started within seconds.
         "topic.metadata.refresh.interval.ms": 10_000,
+        # librdkafka prefetches up to 64 MB per consumer by default; a batch needs far less.
+        "queued.max.messages.kbytes": 8192,
         **extra,
     }
 

@@ -14,7 +14,9 @@ import time
 from urllib.parse import parse_qs
 
 import orjson
+from autobahn.exception import Disconnected
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from producer import credits, metrics
@@ -40,10 +42,17 @@ class ProducerConsumer(AsyncWebsocketConsumer):
     async def dispatch(self, message: dict) -> None:
         # Stream handlers touch no database: skip Channels' per-message hop to a thread to
         # close old DB connections, which costs more than forwarding the batch itself.
-        if message["type"].startswith("stream."):
-            await getattr(self, message["type"].replace(".", "_"))(message)
-        else:
+        if not message["type"].startswith("stream."):
             await super().dispatch(message)
+            return
+        try:
+            await getattr(self, message["type"].replace(".", "_"))(message)
+        except Disconnected:
+            # The client went away mid-batch: daphne's send raises instead of dropping the
+            # frame, and disconnect() would never run. Leave the flow control and the group
+            # now, or the worker keeps waiting for this connection's acknowledgement.
+            await self.disconnect(1006)
+            raise StopConsumer from None
 
     async def connect(self) -> None:
         ingestion_id = self.scope["url_route"]["kwargs"]["ingestion_id"]

@@ -86,3 +86,29 @@ def test_a_stalled_client_is_skipped_and_told_while_the_others_get_everything(st
         "gaps in /metrics",
     )
     assert exported('flowcast_stream_events_total{event="batches_skipped_slow"}') >= 1
+
+
+def test_a_client_vanishing_mid_stream_does_not_hold_the_others_back(stack, owner):
+    s = build_stream(owner, frame_format="batch", batch_size=100)
+    host = stack.web()
+    stack.worker(s["reader"])
+    stack.worker(s["producer"])
+    total = 20_000
+
+    async def scenario():
+        url = ws_url(host, s["producer"])
+        vanishing, *others = await open_clients(url, bearer(s["producer"]), 4)
+        readers = [asyncio.create_task(count_ids(ws, total, 60)) for ws in others]
+        values = [{"n": i, "pad": "x" * 200} for i in range(total)]
+        producing = asyncio.create_task(
+            asyncio.to_thread(stack.produce, s["topic"], values, per_second=4000)
+        )
+        await count_ids(vanishing, 500, 30)
+        vanishing.transport.abort()  # gone without a close frame, mid-batch for the server
+        await producing
+        return await asyncio.gather(*readers)
+
+    for ids, duplicates, _ in asyncio.run(scenario()):
+        assert (len(ids), duplicates) == (total, 0)
+    [report] = instances.read(str(s["producer"].guid))
+    assert report["credit_timeouts"] == 0, "the vanished client held the stream back"
