@@ -123,7 +123,3 @@ def _version_deployments(version_id: int, created_at) -> tuple[DeployedComponent
 
 def find(guid: str) -> DeployedComponent | None:
     return next((d for d in active_deployments() if d.guid == str(guid)), None)
-
-
-def find_by_ingestion_id(ingestion_id: str) -> DeployedComponent | None:
-    return next((d for d in active_deployments() if d.ingestion_id == ingestion_id), None)
