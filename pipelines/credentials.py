@@ -24,6 +24,17 @@ def mask(secret: str) -> str:
     return f"{MASK}{secret[-4:]}"
 
 
+def presented_secret(headers) -> str | None:
+    """The secret a client sent: `Authorization: Bearer …` or `X-Ingestion-Secret`.
+
+    `headers` is any mapping with lower-case keys or Django's case-insensitive HttpHeaders.
+    """
+    auth = headers.get("authorization", "")
+    if auth[:7].lower() == "bearer ":
+        return auth[7:].strip()
+    return headers.get("x-ingestion-secret")
+
+
 def secrets_match(given: str | None, expected: str) -> bool:
     """Constant-time comparison, so response timing does not leak the secret."""
     if not given or not expected:

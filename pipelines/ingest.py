@@ -19,13 +19,6 @@ def _error(status: int, message: str) -> JsonResponse:
     return JsonResponse({"detail": message}, status=status)
 
 
-def _secret(request: HttpRequest) -> str | None:
-    auth = request.headers.get("Authorization", "")
-    if auth[:7].lower() == "bearer ":
-        return auth[7:].strip()
-    return request.headers.get("X-Ingestion-Secret")
-
-
 @csrf_exempt
 @require_POST
 def ingest_view(request: HttpRequest, ingestion_id: str) -> JsonResponse:
@@ -34,7 +27,7 @@ def ingest_view(request: HttpRequest, ingestion_id: str) -> JsonResponse:
     )
     if component is None or (registry.get_type(component.type).endpoint or ("",))[0] != "http":
         return _error(404, "No API Ingestion component has this Ingestion ID.")
-    secret = _secret(request)
+    secret = credentials.presented_secret(request.headers)
     if secret is None:
         return _error(401, "Send the Ingestion Secret in the X-Ingestion-Secret header.")
     if not credentials.secrets_match(secret, component.ingestion_secret):

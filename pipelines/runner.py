@@ -62,6 +62,7 @@ class Runner:
         self._last_beat = 0.0
         self._last_out = 0
         self.rate = 0.0
+        self.assigned: list[int] = []  # partitions this instance owns right now
         self.stats = {
             "records_in": 0,
             "records_out": 0,
@@ -103,7 +104,12 @@ class Runner:
         """Finish in-flight work and release connections."""
 
     def status(self) -> dict:
-        return {}
+        return {"assigned": self.assigned}
+
+    def _on_assign(self, consumer, partitions) -> None:
+        """Report the new assignment at once: tests and status pages wait for it."""
+        self.assigned = sorted(p.partition for p in partitions)
+        self.heartbeat(force=True)
 
     def heartbeat(self, *, force: bool = False) -> None:
         now = time.monotonic()

@@ -37,13 +37,6 @@ def _query(scope) -> dict[str, list[str]]:
     return parse_qs(scope.get("query_string", b"").decode("latin-1"))
 
 
-def presented_secret(headers: dict[str, str]) -> str | None:
-    auth = headers.get("authorization", "")
-    if auth[:7].lower() == "bearer ":
-        return auth[7:].strip()
-    return headers.get("x-ingestion-secret")
-
-
 def same_origin(headers: dict[str, str]) -> bool:
     origin = headers.get("origin")
     if not origin:
@@ -75,7 +68,7 @@ def _streams(component: Component) -> bool:
 
 
 def _credential_kind(scope, headers: dict[str, str], component: Component) -> str | None:
-    secret = presented_secret(headers)
+    secret = credentials.presented_secret(headers)
     if secret is not None:
         return SECRET if credentials.secrets_match(secret, component.ingestion_secret) else None
     token = (_query(scope).get("token") or [None])[0]

@@ -46,7 +46,6 @@ class ProducerRunner(Runner):
         self.batch_size = int(deployed.setting("basic", "batch_size", 500))
         self.frame_format = deployed.setting("meta", "frame_format", "envelope")
         self.group = stream_group(deployed.ingestion_id)
-        self.assigned: list[int] = []
         self.position: dict[int, int] = {}  # next offset per partition after what was published
         self.seq = 0
         self._last_progress = 0.0
@@ -201,7 +200,7 @@ class ProducerRunner(Runner):
         )
 
     def status(self) -> dict:
-        return {"assigned": self.assigned, "format": self.frame_format}
+        return {**super().status(), "format": self.frame_format}
 
     def close(self) -> None:
         if self.consumer is not None:
@@ -213,10 +212,6 @@ class ProducerRunner(Runner):
         if self.failover is not None:
             self.failover.flush(10)
         self.loop.close()
-
-    def _on_assign(self, consumer, partitions) -> None:
-        self.assigned = sorted(p.partition for p in partitions)
-        self.heartbeat(force=True)
 
     def _on_revoke(self, consumer, partitions) -> None:
         for p in partitions:

@@ -99,7 +99,6 @@ class KafkaConsumerRunner(Runner):
         self.consumer = Consumer(config)
         self.consumer.subscribe([self.meta["topic"]], on_assign=self._on_assign)
         self.producer = Producer(kafka.producer_config())
-        self.assigned: list[int] = []
 
     def step(self) -> None:
         records = self.poll_messages(self.consumer, self.batch_size)
@@ -136,13 +135,6 @@ class KafkaConsumerRunner(Runner):
         while self.producer.flush(5.0) > 0:
             self.stats["last_error"] = "output topic not reachable"
             log.warning("%s: output not reachable; retrying", self.deployed.name)
-
-    def _on_assign(self, consumer, partitions) -> None:
-        self.assigned = sorted(p.partition for p in partitions)
-        self.heartbeat(force=True)
-
-    def status(self) -> dict:
-        return {"assigned": self.assigned}
 
     def close(self) -> None:
         self._flush()

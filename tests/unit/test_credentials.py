@@ -34,3 +34,11 @@ def test_secrets_match_only_the_exact_secret():
     assert not credentials.secrets_match("", secret)
     assert not credentials.secrets_match(None, secret)
     assert not credentials.secrets_match(secret, "")
+
+
+def test_the_secret_is_read_from_bearer_or_the_ingestion_header():
+    assert credentials.presented_secret({"authorization": "Bearer abc "}) == "abc"
+    assert credentials.presented_secret({"authorization": "bearer abc"}) == "abc"
+    assert credentials.presented_secret({"x-ingestion-secret": "xyz"}) == "xyz"
+    assert credentials.presented_secret({"authorization": "Token abc"}) is None
+    assert credentials.presented_secret({}) is None

@@ -1,13 +1,14 @@
 /** The properties of a component: name on top, then its type's tabs as served by the API. */
 import { useEffect, useRef, useState } from "react";
 import type { Check, Component, ComponentTypeSpec, ConfigValue, FlowEvent } from "../../api/types";
-import { CopyIcon, DiskIcon, TrashIcon } from "../../ui/Icons";
+import { CopyIcon } from "../../ui/Icons";
 import { Tabs } from "../../ui/Tabs";
 import { copyText } from "../../ui/clipboard";
 import { useFeedback } from "../../ui/feedback";
 import { type ComponentDraft, componentDraft, configValue, withConfigValue } from "./drafts";
 import { type FormErrors, tabsWithErrors } from "./errors";
 import { Field } from "./fields";
+import { PropsActions } from "./PropsActions";
 import type { SecretActions } from "./SecretField";
 import { ValidationChecks } from "./ValidationChecks";
 
@@ -97,32 +98,7 @@ export function ComponentForm(props: ComponentFormProps) {
             </p>
           )}
         </div>
-        <div className="props-actions">
-          <button
-            type="submit"
-            className="button button-primary"
-            disabled={saving}
-            aria-label="Save Component"
-            title="Save Component"
-          >
-            <DiskIcon /> Save Component
-          </button>
-          {onDelete && (
-            <button
-              type="button"
-              className="button button-danger-ghost"
-              onClick={onDelete}
-              aria-label="Delete component"
-            >
-              <TrashIcon /> Delete
-            </button>
-          )}
-        </div>
-        {errors.general.length > 0 && (
-          <div className="banner banner-error" role="alert">
-            {errors.general.join(" ")}
-          </div>
-        )}
+        <PropsActions noun="Component" saving={saving} onDelete={onDelete} generalErrors={errors.general} />
       </div>
       {tab && (
         <Tabs

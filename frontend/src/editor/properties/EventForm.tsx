@@ -1,9 +1,9 @@
 /** The simpler panel of an event: its kind's fields, as served by the API. */
 import type { EventKindSpec, FlowEvent } from "../../api/types";
-import { DiskIcon, TrashIcon } from "../../ui/Icons";
 import type { EventDraft } from "./drafts";
 import type { FormErrors } from "./errors";
 import { Field } from "./fields";
+import { PropsActions } from "./PropsActions";
 
 export interface EventFormProps {
   event: FlowEvent;
@@ -44,32 +44,7 @@ export function EventForm({
           {dirty && <span className="dirty-dot" title="Unsaved changes" aria-label="Unsaved changes" />}
         </div>
         <h2 className="props-name">{event.name}</h2>
-        <div className="props-actions">
-          <button
-            type="submit"
-            className="button button-primary"
-            disabled={saving}
-            aria-label="Save Event"
-            title="Save Event"
-          >
-            <DiskIcon /> Save Event
-          </button>
-          {onDelete && (
-            <button
-              type="button"
-              className="button button-danger-ghost"
-              onClick={onDelete}
-              aria-label="Delete event"
-            >
-              <TrashIcon /> Delete
-            </button>
-          )}
-        </div>
-        {errors.general.length > 0 && (
-          <div className="banner banner-error" role="alert">
-            {errors.general.join(" ")}
-          </div>
-        )}
+        <PropsActions noun="Event" saving={saving} onDelete={onDelete} generalErrors={errors.general} />
       </div>
       <div className="tab-fields">
         {(spec?.fields ?? []).map((field) => (

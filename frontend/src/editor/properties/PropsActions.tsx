@@ -1,0 +1,43 @@
+// The save/delete row and general-error banner shared by the component and event trays.
+import { DiskIcon, TrashIcon } from "../../ui/Icons";
+
+interface Props {
+  /** What is saved, as people read it: "Component" or "Event". */
+  noun: string;
+  saving?: boolean;
+  onDelete?: () => void;
+  generalErrors: string[];
+}
+
+export function PropsActions({ noun, saving, onDelete, generalErrors }: Props) {
+  return (
+    <>
+      <div className="props-actions">
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={saving}
+          aria-label={`Save ${noun}`}
+          title={`Save ${noun}`}
+        >
+          <DiskIcon /> Save {noun}
+        </button>
+        {onDelete && (
+          <button
+            type="button"
+            className="button button-danger-ghost"
+            onClick={onDelete}
+            aria-label={`Delete ${noun.toLowerCase()}`}
+          >
+            <TrashIcon /> Delete
+          </button>
+        )}
+      </div>
+      {generalErrors.length > 0 && (
+        <div className="banner banner-error" role="alert">
+          {generalErrors.join(" ")}
+        </div>
+      )}
+    </>
+  );
+}
