@@ -1,34 +1,44 @@
 """The WebSocket endpoint of a producer: authenticate, join the stream, forward frames.
 
-Frames arrive pre-encoded from the worker, one channel-layer message per batch. The
-channel layer may drop messages, so each connection keeps a cursor per partition: a batch
-that skips offsets is preceded by those offsets read back from Kafka (repair), a resume
-(`?since=`) is the same repair from the client's last ids, and only what Kafka no longer
-has becomes a `gap` notice. A client that stops reading is skipped (then told with a gap
-notice) or closed with 1013, so its socket never holds more than a bounded buffer.
+Frames arrive pre-encoded from the worker, one channel-layer message per batch, received
+once per process by the hub (producer.hub). The usual batch is written to the socket on
+the spot, as bytes framed once for every client. The channel layer may drop messages, so
+each connection keeps a cursor per partition: a batch that skips offsets is preceded by
+those offsets read back from Kafka (repair), a resume (`?since=`) is the same repair from
+the client's last ids, and only what Kafka no longer has becomes a `gap` notice. Repairs
+run in the connection's own task with a bounded inbox, so they never hold up the others.
+A client that stops reading is skipped (then told with a gap notice) or closed with 1013,
+so its socket never holds more than a bounded buffer.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
+from collections import deque
 from urllib.parse import parse_qs
 
 import orjson
 from autobahn.exception import Disconnected
 from channels.db import database_sync_to_async
-from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from producer import credits, metrics
 from producer.auth import Grant, authorize
 from producer.cursor import BadSince, Cursor, Hole, parse_since
 from producer.groups import stream_group
+from producer.hub import hub
 from producer.repair import reader_for
-from producer.web import PENDING_BYTES
+from producer.web import PENDING_BYTES, WRITE, text_frames
+
+log = logging.getLogger(__name__)
 
 CLOSE_BYTES = 8 * 1024 * 1024  # a slow client's socket holding more than this is closed
 SLOW_SECONDS = 30.0
+INBOX = 32  # messages held while a repair runs; older batches are dropped (repaired later)
 TOO_SLOW = 1013
+INTERNAL_ERROR = 1011
 BAD_REQUEST = 4400
 
 _CLIENT_MESSAGE_REPLY = orjson.dumps(
@@ -38,21 +48,6 @@ _CLIENT_MESSAGE_REPLY = orjson.dumps(
 
 class ProducerConsumer(AsyncWebsocketConsumer):
     grant: Grant | None = None
-
-    async def dispatch(self, message: dict) -> None:
-        # Stream handlers touch no database: skip Channels' per-message hop to a thread to
-        # close old DB connections, which costs more than forwarding the batch itself.
-        if not message["type"].startswith("stream."):
-            await super().dispatch(message)
-            return
-        try:
-            await getattr(self, message["type"].replace(".", "_"))(message)
-        except Disconnected:
-            # The client went away mid-batch: daphne's send raises instead of dropping the
-            # frame, and disconnect() would never run. Leave the flow control and the group
-            # now, or the worker keeps waiting for this connection's acknowledgement.
-            await self.disconnect(1006)
-            raise StopConsumer from None
 
     async def connect(self) -> None:
         ingestion_id = self.scope["url_route"]["kwargs"]["ingestion_id"]
@@ -65,20 +60,23 @@ class ProducerConsumer(AsyncWebsocketConsumer):
         self.reader = reader_for(deployed.inputs[0].name, self.frame_format, deployed.source_format)
         self.missed: dict[int, list[int]] = {}  # partition → [first, last] skipped while slow
         self.group = stream_group(self.grant.ingestion_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        self.write = self.scope.get(WRITE)  # None outside producer.web: ASGI sends instead
+        self.inbox: deque[dict] = deque()
+        self.draining = False
         pending = self.scope.get(PENDING_BYTES, lambda: 0)
         self.flow = credits.reporter.join(self.grant.ingestion_id, self.channel_name, pending)
         await self.accept()
-        await self._start_cursor()
+        if await self._start_cursor():
+            await hub().join(self.group, self)
 
-    async def _start_cursor(self) -> None:
+    async def _start_cursor(self) -> bool:
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         try:
             since = parse_since((query.get("since") or [None])[0])
         except BadSince as exc:
             await self._control({"type": "error", "message": f"Bad since: {exc}"})
             await self.close(code=BAD_REQUEST)
-            return
+            return False
         partitions = self.grant.deployed.inputs[0].partitions
         unknown = sorted(p for p in since if p >= partitions)
         if unknown:
@@ -86,14 +84,63 @@ class ProducerConsumer(AsyncWebsocketConsumer):
                 {"type": "error", "message": f"No partition {unknown} in the stream; ignored."}
             )
         self.cursor = Cursor.resuming({p: o for p, o in since.items() if p < partitions})
+        return True
 
     async def disconnect(self, code: int) -> None:
         if self.grant is not None:
             credits.reporter.leave(self.channel_name)
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            await hub().leave(self.group, self)
+            self.inbox.clear()
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
         await self.send(text_data=_CLIENT_MESSAGE_REPLY)
+
+    def deliver(self, message: dict) -> None:
+        """The hub's entry point: the usual batch is written here and now, the rest queued."""
+        if not self.draining and self._in_step(message):
+            return
+        if message["type"] == "stream.close":
+            self.inbox.clear()  # nothing else matters to a session being closed
+        elif message["type"] == "stream.batch":
+            # Held here, not in Redis: acknowledge (unless the socket is full). A batch
+            # dropped below is a hole that the cursor repairs from Kafka later.
+            credits.reporter.note(self.channel_name, message["w"], message["seq"])
+            if len(self.inbox) >= INBOX:
+                self.inbox.popleft()
+        self.inbox.append(message)
+        if not self.draining:
+            self.draining = True
+            asyncio.get_running_loop().create_task(self._drain())
+
+    def _in_step(self, message: dict) -> bool:
+        """Handle a message inline when the client is in step: reading, no hole, no overlap."""
+        if self.write is None or self.flow.slow:
+            return False
+        if message["type"] == "stream.progress":
+            return not self.cursor.tail_holes(message["last"])
+        if message["type"] != "stream.batch":
+            return False
+        covers = message["covers"]
+        if self.cursor.holes(covers) or self.cursor.overlaps(covers):
+            return False
+        self.write(message["wire"])  # False once closing: disconnect() follows
+        self.cursor.advance_all(covers)
+        credits.reporter.note(self.channel_name, message["w"], message["seq"])
+        return True
+
+    async def _drain(self) -> None:
+        try:
+            while self.inbox:
+                message = self.inbox.popleft()
+                await getattr(self, message["type"].replace(".", "_"))(message)
+        except Disconnected:  # the client went away; disconnect() cleans up
+            self.inbox.clear()
+        except Exception:
+            log.exception("Stream to a client of %s failed", self.grant.ingestion_id)
+            self.inbox.clear()
+            await self.close(code=INTERNAL_ERROR)
+        finally:
+            self.draining = False
 
     async def stream_batch(self, event: dict) -> None:
         await self._forward(event)
@@ -107,9 +154,10 @@ class ProducerConsumer(AsyncWebsocketConsumer):
         if self.cursor.overlaps(event["covers"]):
             for frame, ids in zip(event["frames"], event["ids"], strict=True):
                 await self._send_fresh(frame, ids)
-        else:  # the usual case: nothing to filter, no per-record work
-            for frame in event["frames"]:
-                await self.send(text_data=frame)
+        elif self.write is not None:
+            self.write(event["wire"])
+        else:
+            await self._send_frames(event["frames"])
         self.cursor.advance_all(event["covers"])
 
     async def stream_progress(self, event: dict) -> None:
@@ -124,14 +172,21 @@ class ProducerConsumer(AsyncWebsocketConsumer):
         if kinds is None or self.grant.kind in kinds:
             await self.close(code=event["code"], reason=event.get("reason", ""))
 
-    async def _send_fresh(self, frame: str, ids: list[int]) -> None:
+    async def _send_frames(self, frames: list[bytes]) -> None:
+        if self.write is not None:
+            self.write(text_frames(frames))
+            return
+        for frame in frames:
+            await self.send(text_data=frame.decode())
+
+    async def _send_fresh(self, frame: bytes, ids: list[int]) -> None:
         """Send a frame, minus any record the client already has (after a resume or repair)."""
         fresh = self.cursor.fresh(ids)
         if all(fresh):
-            await self.send(text_data=frame)
+            await self._send_frames([frame])
         elif any(fresh):  # only a batch frame can be partly old
             items = [item for item, keep in zip(orjson.loads(frame), fresh, strict=True) if keep]
-            await self.send(text_data=orjson.dumps(items).decode())
+            await self._send_frames([orjson.dumps(items)])
         else:
             metrics.count("duplicates_dropped")
 

@@ -47,7 +47,7 @@ class PoisonRecord(ValueError):
 
 @dataclass
 class EncodedBatch:
-    frames: list[str]
+    frames: list[bytes]  # UTF-8 JSON or text, one WebSocket text frame each
     records: list[Record]  # the records that made it into frames
     poison: list[tuple[Record, str]]
     ids: list[list[int]] = field(default_factory=list)  # per frame: [partition, offset, …]
@@ -118,7 +118,7 @@ def _per_record(records: list[Record], make) -> EncodedBatch:
         except PoisonRecord as exc:
             out.poison.append((record, str(exc)))
             continue
-        out.frames.append(frame.decode())
+        out.frames.append(frame)
         out.ids.append([record.partition, record.offset])
         out.records.append(record)
     return out
@@ -139,7 +139,7 @@ def _batched(records: list[Record], source_format: str) -> EncodedBatch:
         return out
     frame = orjson.dumps(envelopes)
     if len(frame) <= MAX_FRAME_BYTES:
-        out.frames.append(frame.decode())
+        out.frames.append(frame)
         out.ids.append([n for r in out.records for n in (r.partition, r.offset)])
         return out
     return _split(out, [orjson.dumps(e) for e in envelopes])
@@ -172,5 +172,5 @@ def _split(out: EncodedBatch, items: list[bytes]) -> EncodedBatch:
     return out
 
 
-def _join(items: list[bytes]) -> str:
-    return (b"[" + b",".join(items) + b"]").decode()
+def _join(items: list[bytes]) -> bytes:
+    return b"[" + b",".join(items) + b"]"

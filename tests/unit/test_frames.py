@@ -39,8 +39,8 @@ def test_batch_is_one_array_and_lists_every_record_id():
 
 
 def test_raw_is_the_value_as_is_and_bytes_become_base64():
-    assert encode_batch([record(1, b'{"a":  1}')], "raw", "json").frames == ['{"a":  1}']
-    assert encode_batch([record(1, b"\x00\xff")], "raw", "bytes").frames == ["AP8="]
+    assert encode_batch([record(1, b'{"a":  1}')], "raw", "json").frames == [b'{"a":  1}']
+    assert encode_batch([record(1, b"\x00\xff")], "raw", "bytes").frames == [b"AP8="]
 
 
 @pytest.mark.parametrize("frame_format", ["envelope", "batch", "raw"])
