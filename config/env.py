@@ -48,3 +48,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_secret(name: str, *, min_length: int) -> str:
+    """A shared secret such as a bearer token: unset (empty), or long enough to resist guessing."""
+    value = os.environ.get(name, "").strip()
+    if value and len(value) < min_length:
+        raise ImproperlyConfigured(
+            f"{name} must be at least {min_length} characters long, got {len(value)}"
+        )
+    return value

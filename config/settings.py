@@ -13,7 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("FLOWCAST_DATA_DIR", str(BASE_DIR / "var")))
@@ -175,9 +175,10 @@ else:
 FLOWCAST = {
     "TOKEN_MAX_AGE": env_int("FLOWCAST_TOKEN_MAX_AGE", 300, minimum=1),
     "DEPLOYMENT_TYPE": env_str("FLOWCAST_DEPLOYMENT_TYPE", "embedded"),
-    # A client whose socket holds more than SLOW_CLIENT_BYTES unsent for SLOW_CLIENT_GRACE
+    # Unsent bytes a WebSocket may hold in the server beyond the kernel's socket buffer;
+    # past it nothing more is written to it. A client behind like that for SLOW_CLIENT_GRACE
     # seconds stops pacing the stream: it is skipped, then told what it missed (gap).
-    "SLOW_CLIENT_BYTES": env_int("FLOWCAST_SLOW_CLIENT_BYTES", 1024 * 1024, minimum=65536),
+    "SOCKET_BUFFER_BYTES": env_int("FLOWCAST_SOCKET_BUFFER_BYTES", 64 * 1024, minimum=4096),
     "SLOW_CLIENT_GRACE": env_int("FLOWCAST_SLOW_CLIENT_GRACE", 2, minimum=0),
     # Intelligent Scaling (pipelines.scaling): seconds between lag measurements, how long a
     # high or low lag ratio must last before a change, and the pause after every change.
@@ -185,6 +186,8 @@ FLOWCAST = {
     "SCALE_UP_AFTER": env_int("FLOWCAST_SCALE_UP_AFTER", 5, minimum=0),
     "SCALE_DOWN_AFTER": env_int("FLOWCAST_SCALE_DOWN_AFTER", 30, minimum=0),
     "SCALE_COOLDOWN": env_int("FLOWCAST_SCALE_COOLDOWN", 15, minimum=0),
+    # Bearer token for `GET /metrics`; unset: only this machine may scrape (metrics_access).
+    "METRICS_TOKEN": env_secret("FLOWCAST_METRICS_TOKEN", min_length=16),
 }
 
 LOGGING = {

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections import deque
 from urllib.parse import parse_qs
 
@@ -30,17 +29,17 @@ from producer.cursor import BadSince, Cursor, Hole, parse_since
 from producer.groups import stream_group
 from producer.hub import hub
 from producer.repair import reader_for
-from producer.web import PENDING_BYTES, WRITE, text_frames
+from producer.web import WRITER, SocketWriter, text_frames
 
 log = logging.getLogger(__name__)
 
-CLOSE_BYTES = 8 * 1024 * 1024  # a slow client's socket holding more than this is closed
-SLOW_SECONDS = 30.0
+SLOW_SECONDS = 30.0  # a client whose socket stays full this long is closed
 INBOX = 32  # messages held while a repair runs; older batches are dropped (repaired later)
 TOO_SLOW = 1013
 INTERNAL_ERROR = 1011
 BAD_REQUEST = 4400
 
+SLOW_MARK = {"type": "stream.slow"}  # queued once while batches are skipped for a slow client
 _CLIENT_MESSAGE_REPLY = orjson.dumps(
     {"type": "error", "message": "This endpoint only streams; client messages are ignored."}
 ).decode()
@@ -60,14 +59,16 @@ class ProducerConsumer(AsyncWebsocketConsumer):
         self.reader = reader_for(deployed.inputs[0].name, self.frame_format, deployed.source_format)
         self.missed: dict[int, list[int]] = {}  # partition → [first, last] skipped while slow
         self.group = stream_group(self.grant.ingestion_id)
-        self.write = self.scope.get(WRITE)  # None outside producer.web: ASGI sends instead
+        self.writer: SocketWriter | None = self.scope.get(WRITER)  # None: plain ASGI sends
         self.inbox: deque[dict] = deque()
         self.draining = False
-        pending = self.scope.get(PENDING_BYTES, lambda: 0)
-        self.flow = credits.reporter.join(self.grant.ingestion_id, self.channel_name, pending)
+        self.flow = credits.reporter.join(self.grant.ingestion_id, self.channel_name, self._blocked)
         await self.accept()
         if await self._start_cursor():
             await hub().join(self.group, self)
+
+    def _blocked(self) -> bool:
+        return self.writer is not None and self.writer.paused
 
     async def _start_cursor(self) -> bool:
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
@@ -99,13 +100,20 @@ class ProducerConsumer(AsyncWebsocketConsumer):
         """The hub's entry point: the usual batch is written here and now, the rest queued."""
         if not self.draining and self._in_step(message):
             return
-        if message["type"] == "stream.close":
+        kind = message["type"]
+        if kind == "stream.close":
             self.inbox.clear()  # nothing else matters to a session being closed
-        elif message["type"] == "stream.batch":
-            # Held here, not in Redis: acknowledge (unless the socket is full). A batch
-            # dropped below is a hole that the cursor repairs from Kafka later.
+        elif kind == "stream.batch":
             credits.reporter.note(self.channel_name, message["w"], message["seq"])
-            if len(self.inbox) >= INBOX:
+            if self.flow.slow and self._blocked():
+                self._skip_queued()
+                self._skip(message["covers"])
+                message = SLOW_MARK  # the drain sends the gap notice once the socket has room
+                if SLOW_MARK in self.inbox:
+                    return
+            elif len(self.inbox) >= INBOX:
+                # Held here, not in Redis. A batch dropped is a hole the cursor repairs from
+                # Kafka later.
                 self.inbox.popleft()
         self.inbox.append(message)
         if not self.draining:
@@ -114,7 +122,7 @@ class ProducerConsumer(AsyncWebsocketConsumer):
 
     def _in_step(self, message: dict) -> bool:
         """Handle a message inline when the client is in step: reading, no hole, no overlap."""
-        if self.write is None or self.flow.slow:
+        if self.writer is None or self.writer.paused or self.flow.slow:
             return False
         if message["type"] == "stream.progress":
             return not self.cursor.tail_holes(message["last"])
@@ -123,7 +131,7 @@ class ProducerConsumer(AsyncWebsocketConsumer):
         covers = message["covers"]
         if self.cursor.holes(covers) or self.cursor.overlaps(covers):
             return False
-        self.write(message["wire"])  # False once closing: disconnect() follows
+        self.writer.write(message["wire"])  # False once closing: disconnect() follows
         self.cursor.advance_all(covers)
         credits.reporter.note(self.channel_name, message["w"], message["seq"])
         return True
@@ -131,9 +139,12 @@ class ProducerConsumer(AsyncWebsocketConsumer):
     async def _drain(self) -> None:
         try:
             while self.inbox:
+                if self._blocked():
+                    await self._writable()
+                    continue  # what was queued may have been skipped meanwhile
                 message = self.inbox.popleft()
                 await getattr(self, message["type"].replace(".", "_"))(message)
-        except Disconnected:  # the client went away; disconnect() cleans up
+        except Disconnected:  # gone or closed: disconnect() cleans up
             self.inbox.clear()
         except Exception:
             log.exception("Stream to a client of %s failed", self.grant.ingestion_id)
@@ -152,13 +163,16 @@ class ProducerConsumer(AsyncWebsocketConsumer):
         for hole in self.cursor.holes(event["covers"]):
             await self._repair(hole)
         if self.cursor.overlaps(event["covers"]):
-            for frame, ids in zip(event["frames"], event["ids"], strict=True):
-                await self._send_fresh(frame, ids)
-        elif self.write is not None:
-            self.write(event["wire"])
+            await self._send_frames(self._fresh(event["frames"], event["ids"]))
+        elif self.writer is not None:
+            await self._writable()
+            self.writer.write(event["wire"])
         else:
             await self._send_frames(event["frames"])
         self.cursor.advance_all(event["covers"])
+
+    async def stream_slow(self, event: dict) -> None:
+        await self._too_slow([])
 
     async def stream_progress(self, event: dict) -> None:
         if await self._too_slow([]):
@@ -173,54 +187,81 @@ class ProducerConsumer(AsyncWebsocketConsumer):
             await self.close(code=event["code"], reason=event.get("reason", ""))
 
     async def _send_frames(self, frames: list[bytes]) -> None:
-        if self.write is not None:
-            self.write(text_frames(frames))
+        if not frames:
             return
-        for frame in frames:
-            await self.send(text_data=frame.decode())
+        if self.writer is None:
+            for frame in frames:
+                await self.send(text_data=frame.decode())
+            return
+        await self._writable()
+        self.writer.write(text_frames(frames))
 
-    async def _send_fresh(self, frame: bytes, ids: list[int]) -> None:
-        """Send a frame, minus any record the client already has (after a resume or repair)."""
-        fresh = self.cursor.fresh(ids)
-        if all(fresh):
-            await self._send_frames([frame])
-        elif any(fresh):  # only a batch frame can be partly old
-            items = [item for item, keep in zip(orjson.loads(frame), fresh, strict=True) if keep]
-            await self._send_frames([orjson.dumps(items)])
-        else:
-            metrics.count("duplicates_dropped")
+    async def _writable(self) -> None:
+        """Wait until the socket has room; a client that stays stuck is closed (1013)."""
+        if not self.writer.paused:
+            return
+        try:
+            await asyncio.wait_for(self.writer.resumed(), SLOW_SECONDS)
+        except TimeoutError:
+            metrics.count("slow_client_closes")
+            await self.close(code=TOO_SLOW, reason="Client too slow; reconnect with since")
+            raise Disconnected("client too slow") from None
+
+    def _fresh(self, frames: list[bytes], ids: list[list[int]]) -> list[bytes]:
+        """The frames minus any record the client already has (after a resume or repair)."""
+        out = []
+        for frame, frame_ids in zip(frames, ids, strict=True):
+            fresh = self.cursor.fresh(frame_ids)
+            if all(fresh):
+                out.append(frame)
+            elif any(fresh):  # only a batch frame can be partly old
+                items = orjson.loads(frame)
+                out.append(orjson.dumps([i for i, keep in zip(items, fresh, strict=True) if keep]))
+            else:
+                metrics.count("duplicates_dropped")
+        return out
 
     async def _repair(self, hole: Hole) -> None:
-        repair = await self.reader.read(hole.partition, hole.start, hole.end)
+        """Read the hole back from Kafka chunk by chunk, each sent once the socket has room.
+
+        A client found slow meanwhile stops here: the rest goes into its gap notice."""
         metrics.count("holes_repaired")
-        if repair.lost_before is not None:
-            await self._gap(
-                "retention_or_limit", {hole.partition: [hole.start, repair.lost_before - 1]}
-            )
-        for frame, ids in zip(repair.batch.frames, repair.batch.ids, strict=True):
-            await self._send_fresh(frame, ids)
-        self.cursor.advance(hole.partition, hole.end)
+        start = hole.start
+        while start <= hole.end and not self.flow.slow:
+            repair = await self.reader.read(hole.partition, start, hole.end)
+            if repair.lost_before is not None:
+                lost = {hole.partition: [start, repair.lost_before - 1]}
+                await self._gap("retention_or_limit", lost)
+            await self._send_frames(self._fresh(repair.batch.frames, repair.batch.ids))
+            self.cursor.advance(hole.partition, repair.last)
+            start = repair.last + 1
 
     async def _too_slow(self, covers: list[list[int]]) -> bool:
-        """While the client is marked slow, skip its batches; tell it what it missed once it
-        has drained, or close it (1013) if it stays stuck or its socket holds too much."""
+        """While the client is marked slow, skip its batches; tell it what it missed once its
+        socket has room again (a client that stays stuck is closed by _writable)."""
         if not self.flow.slow:
             return False
-        pending = self.flow.pending()
-        if pending < credits.slow_bytes() // 2:
-            await self._gap("slow_client", self.missed)
-            self.missed, self.flow.slow, self.flow.behind_since = {}, False, None
-            return False
+        if self._blocked():
+            self._skip(covers)
+            return True
+        await self._gap("slow_client", self.missed)
+        self.missed, self.flow.slow, self.flow.behind_since = {}, False, None
+        return False
+
+    def _skip(self, covers: list[list[int]]) -> None:
         for partition, start, end in covers:
             first = self.cursor.expected.get(partition, start)
             self.missed.setdefault(partition, [first, end])[1] = end
             self.cursor.advance(partition, end)
         metrics.count("batches_skipped_slow")
-        stuck = time.monotonic() - (self.flow.behind_since or time.monotonic())
-        if pending > CLOSE_BYTES or stuck > SLOW_SECONDS:
-            metrics.count("slow_client_closes")
-            await self.close(code=TOO_SLOW, reason="Client too slow; reconnect with since")
-        return True
+
+    def _skip_queued(self) -> None:
+        """Batches queued before the client counted as slow are skipped too, in order."""
+        for message in [m for m in self.inbox if m["type"] == "stream.batch"]:
+            self._skip(message["covers"])
+        kept = [m for m in self.inbox if m["type"] != "stream.batch"]
+        self.inbox.clear()
+        self.inbox.extend(kept)
 
     async def _gap(self, reason: str, missed: dict[int, list[int]]) -> None:
         metrics.count("gaps_sent")

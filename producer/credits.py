@@ -35,11 +35,6 @@ FLUSH_SECONDS = 0.02
 PROCESS = f"{socket.gethostname()}-{os.getpid()}"
 
 
-def slow_bytes() -> int:
-    """Unsent bytes on a socket past which its client counts as behind."""
-    return settings.FLOWCAST["SLOW_CLIENT_BYTES"]
-
-
 def web_key(ingestion_id: str) -> str:
     return f"flowcast:web:{ingestion_id}"
 
@@ -86,14 +81,14 @@ class Connection:
     """One WebSocket's place in the flow: what it handled, what it acknowledged, if slow."""
 
     ingestion_id: str
-    pending: Callable[[], int]  # unsent bytes on the socket
+    blocked: Callable[[], bool]  # the socket holds all it may: nothing more is written
     handled: dict[str, int] = field(default_factory=dict)  # worker → last seq handled
     acked: dict[str, int] = field(default_factory=dict)  # worker → last seq acknowledged
     behind_since: float | None = None
     slow: bool = False
 
     def evaluate(self, now: float) -> None:
-        """Acknowledge what the socket has drained; give up on a client stuck for GRACE s.
+        """Acknowledge what the socket took; give up on a client stuck for GRACE s.
 
         Holding acks back while a client's socket is full is what paces the worker to the
         clients (not just to daphne); a client that stays stuck is marked slow and
@@ -102,7 +97,7 @@ class Connection:
         if self.slow:
             self.acked.update(self.handled)
             return
-        if self.pending() < slow_bytes():
+        if not self.blocked():
             self.acked.update(self.handled)
             self.behind_since = None
             return
@@ -121,8 +116,8 @@ class CreditReporter:
         self.client: aioredis.Redis | None = None
         self._reported: set[str] = set()  # producers this process has announced itself for
 
-    def join(self, ingestion_id: str, channel: str, pending: Callable[[], int]) -> Connection:
-        connection = self.connections[channel] = Connection(ingestion_id, pending)
+    def join(self, ingestion_id: str, channel: str, blocked: Callable[[], bool]) -> Connection:
+        connection = self.connections[channel] = Connection(ingestion_id, blocked)
         if self.task is None and settings.REDIS_URL:
             self.client = aioredis.Redis.from_url(settings.REDIS_URL)
             self.task = asyncio.get_running_loop().create_task(self._report_forever())

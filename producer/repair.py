@@ -23,6 +23,7 @@ from producer.frames import EncodedBatch, Record, encode_batch
 log = logging.getLogger(__name__)
 
 MAX_REPAIR = int(os.environ.get("FLOWCAST_MAX_REPAIR", "100000"))  # records per hole
+CHUNK = 2000  # offsets per read: a connection holds one chunk at a time, not a whole hole
 READ_TIMEOUT = 10.0
 
 
@@ -30,6 +31,7 @@ READ_TIMEOUT = 10.0
 class Repair:
     batch: EncodedBatch
     lost_before: int | None  # offsets below this are gone (retention or the bound)
+    last: int  # the last offset this read accounts for; the hole goes on after it
 
 
 class RepairReader:
@@ -41,6 +43,7 @@ class RepairReader:
         self._consumer: Consumer | None = None
 
     async def read(self, partition: int, start: int, end: int) -> Repair:
+        """The first chunk of the hole [start, end]; call again from `last + 1` for more."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.executor, self._read, partition, start, end)
 
@@ -50,13 +53,14 @@ class RepairReader:
             TopicPartition(self.topic, partition), timeout=READ_TIMEOUT
         )
         first = max(start, low, end - MAX_REPAIR + 1)
+        last = min(end, first + CHUNK - 1)
         records: list[Record] = []
-        if first <= end:
+        if first <= last:
             consumer.assign([TopicPartition(self.topic, partition, first)])
-            records = self._consume_until(consumer, end)
+            records = self._consume_until(consumer, last)
             consumer.unassign()
         batch = encode_batch(records, self.frame_format, self.source_format)
-        return Repair(batch, first if first > start else None)
+        return Repair(batch, first if first > start else None, last)
 
     def _consume_until(self, consumer: Consumer, end: int) -> list[Record]:
         """Records up to `end`; short polls, since consume() waits to fill its whole count."""

@@ -1,12 +1,12 @@
 """daphne with two additions for streaming.
 
-- Each WebSocket scope can tell how many bytes still wait to be sent. ASGI gives an
-  application no back pressure: daphne hands every frame to Twisted, which buffers without
-  limit for a client that stops reading. The producer's consumer reads this number to spot
-  a slow client and bound its memory (gap notice or close 1013).
-- Each WebSocket scope can write pre-built frames straight to the socket. A batch is framed
-  once per process and the same bytes go to every client (producer.hub), instead of one
-  ASGI message, one autobahn frame and one copy per client and batch.
+- Each WebSocket scope carries a SocketWriter: pre-built frames go straight to the socket,
+  and the writer says when the client is behind. A batch is framed once per process and
+  the same bytes go to every client (producer.hub), instead of one ASGI message, one
+  autobahn frame and one copy per client and batch. And ASGI gives an application no back
+  pressure: daphne hands every frame to Twisted, which buffers without limit for a client
+  that stops reading; the writer lets the consumer stop writing instead (gap notice or
+  close 1013 follow).
 - The server may close with 1001 and 1013 (RFC 6455 codes for "going away" and "try again
   later"), which autobahn's sendClose refuses; DESIGN §6 promises them to clients.
 
@@ -15,18 +15,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import struct
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from itertools import chain
 
 import daphne.server
 from daphne.cli import CommandLineInterface
 from daphne.server import Server
 from daphne.ws_protocol import WebSocketFactory, WebSocketProtocol
+from django.conf import settings
+from twisted.internet import tcp
 
-PENDING_BYTES = "flowcast.pending_bytes"
-WRITE = "flowcast.write"  # scope key: write(frames: bytes) -> bool, False once not open
+WRITER = "flowcast.writer"  # scope key: the connection's SocketWriter
 TEXT_FINAL = 0x81  # FIN + text opcode
 
 
@@ -43,21 +45,102 @@ def text_frames(payloads: Iterable[bytes]) -> bytes:
     return b"".join(chain.from_iterable((_header(len(p)), p) for p in payloads))
 
 
-def direct_writer(protocol: WebSocketProtocol) -> Callable[[bytes], bool]:
-    """Writes whole frames to an open, uncompressed connection; refuses otherwise.
+class SocketWriter:
+    """One connection's way to its socket: whole frames, sent at once, parked when behind.
+
+    Registered as the transport's streaming producer: Twisted pauses it once more than
+    `buffer_bytes` wait in user space (past what the kernel's socket buffer took) and
+    resumes it when they are gone. The consumer writes nothing while paused, so a client
+    that does not read costs at most that buffer plus one write.
 
     Only whole frames go out, from the event loop's thread, so they never interleave with
     autobahn's own (pings, closes) or with the ASGI sends of the same connection. daphne
     negotiates no permessage-deflate, so frames go out as built.
     """
 
-    def write(frames: bytes) -> bool:
-        if protocol.state != protocol.STATE_OPEN or protocol.transport is None:
+    def __init__(self, protocol: WebSocketProtocol, buffer_bytes: int):
+        self.protocol = protocol
+        self.buffer_bytes = buffer_bytes
+        self.paused = False
+        self._registered = False
+        self._previous = None  # daphne's HTTP channel, registered before the upgrade
+        self._waiters: list[asyncio.Future] = []
+
+    def write(self, frames: bytes) -> bool:
+        """False once the connection is closing (nothing is written then)."""
+        transport = self.protocol.transport
+        if (
+            self.protocol.state != self.protocol.STATE_OPEN
+            or transport is None
+            or transport.disconnecting
+        ):
             return False
-        protocol.transport.write(frames)
+        if not self._registered:
+            self._register(transport)
+        sent = _send_now(transport, frames)
+        if sent < len(frames):
+            transport.write(frames[sent:] if sent else frames)
         return True
 
-    return write
+    def _register(self, transport) -> None:
+        """Take the producer slot from daphne's HTTP channel, which still gets every call."""
+        self._registered = True
+        self._previous = transport.producer
+        if self._previous is not None:
+            transport.unregisterProducer()
+        transport.bufferSize = self.buffer_bytes
+        transport.registerProducer(self, True)
+
+    def pending(self) -> int:
+        return pending_bytes(self.protocol.transport)
+
+    async def resumed(self) -> None:
+        while self.paused:
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+            await waiter
+
+    # IPushProducer, called by the transport
+    def pauseProducing(self) -> None:
+        self.paused = True
+        if self._previous is not None:
+            self._previous.pauseProducing()
+
+    def resumeProducing(self) -> None:
+        self.paused = False
+        self._release()
+        if self._previous is not None:
+            self._previous.resumeProducing()
+
+    def stopProducing(self) -> None:  # connection lost: release whoever waits
+        self.paused = False
+        self._release()
+        if self._previous is not None:
+            self._previous.stopProducing()
+
+    def _release(self) -> None:
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+
+def _send_now(transport, frames: bytes) -> int:
+    """Hand the bytes to the kernel at once when nothing is queued before them.
+
+    What Twisted's write does instead: queue, register the socket for writability, copy the
+    queue into one buffer, send on the next loop turn, unregister; per socket and batch,
+    that cost more than the rest of the fan-out. asyncio's transports send at once too.
+    Plain TCP only: a TLS transport must encrypt what it writes.
+    """
+    if not isinstance(transport, tcp.Connection) or transport.TLS or pending_bytes(transport):
+        return 0  # a TLS wrapper forwards attribute reads to the raw TCP transport: check type
+    try:
+        return transport.socket.send(frames)
+    except (BlockingIOError, InterruptedError):
+        return 0
+    except OSError:  # reset or broken: Twisted sees it on its next read and closes
+        return len(frames)
 
 
 def pending_bytes(transport) -> int:
@@ -80,8 +163,7 @@ class FlowcastWebSocketFactory(WebSocketFactory):
 class FlowcastServer(Server):
     def create_application(self, protocol, scope):
         if scope.get("type") == "websocket":
-            scope[PENDING_BYTES] = lambda: pending_bytes(protocol.transport)
-            scope[WRITE] = direct_writer(protocol)
+            scope[WRITER] = SocketWriter(protocol, settings.FLOWCAST["SOCKET_BUFFER_BYTES"])
         return super().create_application(protocol, scope)
 
 
