@@ -101,7 +101,7 @@ def deploy(
         component.save(update_fields=["guid"])
     number = (pipeline.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     snapshot = snapshots.take(pipeline)
-    _provision_topics(snapshot)
+    provision_topics(snapshot)
     version = PipelineVersion.objects.create(
         pipeline=pipeline,
         number=number,
@@ -116,7 +116,7 @@ def deploy(
     return version
 
 
-def _provision_topics(snapshot: dict) -> None:
+def provision_topics(snapshot: dict) -> None:
     """Create the kafka and failover topics that are missing; shared topics already exist."""
     topics = [
         Topic(e["topic"], e["partitions"], e["retention_hours"], e["kind"])

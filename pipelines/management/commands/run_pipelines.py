@@ -8,6 +8,9 @@ import threading
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from pipelines.exceptions import KafkaUnavailable
+from pipelines.models import Pipeline
+from pipelines.services.lifecycle import provision_topics
 from pipelines.supervisor import Supervisor
 
 
@@ -24,6 +27,7 @@ class Command(BaseCommand):
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
         supervisor = Supervisor()
+        self._provision()
         self.stderr.write("Supervisor running")
         try:
             while not stop.is_set():
@@ -33,3 +37,14 @@ class Command(BaseCommand):
         finally:
             supervisor.stop_all()
             self.stderr.write("Supervisor stopped")
+
+    def _provision(self) -> None:
+        """Re-create the deployed topics a broker lost (the embedded one keeps none across a
+        restart); otherwise a runner would auto-create them with the broker's defaults."""
+        for pipeline in Pipeline.objects.filter(
+            status=Pipeline.Status.ACTIVE, current_version__isnull=False
+        ).select_related("current_version"):
+            try:
+                provision_topics(pipeline.current_version.snapshot)
+            except KafkaUnavailable as exc:
+                self.stderr.write(f"{pipeline.name}: {exc}")
