@@ -32,6 +32,7 @@ WINDOW = 8  # batches a worker may publish ahead of the slowest process
 LIVE_SECONDS = 5.0  # a process that has not reported this long is ignored
 MAX_WAIT = 5.0  # never stall a stream longer than this on one process; repair covers the rest
 FLUSH_SECONDS = 0.02
+CROWD = 4  # below this many connections, one stuck client is not "most of them"
 PROCESS = f"{socket.gethostname()}-{os.getpid()}"
 
 
@@ -87,12 +88,14 @@ class Connection:
     behind_since: float | None = None
     slow: bool = False
 
-    def evaluate(self, now: float) -> None:
+    def evaluate(self, now: float, crowded: bool = False) -> None:
         """Acknowledge what the socket took; give up on a client stuck for GRACE s.
 
         Holding acks back while a client's socket is full is what paces the worker to the
         clients (not just to daphne); a client that stays stuck is marked slow and
-        skipped, so it stops holding back everybody else.
+        skipped, so it stops holding back everybody else. Not while most of its peers are
+        stuck too (`crowded`): then the server or the network is what is slow, and pacing
+        everyone serves them better than gap notices and a storm of resumes.
         """
         if self.slow:
             self.acked.update(self.handled)
@@ -102,7 +105,7 @@ class Connection:
             self.behind_since = None
             return
         self.behind_since = self.behind_since or now
-        if now - self.behind_since > settings.FLOWCAST["SLOW_CLIENT_GRACE"]:
+        if not crowded and now - self.behind_since > settings.FLOWCAST["SLOW_CLIENT_GRACE"]:
             self.slow = True
             self.acked.update(self.handled)
 
@@ -115,6 +118,7 @@ class CreditReporter:
         self.task: asyncio.Task | None = None
         self.client: aioredis.Redis | None = None
         self._reported: set[str] = set()  # producers this process has announced itself for
+        self.crowded: set[str] = set()  # producers most of whose connections here are stuck
 
     def join(self, ingestion_id: str, channel: str, blocked: Callable[[], bool]) -> Connection:
         connection = self.connections[channel] = Connection(ingestion_id, blocked)
@@ -130,19 +134,30 @@ class CreditReporter:
         connection = self.connections.get(channel)
         if connection is not None:
             connection.handled[worker] = seq
-            connection.evaluate(time.monotonic())
+            connection.evaluate(time.monotonic(), connection.ingestion_id in self.crowded)
 
     def acks(self) -> dict[tuple[str, str], int]:
         """(ingestion id, worker) → the last seq every connection here acknowledged."""
         now = time.monotonic()
+        self.crowded = self._crowded()
         lowest: dict[tuple[str, str], int] = {}
         for connection in self.connections.values():
             if connection.acked != connection.handled:
-                connection.evaluate(now)
+                connection.evaluate(now, connection.ingestion_id in self.crowded)
             for worker, seq in connection.acked.items():
                 key = (connection.ingestion_id, worker)
                 lowest[key] = min(seq, lowest.get(key, seq))
         return lowest
+
+    def _crowded(self) -> set[str]:
+        """Producers with at least CROWD connections here, more than half of them stuck."""
+        total: dict[str, int] = {}
+        stuck: dict[str, int] = {}
+        for connection in self.connections.values():
+            total[connection.ingestion_id] = total.get(connection.ingestion_id, 0) + 1
+            if connection.blocked():
+                stuck[connection.ingestion_id] = stuck.get(connection.ingestion_id, 0) + 1
+        return {i for i, n in stuck.items() if total[i] >= CROWD and 2 * n > total[i]}
 
     async def _report_forever(self) -> None:
         last_beat = 0.0

@@ -1,0 +1,58 @@
+"""Flow control on the daphne side (producer.credits): acks, slow clients, crowds."""
+
+from __future__ import annotations
+
+import pytest
+
+from producer.credits import CROWD, Connection, CreditReporter
+
+
+@pytest.fixture(autouse=True)
+def grace(settings):
+    settings.FLOWCAST = {**settings.FLOWCAST, "SLOW_CLIENT_GRACE": 2}
+
+
+def connection(stuck: list[bool]) -> Connection:
+    return Connection("ing_a", lambda: stuck[0])
+
+
+def test_a_socket_with_room_acknowledges_what_it_handled():
+    c = connection([False])
+    c.handled["w1"] = 7
+    c.evaluate(100.0)
+    assert c.acked == {"w1": 7} and not c.slow
+
+
+def test_a_stuck_socket_holds_its_ack_then_turns_slow_after_the_grace():
+    c = connection([True])
+    c.handled["w1"] = 7
+    c.evaluate(100.0)
+    assert c.acked == {} and not c.slow  # the worker waits for it: pacing
+    c.evaluate(101.9)
+    assert not c.slow
+    c.evaluate(102.1)
+    assert c.slow and c.acked == {"w1": 7}  # no longer holds the stream back
+
+
+def test_in_a_crowd_of_stuck_sockets_nobody_turns_slow():
+    c = connection([True])
+    c.handled["w1"] = 7
+    c.evaluate(100.0, crowded=True)
+    c.evaluate(130.0, crowded=True)
+    assert not c.slow and c.acked == {}
+
+
+def reporter_with(stuck_flags: list[bool]) -> CreditReporter:
+    reporter = CreditReporter()
+    for i, stuck in enumerate(stuck_flags):
+        reporter.connections[f"chan-{i}"] = Connection("ing_a", lambda s=stuck: s)
+    return reporter
+
+
+def test_a_producer_is_crowded_when_most_of_its_connections_here_are_stuck():
+    assert reporter_with([True] * 3 + [False] * 2)._crowded() == {"ing_a"}
+    assert reporter_with([True] * 2 + [False] * 3)._crowded() == set()
+
+
+def test_one_stuck_client_among_few_is_never_a_crowd():
+    assert reporter_with([True] * (CROWD - 1))._crowded() == set()
