@@ -111,6 +111,15 @@ def of_component(component) -> DeployedComponent | None:
     return next((d for d in deployed if d.component_id == component.pk), None)
 
 
+def of_pipeline(pipeline: Pipeline) -> dict[int, DeployedComponent]:
+    """The deployed components of an active pipeline by editor component id; {} otherwise."""
+    if pipeline.status != Pipeline.Status.ACTIVE or pipeline.current_version_id is None:
+        return {}
+    version = pipeline.current_version
+    deployed = _version_deployments(version.pk, version.created_at)
+    return {d.component_id: d for d in deployed}
+
+
 @functools.lru_cache(maxsize=256)
 def _version_deployments(version_id: int, created_at) -> tuple[DeployedComponent, ...]:
     """Versions never change, so a handshake storm parses each snapshot once per process.

@@ -9,7 +9,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from pipelines import credentials, deployment, registry
+from pipelines import credentials, deployment, registry, traffic
 from pipelines.components.api_ingestion import BadPayload, ingest, parse_records
 from pipelines.exceptions import KafkaUnavailable
 from pipelines.models import Component
@@ -40,9 +40,13 @@ def ingest_view(request: HttpRequest, ingestion_id: str) -> JsonResponse:
     if size > limit:
         return _error(413, f"The body has {size} bytes; the limit is {limit}.")
     try:
-        count = ingest(deployed, parse_records(request.body))
+        records = parse_records(request.body)
     except BadPayload as exc:
         return _error(400, str(exc))
+    try:
+        count = ingest(deployed, records)
     except KafkaUnavailable as exc:
+        traffic.record_failure(deployed.guid, len(records), str(exc))
         return _error(503, str(exc))
+    traffic.record(deployed.guid, count, len(request.body), len(deployed.outputs))
     return JsonResponse({"accepted": count}, status=202)

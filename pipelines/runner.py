@@ -20,6 +20,7 @@ from confluent_kafka import OFFSET_INVALID, KafkaError, TopicPartition
 
 from pipelines import instances
 from pipelines.deployment import DeployedComponent
+from pipelines.rates import RateMeter
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +61,9 @@ class Runner:
         self.instance_id = f"{socket.gethostname()}-{os.getpid()}"
         self._stop = threading.Event()
         self._last_beat = 0.0
-        self._last_out = 0
-        self.rate = 0.0
+        self.rates = RateMeter(HEARTBEAT_SECONDS)
+        self._polled_bytes = 0  # value bytes of the last batch poll_messages returned
+        self._stamped_error = ""
         self.assigned: list[int] = []  # partitions this instance owns right now
         self.stats = {
             "records_in": 0,
@@ -88,6 +90,7 @@ class Runner:
                 if self.stats["records_in"] > before:
                     self.stats["last_processed_at"] = time.time()
                     self.stats["last_batch_records"] = self.stats["records_in"] - before
+                    self.stats["last_batch_bytes"] = self._polled_bytes
                     if self.test_delay:
                         self.wait(self.test_delay)
                 self.heartbeat()
@@ -115,12 +118,13 @@ class Runner:
         now = time.monotonic()
         if not force and now - self._last_beat < HEARTBEAT_SECONDS:
             return
-        elapsed = now - self._last_beat if self._last_beat else 0.0
-        out = self.stats["records_out"]
-        self.rate = (out - self._last_out) / elapsed if elapsed else 0.0
-        self._last_beat, self._last_out = now, out
+        self._last_beat = now
+        self._stamp_error()
+        totals = {k: self.stats[k] for k in ("records_in", "records_out", "failed")}
+        rates = {f"{k}_per_sec": round(v, 1) for k, v in self.rates.update(now, totals).items()}
         data = {
-            "records_per_sec": round(self.rate, 1),
+            "records_per_sec": rates["records_out_per_sec"],  # the output rate, as before
+            **rates,
             "instance": self.instance_id,
             "guid": self.deployed.guid,
             "version": self.deployed.version,
@@ -135,6 +139,12 @@ class Runner:
             instances.report(self.deployed.guid, self.instance_id, data)
         except Exception as exc:  # status is best effort; the stream must go on
             log.warning("Could not report status: %s", exc)
+
+    def _stamp_error(self) -> None:
+        """When last_error changed, to the heartbeat: runners only set the message."""
+        if self.stats["last_error"] != self._stamped_error:
+            self._stamped_error = self.stats["last_error"]
+            self.stats["last_error_at"] = time.time() if self._stamped_error else None
 
     def usage(self) -> dict:
         """CPU and memory use of this process, next to what Resource Configuration asks for."""
@@ -204,7 +214,10 @@ class Runner:
         messages = [first]
         if batch_size > 1:
             messages += consumer.consume(batch_size - 1, timeout=FILL_WAIT)
-        return [m for m in messages if self._usable(m)]
+        usable = [m for m in messages if self._usable(m)]
+        # Once per batch for the monitoring's Last Processed Size: len() only, no decoding.
+        self._polled_bytes = sum(len(m.value() or b"") for m in usable)
+        return usable
 
     def _usable(self, message) -> bool:
         error = message.error()

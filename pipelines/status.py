@@ -1,35 +1,124 @@
-"""What a pipeline's components are doing, as the editor and list pages show it.
+"""What a pipeline's components are doing: the monitoring view, the editor and the list.
 
 Running instances report to Redis every second (pipelines.instances); a component with no
-fresh report is OFF.
+fresh report is OFF. A component without a runner is served by the web processes (API
+Ingestion): it is UP while its pipeline runs it, with the counters its requests keep
+(pipelines.traffic). Everything here reads Redis only: no database write, no Kafka call.
 """
 
 from __future__ import annotations
 
-from pipelines import instances
+from collections.abc import Iterable
+
+from pipelines import deployment, instances, monitoring, registry, traffic
+from pipelines.deployment import DeployedComponent
 from pipelines.models import Component, Pipeline
+
+DEFAULT_LAG_THRESHOLD = 10_000  # ResourcesForm's initial value
 
 
 def component_status(component: Component) -> dict:
-    reports = instances.read(str(component.guid)) if component.guid else []
-    rate = sum(r.get("records_per_sec", 0.0) for r in reports)
+    """One component's monitoring figures (a page of many reads them with statuses_of)."""
+    guid = str(component.guid) if component.guid else ""
+    reports = {guid: instances.read(guid)} if guid else {}
+    return statuses_of(component.pipeline, [component], reports)[0]
+
+
+def _figures(
+    component: Component, reports: list[dict], clients: int, deployed: DeployedComponent | None
+) -> dict:
+    """The status API's shape of one component; `deployed` None: not running in any version."""
+    ctype = registry.get_type(component.type)
+    if ctype.runner is None:
+        figures = _served_by_web(str(component.guid or ""), deployed)
+    else:
+        figures = monitoring.summarize(reports)
+    streams = ctype.endpoint is not None and ctype.endpoint[0] == "ws"
     return {
         "id": component.pk,
         "guid": component.guid,
-        "state": "UP" if reports else "OFF",
-        "instances": len(reports),
-        "records_per_sec": round(rate, 1),
-        "records_in": sum(r.get("records_in", 0) for r in reports),
-        "records_out": sum(r.get("records_out", 0) for r in reports),
-        "failed": sum(r.get("failed", 0) for r in reports),
-        "last_error": next((r["last_error"] for r in reports if r.get("last_error")), ""),
-        "last_processed_at": max((r.get("last_processed_at", 0) for r in reports), default=0)
-        or None,
-        "last_batch_records": max((r.get("last_batch_records", 0) for r in reports), default=0),
-        "clients": instances.connected_clients(component.ingestion_id),
+        "name": component.name,
+        "type": component.type,
+        "type_label": ctype.label,
+        "runs_in": "workers" if ctype.runner else "web",
+        "deployed": deployed is not None,
+        **figures,
+        "clients": clients if streams else None,
+        "scaling": _scaling(deployed),
+        "resources": _resources(deployed),
+        "failover_event": deployed.failover.name if deployed and deployed.failover else None,
     }
 
 
+def _served_by_web(guid: str, deployed: DeployedComponent | None) -> dict:
+    figures = {**monitoring.summarize([]), **(traffic.read(guid) if guid else {})}
+    figures["state"] = "UP" if deployed is not None else "OFF"
+    return figures
+
+
+def _scaling(deployed: DeployedComponent | None) -> dict | None:
+    """The deployed instance bounds and lag threshold, to read the lag and count against."""
+    if deployed is None:
+        return None
+    return {
+        "intelligent": bool(deployed.setting("basic", "intelligent_scaling", False)),
+        "min_instances": deployed.setting("resources", "min_instances"),
+        "max_instances": deployed.setting("resources", "max_instances"),
+        "lag_threshold": deployed.setting("resources", "lag_threshold", DEFAULT_LAG_THRESHOLD),
+    }
+
+
+def _resources(deployed: DeployedComponent | None) -> dict | None:
+    """What Resource Configuration asks for each instance (CPU millicores, memory MB)."""
+    if deployed is None:
+        return None
+    keys = monitoring.RESOURCE_KEYS
+    return {k: deployed.setting("resources", k) for k in keys if deployed.setting("resources", k)}
+
+
 def pipeline_status(pipeline: Pipeline) -> dict:
-    components = Component.objects.filter(pipeline=pipeline).order_by("id")
-    return {"status": pipeline.status, "components": [component_status(c) for c in components]}
+    components = list(Component.objects.filter(pipeline=pipeline).order_by("id"))
+    statuses = statuses_of(pipeline, components)
+    return {
+        "status": pipeline.status,
+        "components": statuses,
+        "summary": monitoring.pipeline_summary(statuses, _sinks(pipeline)),
+    }
+
+
+def _sinks(pipeline: Pipeline) -> set[int]:
+    """Deployed components with no output event: where records leave the pipeline."""
+    return {pk for pk, d in deployment.of_pipeline(pipeline).items() if not d.outputs}
+
+
+def statuses_of(
+    pipeline: Pipeline,
+    components: list[Component],
+    instances_by_guid: dict[str, list[dict]] | None = None,
+) -> list[dict]:
+    """Every component's status from one scan of the heartbeats (or the reports given)."""
+    deployed = deployment.of_pipeline(pipeline)
+    if instances_by_guid is None:
+        instances_by_guid = instances.read_all()
+    clients = instances.connected_clients_of([str(c.ingestion_id) for c in components])
+    return [
+        _figures(
+            c,
+            instances_by_guid.get(str(c.guid), []) if c.guid else [],
+            clients.get(str(c.ingestion_id), 0),
+            deployed.get(c.pk),
+        )
+        for c in components
+    ]
+
+
+def summaries(pipelines: Iterable[Pipeline]) -> list[dict]:
+    """One line per active pipeline for the pipeline list (monitoring.pipeline_summary)."""
+    active = [p for p in pipelines if p.status == Pipeline.Status.ACTIVE]
+    reports = instances.read_all() if active else {}
+    found = []
+    for pipeline in active:
+        components = list(pipeline.components.order_by("id"))
+        statuses = statuses_of(pipeline, components, reports)
+        found.append({"id": pipeline.pk, **monitoring.pipeline_summary(statuses, _sinks(pipeline))})
+    return found

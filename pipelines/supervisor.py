@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from pipelines import deployment, instances, registry
+from pipelines import deployment, instances, monitoring, registry
 from pipelines.processes import Child, manage_command
 from pipelines.scaling import Bounds, Decision, Scaler, Timing
 from pipelines.services.scaling import record_scaling_decision
@@ -62,29 +62,19 @@ def scales(deployed: deployment.DeployedComponent) -> bool:
 def observed_lag(deployed: deployment.DeployedComponent) -> Observation | None:
     """The component's lag: per partition, the freshest report of any instance, summed.
 
-    After a rebalance a stopped instance's last report lives on for a few seconds; taking
-    the freshest value per partition counts each partition once. None: nothing reported, or
-    some partitions are in no report (a rebalance is moving them), which is no measurement.
+    None: nothing reported, or some partitions are in no report (a rebalance is moving
+    them), which is no measurement rather than a low one.
     """
-    freshest: dict[str, tuple[float, int]] = {}
-    partitions = None
-    reported = False
-    for report in instances.read(deployed.guid):
-        if "partition_lag" not in report:
-            continue
-        reported = True
-        at = report.get("reported_at", 0.0)
-        for key, lag in report["partition_lag"].items():
-            if key not in freshest or freshest[key][0] < at:
-                freshest[key] = (at, int(lag))
-        partitions = report.get("partitions", partitions)
-    if not reported:
+    reports = [r for r in instances.read(deployed.guid) if "partition_lag" in r]
+    if not reports:
         return None
+    lags = monitoring.freshest_partition_lag(reports)
+    partitions = next((r["partitions"] for r in reversed(reports) if "partitions" in r), None)
     if partitions is None and deployed.inputs:
         partitions = deployed.inputs[0].partitions
-    if partitions is not None and len(freshest) < partitions:
+    if partitions is not None and len(lags) < partitions:
         return None
-    return Observation(sum(lag for _, lag in freshest.values()), partitions)
+    return Observation(sum(lags.values()), partitions)
 
 
 def default_timing() -> Timing:

@@ -1,4 +1,4 @@
-"""HTML pages: thin shells that mount the React editor and list."""
+"""HTML pages: thin shells that mount the React editor, list and monitoring view."""
 
 from __future__ import annotations
 
@@ -20,6 +20,14 @@ def pipeline_editor(request, pk: int):
     if pipeline is None:
         raise Http404("No such pipeline.")
     return render(request, "pages/editor.html", {"page": "editor", "pipeline": pipeline})
+
+
+@login_required
+def pipeline_monitoring(request, pk: int):
+    pipeline = visible_pipelines(request.user).filter(pk=pk).first()
+    if pipeline is None:
+        raise Http404("No such pipeline.")
+    return render(request, "pages/monitoring.html", {"page": "monitoring", "pipeline": pipeline})
 
 
 def home(request):

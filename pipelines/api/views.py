@@ -16,7 +16,7 @@ from pipelines.events import event_kind_specs
 from pipelines.exceptions import InvalidChange
 from pipelines.fieldspecs import component_type_spec
 from pipelines.models import Component, Connection, Event
-from pipelines.status import pipeline_status
+from pipelines.status import pipeline_status, summaries
 from producer.tokens import mint_token
 
 
@@ -98,7 +98,14 @@ class PipelineViewSet(viewsets.ModelViewSet):
 
     @action(detail=True, methods=["get"])
     def status(self, request, pk=None):
+        """Monitoring figures of every component, read from the instances' live reports."""
         return Response(pipeline_status(self.get_object()))
+
+    @extend_schema(operation_id="pipelines_status_summaries")
+    @action(detail=False, methods=["get"], url_path="status")
+    def status_summaries(self, request):
+        """One monitoring line per visible active pipeline, for the pipeline list."""
+        return Response({"results": summaries(self.get_queryset())})
 
     @extend_schema(responses=s.ScalingDecisionSerializer(many=True))
     @action(detail=True, methods=["get"])

@@ -1,6 +1,6 @@
-/** The editor's toolbar: pipeline status, undo/redo, versions, activation, Update Pipeline. */
+/** The editor's toolbar: pipeline status, undo/redo, monitoring, versions, activation, Update Pipeline. */
 import type { Pipeline } from "../api/types";
-import { HistoryIcon, PowerIcon, RedoIcon, RocketIcon, UndoIcon } from "../ui/Icons";
+import { ChartIcon, HistoryIcon, PowerIcon, RedoIcon, RocketIcon, UndoIcon } from "../ui/Icons";
 import { StatusBadge } from "../ui/StatusBadge";
 
 interface Props {
@@ -57,6 +57,13 @@ export function Toolbar(props: Props) {
         </button>
       </div>
       <div className="toolbar-group toolbar-end">
+        <a
+          className="button"
+          href={`/pipelines/${pipeline.id}/monitoring/`}
+          title="Live figures of every component"
+        >
+          <ChartIcon /> Monitoring
+        </a>
         <button type="button" className="button" onClick={props.onVersions}>
           <HistoryIcon /> Versions
         </button>

@@ -1,6 +1,7 @@
 /** Canvas node renderers: small, memoised, registered once at module scope. */
 import { Handle, type NodeProps, type NodeTypes, Position } from "@xyflow/react";
 import { memo } from "react";
+import { formatCount, formatRate } from "../monitoring/format";
 import { BroadcastIcon, InboxIcon, PlugIcon, TopicIcon } from "../ui/Icons";
 import type { ComponentFlowNode, EventFlowNode } from "./model";
 import { handlesFor } from "./validation";
@@ -10,11 +11,6 @@ const GROUP_ICONS: Record<string, () => React.JSX.Element> = {
   consumers: PlugIcon,
   producers: BroadcastIcon,
 };
-
-function formatRate(value: number): string {
-  if (value >= 1000) return `${(value / 1000).toFixed(1)}k`;
-  return value.toFixed(value < 10 && value % 1 !== 0 ? 1 : 0);
-}
 
 function ComponentNodeView({ data, selected }: NodeProps<ComponentFlowNode>) {
   const { component, spec, status, problems, dirty } = data;
@@ -44,10 +40,20 @@ function ComponentNodeView({ data, selected }: NodeProps<ComponentFlowNode>) {
         {status && (
           <div className="fc-node-status" data-state={status.state}>
             <span className={`state state-${status.state.toLowerCase()}`}>{status.state}</span>
-            <span title="Instances">×{status.instances}</span>
-            <span title="Records per second">{formatRate(status.records_per_sec)} rec/s</span>
+            {status.runs_in !== "web" && <span title="Instances">×{status.instances}</span>}
+            <span title="Records out per second">{formatRate(status.records_per_sec)} rec/s</span>
+            {typeof status.lag === "number" && status.lag > 0 && (
+              <span title="Consumer lag (records waiting)">lag {formatCount(status.lag)}</span>
+            )}
             {typeof status.clients === "number" && (
-              <span title="Connected clients">{status.clients} clients</span>
+              <span title="Connected clients">
+                {status.clients} {status.clients === 1 ? "client" : "clients"}
+              </span>
+            )}
+            {!!status.failed && (
+              <span className="fc-node-failed" title="Records sent to failover">
+                {formatCount(status.failed)} failed
+              </span>
             )}
           </div>
         )}

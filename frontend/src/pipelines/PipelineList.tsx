@@ -1,12 +1,35 @@
-/** The pipelines page: create, search, rename, delete, activate/deactivate, open the editor. */
+/** The pipelines page: create, search, rename, delete, activate/deactivate, open the editor or monitoring. */
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { ApiError, errorMessage } from "../api/client";
 import { pipelinesApi } from "../api/endpoints";
-import type { Pipeline } from "../api/types";
-import { PlusIcon, PowerIcon, SearchIcon, TrashIcon } from "../ui/Icons";
+import type { Pipeline, PipelineSummary } from "../api/types";
+import { formatCount, formatRate } from "../monitoring/format";
+import { usePoll } from "../monitoring/usePoll";
+import { ChartIcon, PlusIcon, PowerIcon, SearchIcon, TrashIcon } from "../ui/Icons";
 import { StatusBadge, exactTime, relativeTime } from "../ui/StatusBadge";
 import { useFeedback } from "../ui/feedback";
 import { type PageContext, TopBar } from "../ui/shell";
+
+const LIVE_MS = 5000;
+
+/** Components up, records/s leaving the pipeline, lag, clients, failures: as in its monitoring view. */
+function LiveSummary({ summary: s }: { summary: PipelineSummary }) {
+  const allUp = s.components > 0 && s.up === s.components;
+  const figures = [`${formatRate(s.records_per_sec)} rec/s`];
+  if (s.lag !== null) figures.push(`lag ${formatCount(s.lag)}`);
+  if (s.clients) figures.push(`${formatCount(s.clients)} ${s.clients === 1 ? "client" : "clients"}`);
+  return (
+    <span className="live-summary" data-live-summary>
+      <span className={`state-pill state-pill-${allUp ? "up" : "off"}`} title="Components up">
+        {s.up}/{s.components} UP
+      </span>
+      <span className="muted small">
+        {figures.join(" · ")}
+        {s.failed > 0 && <span className="figure-bad"> · {formatCount(s.failed)} failed</span>}
+      </span>
+    </span>
+  );
+}
 
 export function PipelineList({ context }: { context: PageContext }) {
   const { toast, confirm } = useFeedback();
@@ -26,6 +49,13 @@ export function PipelineList({ context }: { context: PageContext }) {
   useEffect(() => {
     void load();
   }, [load]);
+
+  const anyActive = pipelines?.some((p) => p.status === "active") ?? false;
+  const live = usePoll(
+    useCallback(() => (anyActive ? pipelinesApi.summaries() : Promise.resolve([])), [anyActive]),
+    LIVE_MS,
+  );
+  const summaries = useMemo(() => new Map((live.data ?? []).map((s) => [s.id, s])), [live.data]);
 
   const replace = (updated: Pipeline) =>
     setPipelines((all) => all?.map((p) => (p.id === updated.id ? updated : p)) ?? null);
@@ -133,6 +163,7 @@ export function PipelineList({ context }: { context: PageContext }) {
               <tr>
                 <th scope="col">Name</th>
                 <th scope="col">Status</th>
+                <th scope="col">Live</th>
                 <th scope="col">Version</th>
                 <th scope="col">Last update</th>
                 <th scope="col">
@@ -145,6 +176,7 @@ export function PipelineList({ context }: { context: PageContext }) {
                 <PipelineRow
                   key={p.id}
                   pipeline={p}
+                  summary={summaries.get(p.id)}
                   onRename={(name) =>
                     act(async () => replace(await pipelinesApi.rename(p, name)), "Pipeline renamed")
                   }
@@ -219,12 +251,13 @@ function CreatePipeline({ onCreated }: { onCreated: (p: Pipeline) => void }) {
 
 interface RowProps {
   pipeline: Pipeline;
+  summary: PipelineSummary | undefined;
   onRename: (name: string) => Promise<void>;
   onToggle: () => void;
   onDelete: () => void;
 }
 
-function PipelineRow({ pipeline: p, onRename, onToggle, onDelete }: RowProps) {
+function PipelineRow({ pipeline: p, summary, onRename, onToggle, onDelete }: RowProps) {
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(p.name);
 
@@ -274,12 +307,27 @@ function PipelineRow({ pipeline: p, onRename, onToggle, onDelete }: RowProps) {
       <td>
         <StatusBadge status={p.status} />
       </td>
+      <td>
+        {p.status === "active" && summary ? (
+          <LiveSummary summary={summary} />
+        ) : (
+          <span className="muted">—</span>
+        )}
+      </td>
       <td>{p.current_version ? `v${p.current_version}` : <span className="muted">—</span>}</td>
       <td title={exactTime(p.updated_at)}>{relativeTime(p.updated_at)}</td>
       <td>
         <div className="row-actions">
           <a className="button button-small button-primary" href={`/pipelines/${p.id}/editor/`}>
             Open editor
+          </a>
+          <a
+            className="button button-small"
+            href={`/pipelines/${p.id}/monitoring/`}
+            aria-label={`Monitoring of ${p.name}`}
+            title="Monitoring"
+          >
+            <ChartIcon /> Monitoring
           </a>
           <button
             type="button"

@@ -104,6 +104,7 @@ class Command(BaseCommand):
             f"  Pipelines and editor: {base}/pipelines/",
             f"  Admin:                {base}/admin/",
             f"  API docs:             {base}/api/docs/",
+            f"  Prometheus metrics:   {base}/metrics",
             f"  Kafka:                {endpoints.bootstrap_servers}",
             f"  Redis:                {endpoints.redis_url}",
         ]
@@ -111,6 +112,7 @@ class Command(BaseCommand):
         if demo:
             lines += [
                 f"  Live demo dashboard:  {demo['dashboard']}",
+                f"  Demo monitoring:      {demo['monitoring']}",
                 "  Stream it from a terminal (the secret is read from a file, never printed):",
                 f"    .venv/bin/python -m producer.tail {demo['endpoint']}"
                 f" --secret-file {demo['secret_file']}",
