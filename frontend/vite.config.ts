@@ -15,6 +15,10 @@ export default defineConfig({
       input: {
         pipelines: "src/pages/pipelines.tsx",
         editor: "src/pages/editor.tsx",
+        dashboards: "src/pages/dashboards.tsx",
+        dashboard: "src/pages/dashboard.tsx",
+        transactions: "src/pages/transactions.tsx",
+        monitoring: "src/pages/monitoring.tsx",
       },
     },
   },

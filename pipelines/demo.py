@@ -65,6 +65,11 @@ def ensure_demo_pipeline(owner) -> Pipeline:
     return services.set_active(pipeline, True)
 
 
+def is_demo_feed(component) -> bool:
+    """Whether a component is the demo's producer, whose records are card transactions."""
+    return component.name == DEMO_FEED and component.pipeline.name == DEMO_PIPELINE
+
+
 def demo_endpoint(base_url: str) -> dict | None:
     """Where to watch the demo stream; the secret goes to a private file, never to output."""
     pipeline = Pipeline.objects.filter(name=DEMO_PIPELINE).first()
@@ -76,7 +81,8 @@ def demo_endpoint(base_url: str) -> dict | None:
     secret_file.write_text(producer.ingestion_secret)
     ws_base = base_url.replace("http", "ws", 1)
     return {
-        "dashboard": f"{base_url}/producers/{producer.pk}/live/",
+        "dashboard": f"{base_url}/dashboards/{producer.pk}/transactions/",
+        "monitoring": f"{base_url}/pipelines/{pipeline.pk}/monitoring/",
         "endpoint": f"{ws_base}/ws/producers/{producer.ingestion_id}/",
         "secret_file": secret_file.relative_to(settings.BASE_DIR)
         if secret_file.is_relative_to(settings.BASE_DIR)

@@ -47,13 +47,25 @@ class Stack:
         self.children.append(child)
         return child
 
-    def web(self) -> str:
-        """A real daphne process; returns its host:port once it accepts connections."""
-        port = find_free_port()
+    def web(self, port: int | None = None) -> str:
+        """A real daphne process; returns its host:port once it accepts connections.
+
+        Pass the port of a stopped one to restart "the same server" (see stop_web).
+        """
+        port = port or find_free_port()
         child = self.start(f"daphne:{port}", daphne_command("127.0.0.1", port))
         wait_for(lambda: _port_open(port) or not child.running(), 30, f"daphne on {port}")
         assert child.running(), "daphne exited at start"
         return f"127.0.0.1:{port}"
+
+    def stop_web(self, host: str) -> int:
+        """Stops the daphne serving host:port, as a deploy or a crash would; returns its port."""
+        port = int(host.rsplit(":", 1)[1])
+        for child in self.children:
+            if child.name == f"daphne:{port}" and child.running():
+                child.stop(grace=10)
+        wait_for(lambda: not _port_open(port), 15, f"port {port} to close")
+        return port
 
     def worker(self, component: Component) -> Child:
         """`run_component` for a deployed component, returned once it owns its partitions."""

@@ -3,12 +3,14 @@ from rest_framework.routers import DefaultRouter
 
 from pipelines.api import views
 from pipelines.ingest import ingest_view
+from producer.api import ProducerViewSet
 
 router = DefaultRouter()
 router.register("pipelines", views.PipelineViewSet, basename="pipeline")
 router.register("events", views.EventViewSet, basename="event")
 router.register("components", views.ComponentViewSet, basename="component")
 router.register("connections", views.ConnectionViewSet, basename="connection")
+router.register("producers", ProducerViewSet, basename="producer")
 
 urlpatterns = [
     path("ingest/<str:ingestion_id>/", ingest_view, name="ingest"),

@@ -11,8 +11,13 @@ import type {
   FlowEvent,
   Paginated,
   Pipeline,
+  PipelineMonitoring,
   PipelineStatusPayload,
+  PipelineSummary,
   Position,
+  ScalingDecision,
+  ProducerSummary,
+  StreamToken,
   UpdateResult,
   VersionDetail,
   VersionSummary,
@@ -29,10 +34,32 @@ export const pipelinesApi = {
   remove: (p: Pipeline) => http.delete(`/api/pipelines/${p.id}/`, { rev: p.rev }),
   activate: (p: Pipeline) => http.post<Pipeline>(`/api/pipelines/${p.id}/activate/`, { rev: p.rev }),
   deactivate: (p: Pipeline) => http.post<Pipeline>(`/api/pipelines/${p.id}/deactivate/`, { rev: p.rev }),
+  /** One monitoring line per active pipeline. */
+  summaries: () =>
+    http
+      .get<{ results: Array<PipelineSummary & { id: number }> }>("/api/pipelines/status/")
+      .then((r) => r.results),
+};
+
+/** The monitoring view's reads: live figures and the Intelligent Scaling timeline. */
+export const monitoringApi = {
+  pipeline: (id: number) => http.get<Pipeline>(`/api/pipelines/${id}/`),
+  status: (id: number) => http.get<PipelineMonitoring>(`/api/pipelines/${id}/status/`),
+  scaling: (id: number, pageSize = 50) =>
+    http
+      .get<Paginated<ScalingDecision>>(`/api/pipelines/${id}/scaling/?page_size=${pageSize}`)
+      .then((r) => r.results),
 };
 
 export const componentTypesApi = {
   get: () => http.get<ComponentTypesPayload>("/api/component-types/"),
+};
+
+/** WebSocket Producers for the dashboards; `token` mints a short-lived one for the socket. */
+export const producersApi = {
+  list: () => http.get<Paginated<ProducerSummary>>(`/api/producers/?${ALL}`).then((p) => p.results),
+  get: (id: number) => http.get<ProducerSummary>(`/api/producers/${id}/`),
+  token: (componentId: number) => http.post<StreamToken>(`/api/components/${componentId}/token/`),
 };
 
 type RevListener = (rev: number) => void;

@@ -166,18 +166,123 @@ export interface UpdateErrors {
   events?: Record<string, string[]>;
 }
 
+/** What Resource Configuration asks per instance: CPU in millicores, memory in MB. */
+export interface ResourceSettings {
+  cpu_request?: number;
+  cpu_limit?: number;
+  memory_request?: number;
+  memory_limit?: number;
+}
+
+/** One running instance as its heartbeat reports it (times are Unix seconds). */
+export interface InstanceFigures {
+  instance: string;
+  version: number | null;
+  started_at: number | null;
+  reported_at: number | null;
+  assigned: number[];
+  records_in_per_sec: number;
+  records_out_per_sec: number;
+  records_in: number;
+  records_out: number;
+  failed: number;
+  lag: number | null;
+  cpu_percent: number | null;
+  cpu_millicores: number | null;
+  rss_mb: number | null;
+  resources: ResourceSettings;
+  last_error: string;
+  last_error_at: number | null;
+}
+
+export interface ScalingSettings {
+  intelligent: boolean;
+  min_instances: number | null;
+  max_instances: number | null;
+  lag_threshold: number;
+}
+
+/** A component's live state as the editor's nodes show it. */
 export interface ComponentStatus {
   id: number;
   guid: string | null;
   state: "UP" | "OFF";
   instances: number;
   records_per_sec: number;
-  clients?: number;
+  /** WebSocket sessions; null for components that do not stream to clients. */
+  clients?: number | null;
+  lag?: number | null;
+  /** Records sent to the failover event (or logged and counted without one). */
+  failed?: number;
+  /** "web": served by the web processes (API Ingestion), no instances of its own. */
+  runs_in?: "workers" | "web";
+}
+
+/** Every monitoring figure of a component (`GET /api/pipelines/<id>/status/`). */
+export interface ComponentMonitoring extends ComponentStatus {
+  name: string;
+  type: string;
+  type_label: string;
+  runs_in: "workers" | "web";
+  deployed: boolean;
+  clients: number | null;
+  records_in_per_sec: number;
+  records_out_per_sec: number;
+  records_in: number;
+  records_out: number;
+  failed: number;
+  lag: number | null;
+  /** Unix seconds. */
+  last_processed_at: number | null;
+  last_batch_records: number;
+  last_batch_bytes: number | null;
+  last_error: string;
+  /** Unix seconds; when the error first appeared. */
+  last_error_at: number | null;
+  instance_details: InstanceFigures[];
+  scaling: ScalingSettings | null;
+  resources: ResourceSettings | null;
+  failover_event: string | null;
+}
+
+/** A pipeline in one line (the list page and the monitoring header). */
+export interface PipelineSummary {
+  components: number;
+  up: number;
+  records_per_sec: number;
+  lag: number | null;
+  clients: number;
+  failed: number;
+  errors: number;
 }
 
 export interface PipelineStatusPayload {
   status: PipelineStatus;
   components: ComponentStatus[];
+}
+
+export interface PipelineMonitoring extends PipelineStatusPayload {
+  components: ComponentMonitoring[];
+  summary: PipelineSummary;
+}
+
+export type ScalingAction = "up" | "down" | "hold" | "blocked" | "bounds";
+
+/** Why Intelligent Scaling changed (or could not change) an instance count. */
+export interface ScalingDecision {
+  id: number;
+  decided_at: string;
+  component: number | null;
+  component_guid: string;
+  component_name: string;
+  version: number;
+  action: ScalingAction;
+  lag: number;
+  lag_threshold: number;
+  ratio: number;
+  old_count: number;
+  new_count: number;
+  reason: string;
 }
 
 export interface Check {
@@ -186,4 +291,39 @@ export interface Check {
   ok: boolean;
   duration_ms: number;
   message: string;
+}
+
+export type FrameFormat = "envelope" | "batch" | "raw";
+
+export interface DashboardLink {
+  kind: "live" | "transactions" | string;
+  label: string;
+  url: string;
+}
+
+/** `GET /api/producers/<id>/`: a WebSocket Producer as its dashboards see it. */
+export interface ProducerSummary {
+  id: number;
+  name: string;
+  type: string;
+  pipeline: { id: number; name: string; status: PipelineStatus };
+  ingestion_id: string;
+  endpoint: string;
+  /** Deployed and active: the handshake would be accepted. */
+  streaming: boolean;
+  frame_format: FrameFormat;
+  partitions: number | null;
+  status: {
+    state: "UP" | "OFF";
+    instances: number;
+    clients: number | null;
+    records_per_sec: number;
+    last_processed_at: number | null;
+  };
+  dashboards: DashboardLink[];
+}
+
+export interface StreamToken {
+  token: string;
+  expires_in: number;
 }

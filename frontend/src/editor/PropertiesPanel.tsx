@@ -17,6 +17,7 @@ import {
 } from "./properties/drafts";
 import { type FormErrors, NO_ERRORS, parseErrors } from "./properties/errors";
 import { EventForm } from "./properties/EventForm";
+import { producerViews } from "./properties/producerViews";
 import type { Graph } from "./useGraph";
 
 interface Props {
@@ -132,6 +133,11 @@ export function PropertiesPanel({
             regenerate: async () => (await api.regenerateSecret(component.id)).ingestion_secret,
           }}
           runChecks={async () => (await api.validate(component.id)).checks}
+          views={producerViews(
+            component,
+            pipeline,
+            async () => (await api.revealSecret(component.id)).ingestion_secret,
+          )}
         />
       </aside>
     );

@@ -163,3 +163,21 @@ export const GripIcon = () => (
     <circle cx="15" cy="18" r="1" />
   </Svg>
 );
+
+export const PauseIcon = () => (
+  <Svg>
+    <path d="M9 5v14M15 5v14" />
+  </Svg>
+);
+
+export const PlayIcon = () => (
+  <Svg>
+    <path d="M7 4.5v15l12-7.5z" />
+  </Svg>
+);
+
+export const ChartIcon = () => (
+  <Svg>
+    <path d="M3 20h18M6 16v-5M11 16V6M16 16v-8M21 16v-3" />
+  </Svg>
+);

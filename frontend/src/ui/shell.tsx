@@ -41,6 +41,7 @@ export function mount(render: (context: PageContext) => ReactNode): void {
 }
 
 export function TopBar({ context, children }: { context: PageContext; children?: ReactNode }) {
+  const section = context.page.startsWith("dashboard") ? "dashboards" : "pipelines";
   return (
     <header className="topbar">
       <a className="brand" href="/pipelines/">
@@ -55,7 +56,12 @@ export function TopBar({ context, children }: { context: PageContext; children?:
         Flowcast
       </a>
       <nav className="topbar-nav" aria-label="Main">
-        <a href="/pipelines/">Pipelines</a>
+        <a href="/pipelines/" aria-current={section === "pipelines" ? "page" : undefined}>
+          Pipelines
+        </a>
+        <a href="/dashboards/" aria-current={section === "dashboards" ? "page" : undefined}>
+          Dashboards
+        </a>
       </nav>
       <div className="topbar-center">{children}</div>
       <div className="topbar-user">

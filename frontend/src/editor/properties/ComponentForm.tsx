@@ -1,5 +1,5 @@
 /** The properties of a component: name on top, then its type's tabs as served by the API. */
-import { useEffect, useRef, useState } from "react";
+import { type ReactNode, useEffect, useRef, useState } from "react";
 import type { Check, Component, ComponentTypeSpec, ConfigValue, FlowEvent } from "../../api/types";
 import { CopyIcon } from "../../ui/Icons";
 import { Tabs } from "../../ui/Tabs";
@@ -25,13 +25,23 @@ export interface ComponentFormProps {
   onDelete?: () => void;
   secret?: SecretActions;
   runChecks?: () => Promise<Check[]>;
+  /** Views of the tray besides the settings tabs (e.g. a producer's Live Tap). */
+  views?: readonly ExtraView[];
+}
+
+export interface ExtraView {
+  key: string;
+  label: string;
+  render: () => ReactNode;
 }
 
 const VALIDATION_TAB = "validation";
+const SETTINGS_VIEW = "settings";
 
 export function ComponentForm(props: ComponentFormProps) {
   const { component, spec, draft, dirty, errors, events, saving, onChange, onSave, onDelete } = props;
   const [active, setActive] = useState(spec.tabs[0]?.key ?? "");
+  const [view, setView] = useState(SETTINGS_VIEW);
   const errorTabs = tabsWithErrors(errors);
   const saved = componentDraft(component);
   const dirtyTabs = new Set(
@@ -50,6 +60,7 @@ export function ComponentForm(props: ComponentFormProps) {
     const first = spec.tabs.find((t) => errorTabs.has(t.key));
     if (!first && !errors.fields.name) return;
     if (first) setActive(first.key);
+    setView(SETTINGS_VIEW);
     requestAnimationFrame(() => {
       const field = formRef.current?.querySelector<HTMLElement>(".field-has-error");
       field?.scrollIntoView?.({ block: "center" });
@@ -58,6 +69,7 @@ export function ComponentForm(props: ComponentFormProps) {
   }, [errors]);
 
   const tab = spec.tabs.find((t) => t.key === active) ?? spec.tabs[0];
+  const extra = props.views?.find((v) => v.key === view);
   const nameErrors = errors.fields.name ?? [];
   const topLevel = component as unknown as Record<string, ConfigValue>;
 
@@ -100,46 +112,61 @@ export function ComponentForm(props: ComponentFormProps) {
         </div>
         <PropsActions noun="Component" saving={saving} onDelete={onDelete} generalErrors={errors.general} />
       </div>
-      {tab && (
-        <Tabs
-          label="Component settings"
-          active={tab.key}
-          onChange={setActive}
-          tabs={spec.tabs.map((t) => ({
-            key: t.key,
-            label: t.label,
-            marker: errorTabs.has(t.key) ? (
-              <span className="tab-error" aria-label="has errors" />
-            ) : dirtyTabs.has(t.key) ? (
-              <span className="dirty-dot" aria-label="unsaved changes" />
-            ) : undefined,
-          }))}
-        >
-          {tab.key === VALIDATION_TAB && tab.fields.length === 0 ? (
-            <ValidationChecks run={props.runChecks ?? (async () => [])} disabled={!props.runChecks} />
-          ) : (
-            <div className="tab-fields">
-              {tab.fields.map((field) => {
-                const fromConfig = field.source === "config";
-                const key = fromConfig ? `${tab.key}.${field.name}` : field.name;
-                return (
-                  <Field
-                    key={key}
-                    spec={field}
-                    value={fromConfig ? configValue(draft, tab.key, field) : (topLevel[field.name] ?? null)}
-                    onChange={(value) => onChange(withConfigValue(draft, tab.key, field.name, value))}
-                    errors={errors.fields[key]}
-                    events={events}
-                    secret={props.secret}
-                  />
-                );
-              })}
-              {tab.key === "meta" && component.endpoint && !tab.fields.some((f) => f.name === "endpoint") && (
-                <Endpoint url={component.endpoint} />
-              )}
-            </div>
-          )}
-        </Tabs>
+      {props.views && props.views.length > 0 && (
+        <div className="segmented props-views" role="group" aria-label="Component views">
+          {[{ key: SETTINGS_VIEW, label: "Settings" }, ...props.views].map((v) => (
+            <button key={v.key} type="button" aria-pressed={v.key === view} onClick={() => setView(v.key)}>
+              {v.label}
+            </button>
+          ))}
+        </div>
+      )}
+      {extra ? (
+        <div className="props-view">{extra.render()}</div>
+      ) : (
+        tab && (
+          <Tabs
+            label="Component settings"
+            active={tab.key}
+            onChange={setActive}
+            tabs={[
+              ...spec.tabs.map((t) => ({
+                key: t.key,
+                label: t.label,
+                marker: errorTabs.has(t.key) ? (
+                  <span className="tab-error" aria-label="has errors" />
+                ) : dirtyTabs.has(t.key) ? (
+                  <span className="dirty-dot" aria-label="unsaved changes" />
+                ) : undefined,
+              })),
+            ]}
+          >
+            {tab.key === VALIDATION_TAB && tab.fields.length === 0 ? (
+              <ValidationChecks run={props.runChecks ?? (async () => [])} disabled={!props.runChecks} />
+            ) : (
+              <div className="tab-fields">
+                {tab.fields.map((field) => {
+                  const fromConfig = field.source === "config";
+                  const key = fromConfig ? `${tab.key}.${field.name}` : field.name;
+                  return (
+                    <Field
+                      key={key}
+                      spec={field}
+                      value={fromConfig ? configValue(draft, tab.key, field) : (topLevel[field.name] ?? null)}
+                      onChange={(value) => onChange(withConfigValue(draft, tab.key, field.name, value))}
+                      errors={errors.fields[key]}
+                      events={events}
+                      secret={props.secret}
+                    />
+                  );
+                })}
+                {tab.key === "meta" &&
+                  component.endpoint &&
+                  !tab.fields.some((f) => f.name === "endpoint") && <Endpoint url={component.endpoint} />}
+              </div>
+            )}
+          </Tabs>
+        )
       )}
     </form>
   );

@@ -1,0 +1,167 @@
+/** /dashboards/: every WebSocket Producer the user may watch, with how each is doing. */
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { errorMessage } from "../api/client";
+import { producersApi } from "../api/endpoints";
+import type { ProducerSummary } from "../api/types";
+import { SearchIcon } from "../ui/Icons";
+import { StatusBadge } from "../ui/StatusBadge";
+import { type PageContext, TopBar } from "../ui/shell";
+import { formatRate } from "./format";
+
+const POLL_MS = 5000;
+
+export function DashboardList({ context }: { context: PageContext }) {
+  const [producers, setProducers] = useState<ProducerSummary[] | null>(null);
+  const [loadError, setLoadError] = useState("");
+  const [query, setQuery] = useState("");
+
+  const load = useCallback(async () => {
+    try {
+      setProducers(await producersApi.list());
+      setLoadError("");
+    } catch (error) {
+      setLoadError(errorMessage(error));
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+    const timer = window.setInterval(() => void load(), POLL_MS);
+    return () => window.clearInterval(timer);
+  }, [load]);
+
+  const visible = useMemo(() => {
+    const q = query.trim().toLowerCase();
+    const all = producers ?? [];
+    return q ? all.filter((p) => `${p.name} ${p.pipeline.name}`.toLowerCase().includes(q)) : all;
+  }, [producers, query]);
+
+  return (
+    <div className="page">
+      <TopBar context={context} />
+      <main className="list-page">
+        <div className="list-header">
+          <div>
+            <h1>Dashboards</h1>
+            <p className="muted">Watch what each WebSocket Producer streams, as its clients receive it.</p>
+          </div>
+        </div>
+        <div className="list-tools">
+          <label className="search">
+            <SearchIcon />
+            <span className="visually-hidden">Search producers</span>
+            <input
+              type="search"
+              className="input"
+              placeholder="Search producers or pipelines"
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+            />
+          </label>
+          {producers && (
+            <span className="muted small">
+              {visible.length} of {producers.length}
+            </span>
+          )}
+        </div>
+        {loadError && (
+          <div className="banner banner-error" role="alert">
+            Could not load the producers: {loadError}
+          </div>
+        )}
+        {producers === null && !loadError && <p className="muted">Loading…</p>}
+        {producers !== null && visible.length === 0 && (
+          <div className="empty">
+            {producers.length === 0 ? (
+              <>
+                No WebSocket Producers yet. Add one to a pipeline in the <a href="/pipelines/">editor</a>.
+              </>
+            ) : (
+              "No producer matches your search."
+            )}
+          </div>
+        )}
+        {visible.length > 0 && (
+          <table className="table" aria-label="WebSocket Producers">
+            <thead>
+              <tr>
+                <th scope="col">Producer</th>
+                <th scope="col">Pipeline</th>
+                <th scope="col">Status</th>
+                <th scope="col" className="num">
+                  Clients
+                </th>
+                <th scope="col" className="num">
+                  Records/s
+                </th>
+                <th scope="col">
+                  <span className="visually-hidden">Dashboards</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {visible.map((p) => (
+                <ProducerRow key={p.id} producer={p} />
+              ))}
+            </tbody>
+          </table>
+        )}
+      </main>
+    </div>
+  );
+}
+
+function ProducerRow({ producer: p }: { producer: ProducerSummary }) {
+  const [first, ...others] = p.dashboards;
+  return (
+    <tr data-producer-id={p.id}>
+      <td>
+        <a className="pipeline-name" href={first?.url ?? `/dashboards/${p.id}/`}>
+          {p.name}
+        </a>
+        <div className="muted small mono">{p.ingestion_id}</div>
+      </td>
+      <td>
+        <a className="muted-link" href={`/pipelines/${p.pipeline.id}/editor/`}>
+          {p.pipeline.name}
+        </a>
+        <div>
+          <StatusBadge status={p.pipeline.status} />
+        </div>
+      </td>
+      <td>
+        <StreamState producer={p} />
+      </td>
+      <td className="num">{p.status.clients ?? "—"}</td>
+      <td className="num">{p.status.state === "UP" ? formatRate(p.status.records_per_sec) : "—"}</td>
+      <td>
+        <div className="row-actions">
+          {others.map((d) => (
+            <a key={d.kind} className="button button-small" href={d.url}>
+              {d.label}
+            </a>
+          ))}
+          {first && (
+            <a className="button button-small button-primary" href={first.url}>
+              Open live
+            </a>
+          )}
+        </div>
+      </td>
+    </tr>
+  );
+}
+
+/** UP with its instance count, or why nothing streams. */
+function StreamState({ producer: p }: { producer: ProducerSummary }) {
+  if (!p.streaming) {
+    return <span className="state-pill state-off">Not streaming</span>;
+  }
+  const up = p.status.state === "UP";
+  const instances = p.status.instances;
+  return (
+    <span className={`state-pill ${up ? "state-up" : "state-off"}`} title="Worker state">
+      {up ? `UP · ${instances} instance${instances === 1 ? "" : "s"}` : "OFF"}
+    </span>
+  );
+}

@@ -1,0 +1,35 @@
+/** A producer's summary (status, clients, whether it streams), refreshed every few seconds. */
+import { useCallback, useEffect, useState } from "react";
+import { errorMessage } from "../api/client";
+import { producersApi } from "../api/endpoints";
+import type { ProducerSummary } from "../api/types";
+
+const POLL_MS = 5000;
+
+export function useProducer(id: number): { producer: ProducerSummary | null; error: string } {
+  const [producer, setProducer] = useState<ProducerSummary | null>(null);
+  const [error, setError] = useState("");
+
+  const load = useCallback(async () => {
+    try {
+      setProducer(await producersApi.get(id));
+      setError("");
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  }, [id]);
+
+  useEffect(() => {
+    void load();
+    const timer = window.setInterval(() => void load(), POLL_MS);
+    return () => window.clearInterval(timer);
+  }, [load]);
+
+  return { producer, error };
+}
+
+/** What the stream needs, stable while the summary's polls change only the figures. */
+export function streamSourceOf(producer: ProducerSummary | null) {
+  if (!producer?.streaming) return null;
+  return { componentId: producer.id, endpoint: producer.endpoint, format: producer.frame_format };
+}

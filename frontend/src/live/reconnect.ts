@@ -1,0 +1,65 @@
+/** When to reconnect after a close, and how long to wait first (DESIGN §6 close codes). */
+
+export interface BackoffOptions {
+  initialMs: number;
+  maxMs: number;
+  factor: number;
+  /** Up to this share of each delay is taken off at random, so a restarted server is not
+   *  hit by every client in the same millisecond. */
+  jitter: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 15_000, factor: 2, jitter: 0.3 };
+
+export class Backoff {
+  attempt = 0;
+  private readonly options: BackoffOptions;
+
+  constructor(options: BackoffOptions = DEFAULT_BACKOFF) {
+    this.options = options;
+  }
+
+  /** The delay before the next attempt; each call waits longer, up to `maxMs`. */
+  next(random: () => number = Math.random): number {
+    const { initialMs, maxMs, factor, jitter } = this.options;
+    const base = Math.min(maxMs, initialMs * factor ** this.attempt);
+    this.attempt += 1;
+    return Math.round(base * (1 - jitter * random()));
+  }
+
+  reset(): void {
+    this.attempt = 0;
+  }
+}
+
+export type CloseVerdict =
+  { reconnect: true; message: string; resetResume: boolean } | { reconnect: false; message: string };
+
+const REASONS: Record<number, string> = {
+  1000: "The server closed the connection",
+  1001: "The server is going away",
+  1006: "The connection was lost",
+  1011: "The server hit an error",
+  1013: "This page fell behind the stream",
+  4400: "The server refused the resume point",
+  4501: "The Ingestion Secret was regenerated",
+  4502: "The pipeline was deactivated or the producer removed",
+};
+
+export function describeClose(code: number, reason = ""): string {
+  const known = REASONS[code];
+  if (known) return known;
+  return reason ? `${reason} (${code})` : `Closed with code ${code}`;
+}
+
+/**
+ * 4500–4999 mean "not with these credentials". A page's token comes from the user's session,
+ * so after 4501 (secret regenerated) a freshly minted token is a new credential: reconnect.
+ * Any other code in that range stops the stream; everything else reconnects with `since`.
+ */
+export function closeVerdict(code: number, reason = ""): CloseVerdict {
+  const message = describeClose(code, reason);
+  if (code >= 4500 && code <= 4999 && code !== 4501) return { reconnect: false, message };
+  // 4400 is a resume point the server cannot use: start again from the live edge.
+  return { reconnect: true, message, resetResume: code === 4400 };
+}

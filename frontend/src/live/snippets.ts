@@ -1,0 +1,147 @@
+/**
+ * Copy-ready clients for a producer's endpoint. The secret appears only when the user chose to
+ * reveal it; otherwise the snippets read it from $FLOWCAST_SECRET. Browser code never holds the
+ * secret at all: browsers cannot send headers, so it connects with a short-lived token.
+ */
+import type { FrameFormat } from "./frames";
+
+export type SnippetLanguage = "javascript" | "python" | "websocat";
+
+export const SNIPPET_LANGUAGES: ReadonlyArray<{ key: SnippetLanguage; label: string }> = [
+  { key: "javascript", label: "JavaScript" },
+  { key: "python", label: "Python" },
+  { key: "websocat", label: "websocat" },
+];
+
+export const SECRET_VARIABLE = "FLOWCAST_SECRET";
+
+export interface SnippetTarget {
+  /** `ws[s]://host/ws/producers/<ingestion id>/` */
+  endpoint: string;
+  componentId: number;
+  format: FrameFormat;
+  /** The real Ingestion Secret, only after the user revealed it. */
+  secret: string | null;
+}
+
+/** `ws://host/...` → `http://host`: where the token endpoint lives. */
+export function httpOrigin(endpoint: string): string {
+  const url = new URL(endpoint);
+  return `${url.protocol === "wss:" ? "https:" : "http:"}//${url.host}`;
+}
+
+export function snippet(language: SnippetLanguage, target: SnippetTarget): string {
+  switch (language) {
+    case "javascript":
+      return javascript(target);
+    case "python":
+      return python(target);
+    case "websocat":
+      return websocat(target);
+  }
+}
+
+function javascript({ endpoint, componentId, format }: SnippetTarget): string {
+  const tokenUrl = `${httpOrigin(endpoint)}/api/components/${componentId}/token/`;
+  const handle =
+    format === "raw"
+      ? `  socket.onmessage = (event) => console.log(event.data); // raw frames: the values as they are`
+      : `  socket.onmessage = (event) => {
+    const data = JSON.parse(event.data);
+    if (!Array.isArray(data) && data.type) return console.warn("Flowcast notice:", data); // gap, error
+    for (const record of [].concat(data)) {
+      lastIds.set(record.partition, record.id);
+      console.log(record.id, record.value);
+    }
+  };`;
+  const since =
+    format === "raw"
+      ? ""
+      : `\n  if (lastIds.size) url.searchParams.set("since", [...lastIds.values()].join(","));`;
+  return `// Browsers cannot send headers, so the page connects with a short-lived token. Your server
+// mints one per connection and hands it to the page; never put the Ingestion Secret in a page:
+//   curl -X POST -H "Authorization: Token $FLOWCAST_API_TOKEN" ${tokenUrl}
+const ENDPOINT = "${endpoint}";
+${format === "raw" ? "" : "const lastIds = new Map(); // partition → last id seen, to resume without gaps\n"}
+async function getToken() {
+  const response = await fetch("/flowcast-token"); // your server's endpoint that calls the one above
+  return (await response.json()).token;
+}
+
+async function connect() {
+  const url = new URL(ENDPOINT);
+  url.searchParams.set("token", await getToken());${since}
+  const socket = new WebSocket(url);
+${handle}
+  socket.onclose = (event) => {
+    // 4500–4999: the producer was deactivated or removed; anything else: reconnect.
+    if (event.code < 4500 || event.code > 4999) setTimeout(reconnect, 2000);
+  };
+}
+
+const reconnect = () => connect().catch(() => setTimeout(reconnect, 5000));
+reconnect();
+`;
+}
+
+function python({ endpoint, format, secret }: SnippetTarget): string {
+  const secretLine =
+    secret === null
+      ? `SECRET = os.environ["${SECRET_VARIABLE}"]  # the producer's Ingestion Secret`
+      : `SECRET = "${secret}"  # the Ingestion Secret: keep it out of source control`;
+  const body =
+    format === "raw"
+      ? `                async for frame in ws:
+                    print(frame)  # raw frames: the values as they are`
+      : `                async for frame in ws:
+                    data = json.loads(frame)
+                    if isinstance(data, dict) and "type" in data:
+                        print("notice:", data)  # gap or error
+                        continue
+                    for record in data if isinstance(data, list) else [data]:
+                        last_ids[record["partition"]] = record["id"]
+                        print(record["id"], record["value"])`;
+  const url =
+    format === "raw"
+      ? `        url = ENDPOINT`
+      : `        since = ",".join(last_ids[p] for p in sorted(last_ids))
+        url = f"{ENDPOINT}?since={since}" if since else ENDPOINT`;
+  return `# pip install "websockets>=14"
+import asyncio
+import json
+import os
+
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+ENDPOINT = "${endpoint}"
+${secretLine}
+
+
+async def main() -> None:
+${format === "raw" ? "" : "    last_ids: dict[int, str] = {}  # partition -> last id seen, to resume without gaps\n"}    headers = {"Authorization": f"Bearer {SECRET}"}
+    while True:
+${url}
+        try:
+            async with connect(url, additional_headers=headers) as ws:
+${body}
+        except ConnectionClosed as closed:
+            if closed.rcvd and 4500 <= closed.rcvd.code <= 4999:
+                raise SystemExit(f"Stopped: {closed.rcvd.reason} ({closed.rcvd.code})") from None
+        except InvalidStatus as refused:  # 403: wrong secret, or the pipeline is not active
+            print("refused:", refused.response.status_code)
+        except OSError as error:
+            print("cannot connect:", error)
+        await asyncio.sleep(2)
+
+
+asyncio.run(main())
+`;
+}
+
+function websocat({ endpoint, secret }: SnippetTarget): string {
+  const value = secret ?? `$${SECRET_VARIABLE}`;
+  return `# One frame per line. To resume after the last ids you saw, add ?since=<partition>-<offset>,…
+websocat -H "Authorization: Bearer ${value}" "${endpoint}"
+`;
+}

@@ -1,0 +1,181 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { LiveRecord } from "./frames";
+import { Backoff } from "./reconnect";
+import {
+  type ConnectionState,
+  LiveStream,
+  type LiveStreamOptions,
+  type SocketLike,
+  StreamStop,
+} from "./stream";
+
+class FakeSocket implements SocketLike {
+  onopen: SocketLike["onopen"] = null;
+  onmessage: SocketLike["onmessage"] = null;
+  onclose: SocketLike["onclose"] = null;
+  closedWith: number | null = null;
+  constructor(readonly url: URL) {}
+  open() {
+    this.onopen?.(new Event("open"));
+  }
+  send(data: unknown) {
+    this.onmessage?.({ data: JSON.stringify(data) } as MessageEvent);
+  }
+  drop(code: number, reason = "") {
+    this.onclose?.({ code, reason } as CloseEvent);
+  }
+  close(code?: number) {
+    this.closedWith = code ?? 1000;
+  }
+}
+
+const ENDPOINT = "ws://flowcast.test/ws/producers/ing_1/";
+const record = (partition: number, offset: number, value: unknown = {}) => ({
+  id: `${partition}-${offset}`,
+  topic: "t",
+  partition,
+  offset,
+  timestamp: 0,
+  key: null,
+  value,
+});
+
+function setup(token: () => Promise<string> = async () => "tok", extra: Partial<LiveStreamOptions> = {}) {
+  const sockets: FakeSocket[] = [];
+  const records: LiveRecord[] = [];
+  const states: ConnectionState[] = [];
+  const stream = new LiveStream({
+    endpoint: ENDPOINT,
+    format: "batch",
+    token,
+    onRecords: (batch) => records.push(...batch),
+    onState: (s) => states.push(s),
+    createSocket: (url) => {
+      const socket = new FakeSocket(new URL(url));
+      sockets.push(socket);
+      return socket;
+    },
+    backoff: new Backoff({ initialMs: 100, maxMs: 1000, factor: 2, jitter: 0 }),
+    ...extra,
+  });
+  return { stream, sockets, records, states, last: () => sockets.at(-1)! };
+}
+
+describe("LiveStream", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("connects with a fresh token and no since the first time", async () => {
+    const { stream, last } = setup();
+    stream.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(last().url.searchParams.get("token")).toBe("tok");
+    expect(last().url.searchParams.has("since")).toBe(false);
+    last().open();
+    expect(stream.state).toEqual({ status: "open", resumedFrom: "" });
+  });
+
+  it("reconnects after a lost connection with a new token and the last id per partition", async () => {
+    let n = 0;
+    const { stream, sockets, records, last } = setup(async () => `tok-${++n}`);
+    stream.start();
+    await vi.advanceTimersByTimeAsync(0);
+    last().open();
+    last().send([record(0, 5), record(2, 9)]);
+    last().send(record(0, 6));
+    last().drop(1006);
+    expect(stream.state).toMatchObject({ status: "waiting", attempt: 1 });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(sockets).toHaveLength(2);
+    expect(last().url.searchParams.get("token")).toBe("tok-2");
+    expect(last().url.searchParams.get("since")).toBe("0-6,2-9");
+    expect(records.map((r) => r.id)).toEqual(["0-5", "2-9", "0-6"]);
+  });
+
+  it("drops records it already has, so a resume never shows one twice", async () => {
+    const { stream, records, last } = setup();
+    stream.start();
+    await vi.advanceTimersByTimeAsync(0);
+    last().open();
+    last().send([record(0, 5), record(0, 6)]);
+    last().send([record(0, 6), record(0, 7)]);
+    expect(records.map((r) => r.id)).toEqual(["0-5", "0-6", "0-7"]);
+    expect(stream.duplicates).toBe(1);
+  });
+
+  it("waits longer after each failed attempt, and starts over after a stable connection", async () => {
+    const { stream, sockets, last } = setup();
+    stream.start();
+    await vi.advanceTimersByTimeAsync(0);
+    last().drop(1006); // refused: 100 ms
+    await vi.advanceTimersByTimeAsync(100);
+    last().drop(1006); // 200 ms
+    await vi.advanceTimersByTimeAsync(199);
+    expect(sockets).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(sockets).toHaveLength(3);
+    last().open();
+    await vi.advanceTimersByTimeAsync(10_000);
+    last().drop(1001);
+    expect(stream.state).toMatchObject({ status: "waiting", attempt: 1 });
+  });
+
+  it("stops for good when the pipeline is deactivated (4502)", async () => {
+    const { stream, sockets, last } = setup();
+    stream.start();
+    await vi.advanceTimersByTimeAsync(0);
+    last().open();
+    last().drop(4502, "Pipeline deactivated");
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(sockets).toHaveLength(1);
+    expect(stream.state).toEqual({
+      status: "stopped",
+      reason: "The pipeline was deactivated or the producer removed",
+    });
+  });
+
+  it("retries when a token cannot be had, and stops when access is gone", async () => {
+    let fail: Error = new Error("offline");
+    const { stream, sockets } = setup(async () => {
+      throw fail;
+    });
+    stream.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(stream.state).toMatchObject({ status: "waiting", lastClose: "Could not get a token: offline" });
+    fail = new StreamStop("You can no longer watch this producer.");
+    await vi.advanceTimersByTimeAsync(100);
+    expect(stream.state).toEqual({ status: "stopped", reason: "You can no longer watch this producer." });
+    expect(sockets).toHaveLength(0);
+  });
+
+  it("passes control messages on without counting them as records", async () => {
+    const controls: unknown[] = [];
+    const { stream, records, last } = setup(undefined, { onControl: (m) => controls.push(m) });
+    stream.start();
+    await vi.advanceTimersByTimeAsync(0);
+    last().open();
+    last().send({ type: "gap", reason: "slow_client", missed: [], since: "" });
+    expect(controls).toHaveLength(1);
+    expect(records).toHaveLength(0);
+  });
+
+  it("closes its socket and ignores late events once stopped", async () => {
+    const { stream, sockets, records, last } = setup();
+    stream.start();
+    await vi.advanceTimersByTimeAsync(0);
+    const socket = last();
+    socket.open();
+    stream.stop();
+    expect(socket.closedWith).toBe(1000);
+    socket.send([record(0, 1)]);
+    socket.drop(1006);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(records).toHaveLength(0);
+    expect(sockets).toHaveLength(1);
+    expect(stream.state.status).toBe("stopped");
+  });
+});

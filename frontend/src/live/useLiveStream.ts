@@ -1,0 +1,97 @@
+/** React side of a live stream: starts it for a producer, re-renders a few times a second. */
+import { useEffect, useRef, useState } from "react";
+import { ApiError } from "../api/client";
+import { producersApi } from "../api/endpoints";
+import type { FrameFormat, LiveRecord } from "./frames";
+import { ResumePoint } from "./resume";
+import { RecordStore } from "./store";
+import { type ConnectionState, LiveStream, StreamStop } from "./stream";
+
+export interface StreamSource {
+  componentId: number;
+  endpoint: string;
+  format: FrameFormat;
+}
+
+export interface LiveStreamHandle {
+  connection: ConnectionState;
+  store: RecordStore;
+  /** Changes on every refresh: a dependency for what is derived from the store. */
+  tick: number;
+  retryNow: () => void;
+  restart: () => void;
+}
+
+const REFRESH_MS = 250;
+const IDLE_REFRESH_MS = 1000; // the chart scrolls and countdowns tick even with no records
+
+/** A token for one connection attempt; no access or no producer any more ends the stream. */
+async function mintToken(componentId: number): Promise<string> {
+  try {
+    return (await producersApi.token(componentId)).token;
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 403 || error.status === 404)) {
+      throw new StreamStop("You can no longer watch this producer.");
+    }
+    throw error;
+  }
+}
+
+export function useLiveStream(
+  source: StreamSource | null,
+  options: { keep: number; onRecords?: (records: LiveRecord[]) => void },
+): LiveStreamHandle {
+  const [store] = useState(() => new RecordStore(options.keep));
+  const [resume] = useState(() => new ResumePoint());
+  const [connection, setConnection] = useState<ConnectionState>({ status: "idle" });
+  const [tick, setTick] = useState(0);
+  const streamRef = useRef<LiveStream | null>(null);
+  const onRecords = useRef(options.onRecords);
+  onRecords.current = options.onRecords;
+
+  const componentId = source?.componentId;
+  const endpoint = source?.endpoint;
+  const format = source?.format;
+  useEffect(() => {
+    if (componentId === undefined || !endpoint || !format) return;
+    const stream = new LiveStream({
+      endpoint,
+      format,
+      token: () => mintToken(componentId),
+      onRecords: (records) => {
+        store.add(records);
+        onRecords.current?.(records);
+      },
+      onControl: (message) => store.control(message),
+      onState: setConnection,
+      resume,
+    });
+    streamRef.current = stream;
+    stream.start();
+    return () => {
+      stream.stop();
+      streamRef.current = null;
+      setConnection({ status: "idle" });
+    };
+  }, [componentId, endpoint, format, store, resume]);
+
+  useEffect(() => {
+    let last = Date.now();
+    const timer = window.setInterval(() => {
+      const changed = store.flush();
+      if (changed || Date.now() - last >= IDLE_REFRESH_MS) {
+        last = Date.now();
+        setTick((t) => t + 1);
+      }
+    }, REFRESH_MS);
+    return () => window.clearInterval(timer);
+  }, [store]);
+
+  return {
+    connection,
+    store,
+    tick,
+    retryNow: () => streamRef.current?.retryNow(),
+    restart: () => streamRef.current?.start(),
+  };
+}
