@@ -232,6 +232,7 @@ class ProducerConsumer(AsyncWebsocketConsumer):
             if repair.lost_before is not None:
                 lost = {hole.partition: [start, repair.lost_before - 1]}
                 await self._gap("retention_or_limit", lost)
+                self.cursor.advance(hole.partition, repair.lost_before - 1)
             await self._send_frames(self._fresh(repair.batch.frames, repair.batch.ids))
             self.cursor.advance(hole.partition, repair.last)
             start = repair.last + 1

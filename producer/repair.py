@@ -2,7 +2,9 @@
 
 One reader per daphne process and deployed component, shared by all its connections; it
 runs its blocking Kafka calls on one thread of its own, so reads are serialised and the
-event loop never blocks.
+event loop never blocks. Reads are whole aligned chunks, and complete chunks stay cached
+for a while: when a web process restarts, its clients all resume from about the same
+offsets, and each chunk is then read and encoded once, not once per client.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import functools
 import logging
 import os
 import time
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -23,7 +26,8 @@ from producer.frames import EncodedBatch, Record, encode_batch
 log = logging.getLogger(__name__)
 
 MAX_REPAIR = int(os.environ.get("FLOWCAST_MAX_REPAIR", "100000"))  # records per hole
-CHUNK = 2000  # offsets per read: a connection holds one chunk at a time, not a whole hole
+CHUNK = 500  # offsets per read and write: a connection holds one chunk at a time, not a hole
+CACHED_CHUNKS = 128  # ~ 64k records of encoded frames per process and reader
 READ_TIMEOUT = 10.0
 
 
@@ -32,6 +36,8 @@ class Repair:
     batch: EncodedBatch
     lost_before: int | None  # offsets below this are gone (retention or the bound)
     last: int  # the last offset this read accounts for; the hole goes on after it
+    # The batch may start before the hole (an aligned chunk): the cursor drops what the
+    # client has. It never goes past `last`.
 
 
 class RepairReader:
@@ -41,6 +47,7 @@ class RepairReader:
         self.source_format = source_format
         self.executor = ThreadPoolExecutor(1, thread_name_prefix=f"repair-{topic}")
         self._consumer: Consumer | None = None
+        self._chunks: OrderedDict[tuple[int, int], EncodedBatch] = OrderedDict()
 
     async def read(self, partition: int, start: int, end: int) -> Repair:
         """The first chunk of the hole [start, end]; call again from `last + 1` for more."""
@@ -49,18 +56,40 @@ class RepairReader:
 
     def _read(self, partition: int, start: int, end: int) -> Repair:
         consumer = self._client()
-        low, _high = consumer.get_watermark_offsets(
+        low, high = consumer.get_watermark_offsets(
             TopicPartition(self.topic, partition), timeout=READ_TIMEOUT
         )
         first = max(start, low, end - MAX_REPAIR + 1)
-        last = min(end, first + CHUNK - 1)
-        records: list[Record] = []
-        if first <= last:
-            consumer.assign([TopicPartition(self.topic, partition, first)])
-            records = self._consume_until(consumer, last)
-            consumer.unassign()
-        batch = encode_batch(records, self.frame_format, self.source_format)
-        return Repair(batch, first if first > start else None, last)
+        lost_before = first if first > start else None
+        if first > end:
+            return Repair(encode_batch([], self.frame_format, self.source_format), lost_before, end)
+        chunk = first // CHUNK
+        chunk_end = chunk * CHUNK + CHUNK - 1
+        # A chunk below the high watermark is complete and can be shared; the tail one is
+        # read up to the hole's end only (the embedded broker's high watermark runs low,
+        # never high, so "complete" is never claimed wrongly).
+        complete = chunk_end < high
+        last = chunk_end if complete else end
+        batch = self._chunks.get((partition, chunk)) if complete else None
+        if batch is None:
+            batch = self._fetch(partition, max(chunk * CHUNK, low), last)
+            if complete:
+                self._remember((partition, chunk), batch)
+        else:
+            self._chunks.move_to_end((partition, chunk))
+        return Repair(batch, lost_before, last)
+
+    def _fetch(self, partition: int, first: int, last: int) -> EncodedBatch:
+        consumer = self._client()
+        consumer.assign([TopicPartition(self.topic, partition, first)])
+        records = self._consume_until(consumer, last)
+        consumer.unassign()
+        return encode_batch(records, self.frame_format, self.source_format)
+
+    def _remember(self, key: tuple[int, int], batch: EncodedBatch) -> None:
+        self._chunks[key] = batch
+        while len(self._chunks) > CACHED_CHUNKS:
+            self._chunks.popitem(last=False)
 
     def _consume_until(self, consumer: Consumer, end: int) -> list[Record]:
         """Records up to `end`; short polls, since consume() waits to fill its whole count."""
