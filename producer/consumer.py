@@ -34,7 +34,7 @@ from producer.web import WRITER, SocketWriter, text_frames
 log = logging.getLogger(__name__)
 
 SLOW_SECONDS = 30.0  # a client whose socket stays full this long is closed
-INBOX = 32  # messages held while a repair runs; older batches are dropped (repaired later)
+INBOX = 48  # messages held while a repair runs; older batches are dropped (repaired later)
 TOO_SLOW = 1013
 INTERNAL_ERROR = 1011
 BAD_REQUEST = 4400
@@ -62,10 +62,11 @@ class ProducerConsumer(AsyncWebsocketConsumer):
         self.writer: SocketWriter | None = self.scope.get(WRITER)  # None: plain ASGI sends
         self.inbox: deque[dict] = deque()
         self.draining = False
+        self.announced = 0  # partitions in the last position notice
         self.flow = credits.reporter.join(self.grant.ingestion_id, self.channel_name, self._blocked)
         await self.accept()
         if await self._start_cursor():
-            await hub().join(self.group, self)
+            self._place(await hub().join(self.group, self))
 
     def _blocked(self) -> bool:
         return self.writer is not None and self.writer.paused
@@ -87,6 +88,24 @@ class ProducerConsumer(AsyncWebsocketConsumer):
         self.cursor = Cursor.resuming({p: o for p, o in since.items() if p < partitions})
         return True
 
+    def _place(self, edge: dict[int, int]) -> None:
+        """Start the partitions the client named no position for at the stream's edge."""
+        for partition, last in edge.items():
+            self.cursor.expected.setdefault(partition, last + 1)
+        self._announce()
+
+    def _announce(self) -> None:
+        """Tell the client where it stands whenever it gains a partition it has no id for:
+        reconnecting with that `since` then misses nothing, even in a partition it never got
+        a record of (a quiet one). Raw frames carry no ids: raw clients cannot resume."""
+        if self.writer is None or self.frame_format == "raw":
+            return
+        if len(self.cursor.expected) == self.announced:
+            return
+        self.announced = len(self.cursor.expected)
+        since = ",".join(f"{p}-{o - 1}" for p, o in sorted(self.cursor.expected.items()))
+        self.writer.write(text_frames([orjson.dumps({"type": "position", "since": since})]))
+
     async def disconnect(self, code: int) -> None:
         if self.grant is not None:
             credits.reporter.leave(self.channel_name)
@@ -99,6 +118,7 @@ class ProducerConsumer(AsyncWebsocketConsumer):
     def deliver(self, message: dict) -> None:
         """The hub's entry point: the usual batch is written here and now, the rest queued."""
         if not self.draining and self._in_step(message):
+            self._announce()
             return
         kind = message["type"]
         if kind == "stream.close":
@@ -144,6 +164,7 @@ class ProducerConsumer(AsyncWebsocketConsumer):
                     continue  # what was queued may have been skipped meanwhile
                 message = self.inbox.popleft()
                 await getattr(self, message["type"].replace(".", "_"))(message)
+                self._announce()
         except Disconnected:  # gone or closed: disconnect() cleans up
             self.inbox.clear()
         except Exception:

@@ -28,7 +28,7 @@ from pipelines.instances import clients_key
 from pipelines.metrics import WEB_STATS
 from producer import metrics
 
-WINDOW = 8  # batches a worker may publish ahead of the slowest process
+WINDOW = 24  # batches a worker may publish ahead of the slowest process
 LIVE_SECONDS = 5.0  # a process that has not reported this long is ignored
 MAX_WAIT = 5.0  # never stall a stream longer than this on one process; repair covers the rest
 FLUSH_SECONDS = 0.02

@@ -32,6 +32,7 @@ class _Stream:
     def __init__(self, group: str):
         self.group = group
         self.sessions: set[Session] = set()
+        self.edge: dict[int, int] = {}  # partition → last offset the worker published
         self.layer = get_channel_layer()
         self.channel = ""
         self.task: asyncio.Task | None = None
@@ -51,6 +52,9 @@ class _Stream:
             message = await self.layer.receive(self.channel)
             if message.get("type") == "stream.batch":
                 message["wire"] = text_frames(message["frames"])
+                self.edge.update((p, end) for p, _start, end in message["covers"])
+            elif message.get("type") == "stream.progress":
+                self.edge.update((p, last) for p, last in message["last"])
             for session in list(self.sessions):
                 try:
                     session.deliver(message)
@@ -63,7 +67,9 @@ class StreamHub:
         self.streams: dict[str, _Stream] = {}
         self.lock = asyncio.Lock()  # joins and leaves of one group must not interleave
 
-    async def join(self, group: str, session: Session) -> None:
+    async def join(self, group: str, session: Session) -> dict[int, int]:
+        """Add a session; returns the stream's edge (last offset published per partition, as
+        far as this process has seen), from which its next message follows with no hole."""
         async with self.lock:
             stream = self.streams.get(group)
             if stream is None:
@@ -71,6 +77,7 @@ class StreamHub:
                 await stream.open()
                 self.streams[group] = stream
             stream.sessions.add(session)
+            return dict(stream.edge)
 
     async def leave(self, group: str, session: Session) -> None:
         async with self.lock:

@@ -22,9 +22,13 @@ def bearer(producer) -> dict:
 class Client:
     frames: list[str] = field(default_factory=list)
     records: list[dict] = field(default_factory=list)
+    positions: list[dict] = field(default_factory=list)  # where the server placed the client
     close_code: int | None = None
 
     def take(self, frame: str, frame_format: str) -> None:
+        if frame.startswith('{"type":"position"'):
+            self.positions.append(orjson.loads(frame))
+            return
         self.frames.append(frame)
         if frame_format == "batch":
             self.records.extend(orjson.loads(frame))

@@ -54,7 +54,7 @@ def history(stack, owner):
             )
             return await frames_until(ws, FIRST)
 
-    seen = asyncio.run(fill())
+    seen = [f for f in asyncio.run(fill()) if "type" not in f]
     s["partition"] = seen[0]["partition"]
     assert [f["offset"] for f in seen] == list(range(FIRST))
     return s
@@ -110,3 +110,25 @@ def test_malformed_since_gets_an_error_and_close_4400(stack, history):
         assert frames[0]["type"] == "error" and frames[0]["message"].startswith("Bad since")
         assert offsets(frames) == []
         assert code == 4400
+
+
+def test_a_client_is_told_its_position_and_resuming_from_it_misses_what_it_never_saw(
+    stack, history
+):
+    """A client that got no record yet still learns where it stands (a `position` notice),
+    so records produced while it was away are replayed when it comes back."""
+    url = ws_url(history["host"], history["producer"])
+
+    async def first_visit() -> dict:
+        async with connect(url, additional_headers=bearer(history["producer"])) as ws:
+            async with asyncio.timeout(20):
+                async for frame in ws:
+                    message = orjson.loads(frame)
+                    if message.get("type") == "position":
+                        return message
+        raise AssertionError("no position notice")
+
+    position = asyncio.run(first_visit())
+    assert f"{history['partition']}-{FIRST - 1}" in position["since"].split(",")
+    frames, _ = resume(stack, history, position["since"])
+    assert offsets(frames) == list(range(FIRST, FIRST + LATER))

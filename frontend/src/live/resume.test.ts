@@ -21,4 +21,13 @@ describe("ResumePoint", () => {
     expect(point.advance(1, 3)).toBe(false);
     expect(point.since).toBe("1-10");
   });
+
+  it("takes the server's position for partitions without a record, never going back", () => {
+    const point = new ResumePoint();
+    point.advance(0, 41);
+    point.place("0-30,1-17,2--1");
+    expect(point.since).toBe("0-41,1-17,2--1");
+    point.place("1-12,x-3,-");
+    expect(point.since).toBe("0-41,1-17,2--1");
+  });
 });

@@ -13,7 +13,23 @@ export class ResumePoint {
     return true;
   }
 
-  /** `<partition>-<offset>` per partition seen, in partition order; "" before any record. */
+  /**
+   * Takes the server's `position` notice (`{"type": "position", "since": "0-41,1-17"}`):
+   * where this client stands in every partition, also those it has no record of yet, so a
+   * reconnect misses nothing produced meanwhile in a quiet partition.
+   */
+  place(since: string): void {
+    for (const part of since.split(",")) {
+      const dash = part.indexOf("-");
+      const partition = Number(part.slice(0, dash));
+      const offset = Number(part.slice(dash + 1));
+      if (dash < 1 || !Number.isInteger(partition) || !Number.isInteger(offset)) continue;
+      const last = this.last.get(partition);
+      if (last === undefined || offset > last) this.last.set(partition, offset);
+    }
+  }
+
+  /** `<partition>-<offset>` per partition known, in partition order; "" before any. */
   get since(): string {
     return [...this.last.entries()]
       .sort(([a], [b]) => a - b)

@@ -96,6 +96,20 @@ describe("LiveStream", () => {
     expect(records.map((r) => r.id)).toEqual(["0-5", "2-9", "0-6"]);
   });
 
+  it("resumes from the server's position in a partition it never got a record from", async () => {
+    const { stream, sockets, records, last } = setup();
+    stream.start();
+    await vi.advanceTimersByTimeAsync(0);
+    last().open();
+    last().send({ type: "position", since: "0-4,1-12" });
+    last().send([record(0, 5)]);
+    last().drop(1006);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(sockets).toHaveLength(2);
+    expect(last().url.searchParams.get("since")).toBe("0-5,1-12");
+    expect(records.map((r) => r.id)).toEqual(["0-5"]);
+  });
+
   it("drops records it already has, so a resume never shows one twice", async () => {
     const { stream, records, last } = setup();
     stream.start();

@@ -131,6 +131,9 @@ export class LiveStream {
   private receive(text: string): void {
     const parsed = parseFrame(text, this.options.format);
     if (parsed.control) {
+      if (parsed.control.type === "position" && typeof parsed.control.since === "string") {
+        this.resume.place(parsed.control.since);
+      }
       this.options.onControl?.(parsed.control);
       return;
     }
