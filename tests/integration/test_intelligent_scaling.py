@@ -41,7 +41,9 @@ async def read_in_order(ws, want: int, timeout: float) -> tuple[set[str], list[s
 
     async def loop():
         async for frame in ws:
-            if frame.startswith("{"):  # a control message (gap, error): not a record
+            if frame.startswith('{"type":"position"'):  # where the client stands: fine
+                continue
+            if frame.startswith("{"):  # another control message (gap, error): not expected
                 disorder.append(frame)
                 continue
             for record in orjson.loads(frame):
