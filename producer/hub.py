@@ -50,16 +50,24 @@ class _Stream:
     async def _pump(self) -> None:
         while True:
             message = await self.layer.receive(self.channel)
-            if message.get("type") == "stream.batch":
-                message["wire"] = text_frames(message["frames"])
-                self.edge.update((p, end) for p, _start, end in message["covers"])
-            elif message.get("type") == "stream.progress":
-                self.edge.update((p, last) for p, last in message["last"])
+            try:
+                self._take(message)
+            except Exception:  # a malformed message must not end the stream of this process
+                log.exception("Dropped a malformed %s message", message.get("type"))
+                continue
             for session in list(self.sessions):
                 try:
                     session.deliver(message)
                 except Exception:  # one broken session must not starve the others
                     log.exception("Delivering %s to a session failed", message.get("type"))
+
+    def _take(self, message: dict) -> None:
+        """Frame a batch once for every socket; remember how far the stream got."""
+        if message["type"] == "stream.batch":
+            message["wire"] = text_frames(message["frames"])
+            self.edge.update((p, end) for p, _start, end in message["covers"])
+        elif message["type"] == "stream.progress":
+            self.edge.update((p, last) for p, last in message["last"])
 
 
 class StreamHub:
