@@ -159,7 +159,7 @@ class ProducerConsumer(AsyncWebsocketConsumer):
     async def _drain(self) -> None:
         try:
             while self.inbox:
-                if self._blocked():
+                if self._blocked() and self.inbox[0]["type"] != "stream.close":
                     await self._writable()
                     continue  # what was queued may have been skipped meanwhile
                 message = self.inbox.popleft()
