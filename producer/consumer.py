@@ -175,10 +175,7 @@ class ProducerConsumer(AsyncWebsocketConsumer):
             self.draining = False
 
     async def stream_batch(self, event: dict) -> None:
-        await self._forward(event)
-        credits.reporter.note(self.channel_name, event["w"], event["seq"])
-
-    async def _forward(self, event: dict) -> None:
+        """A queued batch (deliver() already noted it for flow control)."""
         if await self._too_slow(event["covers"]):
             return
         for hole in self.cursor.holes(event["covers"]):

@@ -97,10 +97,6 @@ class StreamHub:
                 del self.streams[group]
                 await stream.close()
 
-    def sessions(self, group: str) -> int:
-        stream = self.streams.get(group)
-        return len(stream.sessions) if stream else 0
-
 
 _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, StreamHub] = weakref.WeakKeyDictionary()
 

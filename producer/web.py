@@ -91,9 +91,6 @@ class SocketWriter:
         transport.bufferSize = self.buffer_bytes
         transport.registerProducer(self, True)
 
-    def pending(self) -> int:
-        return pending_bytes(self.protocol.transport)
-
     async def resumed(self) -> None:
         while self.paused:
             waiter = asyncio.get_running_loop().create_future()

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { errorMessage } from "../api/client";
 import { producersApi } from "../api/endpoints";
 import type { ProducerSummary } from "../api/types";
-import { SearchIcon } from "../ui/Icons";
+import { SearchBox } from "../ui/SearchBox";
 import { StatusBadge } from "../ui/StatusBadge";
 import { type PageContext, TopBar } from "../ui/shell";
 import { formatRate } from "./format";
@@ -47,17 +47,12 @@ export function DashboardList({ context }: { context: PageContext }) {
           </div>
         </div>
         <div className="list-tools">
-          <label className="search">
-            <SearchIcon />
-            <span className="visually-hidden">Search producers</span>
-            <input
-              type="search"
-              className="input"
-              placeholder="Search producers or pipelines"
-              value={query}
-              onChange={(e) => setQuery(e.target.value)}
-            />
-          </label>
+          <SearchBox
+            label="Search producers"
+            placeholder="Search producers or pipelines"
+            value={query}
+            onChange={setQuery}
+          />
           {producers && (
             <span className="muted small">
               {visible.length} of {producers.length}

@@ -3,7 +3,8 @@ import { useCallback, useDeferredValue, useEffect, useMemo, useState } from "rea
 import type { LiveRecord } from "../live/frames";
 import { RATE_WINDOW_SECONDS } from "../live/store";
 import { useLiveStream } from "../live/useLiveStream";
-import { PauseIcon, PlayIcon, SearchIcon } from "../ui/Icons";
+import { PauseIcon, PlayIcon } from "../ui/Icons";
+import { SearchBox } from "../ui/SearchBox";
 import { type PageContext, TopBar } from "../ui/shell";
 import { mergeColumns } from "./columns";
 import { matches, parseQuery } from "./filter";
@@ -121,17 +122,14 @@ export function LiveDashboard({ context, componentId }: { context: PageContext; 
         <section className="card" aria-labelledby="records-title">
           <div className="card-header">
             <h2 id="records-title">Latest records</h2>
-            <label className="search records-filter">
-              <SearchIcon />
-              <span className="visually-hidden">Filter records</span>
-              <input
-                type="search"
-                className="input input-small"
-                placeholder="Filter: words in the id, key or value"
-                value={query}
-                onChange={(e) => setQuery(e.target.value)}
-              />
-            </label>
+            <SearchBox
+              className="records-filter"
+              small
+              label="Filter records"
+              placeholder="Filter: words in the id, key or value"
+              value={query}
+              onChange={setQuery}
+            />
             <span className="muted small records-count">
               {shown.length} shown of {formatCount(source.length)} kept
             </span>

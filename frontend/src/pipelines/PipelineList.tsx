@@ -5,7 +5,8 @@ import { pipelinesApi } from "../api/endpoints";
 import type { Pipeline, PipelineSummary } from "../api/types";
 import { formatCount, formatRate } from "../monitoring/format";
 import { usePoll } from "../monitoring/usePoll";
-import { ChartIcon, PlusIcon, PowerIcon, SearchIcon, TrashIcon } from "../ui/Icons";
+import { ChartIcon, PlusIcon, PowerIcon, TrashIcon } from "../ui/Icons";
+import { SearchBox } from "../ui/SearchBox";
 import { StatusBadge, exactTime, relativeTime } from "../ui/StatusBadge";
 import { useFeedback } from "../ui/feedback";
 import { type PageContext, TopBar } from "../ui/shell";
@@ -124,17 +125,12 @@ export function PipelineList({ context }: { context: PageContext }) {
           />
         </div>
         <div className="list-tools">
-          <label className="search">
-            <SearchIcon />
-            <span className="visually-hidden">Search pipelines</span>
-            <input
-              type="search"
-              className="input"
-              placeholder="Search pipelines"
-              value={query}
-              onChange={(e) => setQuery(e.target.value)}
-            />
-          </label>
+          <SearchBox
+            label="Search pipelines"
+            placeholder="Search pipelines"
+            value={query}
+            onChange={setQuery}
+          />
           {pipelines && (
             <span className="muted small">
               {visible.length} of {pipelines.length}
