@@ -1,9 +1,10 @@
 """daphne with two additions for streaming.
 
-- Each WebSocket scope carries a SocketWriter: pre-built frames go straight to the socket,
-  and the writer says when the client is behind. A batch is framed once per process and
-  the same bytes go to every client (producer.hub), instead of one ASGI message, one
-  autobahn frame and one copy per client and batch. And ASGI gives an application no back
+- Each WebSocket scope carries a SocketWriter: pre-built frames go straight to the socket
+  (producer.transport: no copy per socket), and the writer says when the client is behind.
+  A batch is framed once per process and the same bytes go to every client
+  (producer.hub), instead of one ASGI message, one autobahn frame and one copy per client
+  and batch. And ASGI gives an application no back
   pressure: daphne hands every frame to Twisted, which buffers without limit for a client
   that stops reading; the writer lets the consumer stop writing instead (gap notice or
   close 1013 follow).
@@ -26,7 +27,8 @@ from daphne.cli import CommandLineInterface
 from daphne.server import Server
 from daphne.ws_protocol import WebSocketFactory, WebSocketProtocol
 from django.conf import settings
-from twisted.internet import tcp
+
+from producer import transport as streaming_transport
 
 WRITER = "flowcast.writer"  # scope key: the connection's SocketWriter
 TEXT_FINAL = 0x81  # FIN + text opcode
@@ -77,9 +79,8 @@ class SocketWriter:
             return False
         if not self._registered:
             self._register(transport)
-        sent = _send_now(transport, frames)
-        if sent < len(frames):
-            transport.write(frames[sent:] if sent else frames)
+        send = getattr(transport, "send_shared", transport.write)  # see producer.transport
+        send(frames)
         return True
 
     def _register(self, transport) -> None:
@@ -122,32 +123,6 @@ class SocketWriter:
                 waiter.set_result(None)
 
 
-def _send_now(transport, frames: bytes) -> int:
-    """Hand the bytes to the kernel at once when nothing is queued before them.
-
-    What Twisted's write does instead: queue, register the socket for writability, copy the
-    queue into one buffer, send on the next loop turn, unregister; per socket and batch,
-    that cost more than the rest of the fan-out. asyncio's transports send at once too.
-    Plain TCP only: a TLS transport must encrypt what it writes.
-    """
-    if not isinstance(transport, tcp.Connection) or transport.TLS or pending_bytes(transport):
-        return 0  # a TLS wrapper forwards attribute reads to the raw TCP transport: check type
-    try:
-        return transport.socket.send(frames)
-    except (BlockingIOError, InterruptedError):
-        return 0
-    except OSError:  # reset or broken: Twisted sees it on its next read and closes
-        return len(frames)
-
-
-def pending_bytes(transport) -> int:
-    """Bytes written to a Twisted TCP transport and not yet taken by the kernel."""
-    if transport is None:
-        return 0
-    buffered = len(getattr(transport, "dataBuffer", b"")) - getattr(transport, "offset", 0)
-    return buffered + getattr(transport, "_tempDataLen", 0)
-
-
 class FlowcastWebSocketProtocol(WebSocketProtocol):
     def serverClose(self, code=None):
         self.sendCloseFrame(code=1000 if code is None else code, isReply=False)
@@ -171,6 +146,7 @@ class FlowcastCLI(CommandLineInterface):
 def main(argv: list[str] | None = None) -> None:
     # Server.run() builds its factory from this module global; point it at ours.
     daphne.server.WebSocketFactory = FlowcastWebSocketFactory
+    streaming_transport.install()
     FlowcastCLI().run(sys.argv[1:] if argv is None else argv)
 
 

@@ -1,0 +1,116 @@
+"""The daphne transport that sends shared frames without a copy per socket.
+
+A real socket pair (the kernel's buffer fills as a slow client's would) with Twisted's
+in-memory reactor standing in for the event loop: the test calls doWrite when the
+transport asked to be told the socket is writable.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+
+import pytest
+from twisted.internet import main
+from twisted.internet.interfaces import IPushProducer
+from twisted.internet.protocol import Protocol
+from twisted.internet.testing import MemoryReactor
+from zope.interface import implementer
+
+from producer.transport import StreamingServer
+
+
+@implementer(IPushProducer)
+class Producer:
+    def __init__(self):
+        self.paused = False
+
+    def pauseProducing(self):
+        self.paused = True
+
+    def resumeProducing(self):
+        self.paused = False
+
+    def stopProducing(self):
+        pass
+
+
+@pytest.fixture
+def pair():
+    ours, theirs = socket.socketpair()
+    reactor = MemoryReactor()
+    transport = StreamingServer(ours, Protocol(), ("127.0.0.1", 1), None, 0, reactor)
+    transport.bufferSize = 16 * 1024
+    producer = Producer()
+    transport.registerProducer(producer, True)
+    theirs.setblocking(False)
+    yield transport, theirs, reactor, producer
+    ours.close()
+    theirs.close()
+
+
+def drain(transport, theirs, reactor) -> tuple[bytes, object]:
+    """Read like a client while the transport has something to write."""
+    got, result = bytearray(), None
+    while transport in reactor.getWriters():
+        with contextlib.suppress(BlockingIOError):
+            got += theirs.recv(1 << 20)
+        result = transport.doWrite()
+    while True:
+        try:
+            chunk = theirs.recv(1 << 20)
+        except BlockingIOError:
+            break
+        if not chunk:
+            break
+        got += chunk
+    return bytes(got), result
+
+
+def test_a_batch_the_kernel_cannot_take_at_once_is_queued_by_reference(pair):
+    transport, theirs, reactor, producer = pair
+    shared = bytes(range(256)) * 16 * 1024  # 4 MiB: more than a socket buffer holds
+    transport.send_shared(shared)
+    assert transport.dataBuffer is shared and 0 < transport.offset < len(shared)
+    assert producer.paused
+    later = b"x" * (1 << 20)
+    transport.send_shared(later)
+    assert transport._tempDataBuffer[-1] is later  # queued behind, not copied
+
+    got, _ = drain(transport, theirs, reactor)
+
+    assert got == shared + later
+    assert not producer.paused  # resumed once everything went out
+
+
+def test_small_writes_between_shared_ones_keep_their_order(pair):
+    transport, theirs, reactor, _ = pair
+    big = b"A" * (3 << 20)
+    transport.send_shared(big)
+    pieces = [b"ping", b"B" * 300_000, b"c1", b"c2", b"D" * 70_000]
+    for piece in pieces:
+        (transport.write if len(piece) < 10 else transport.send_shared)(piece)
+
+    got, _ = drain(transport, theirs, reactor)
+
+    assert got == big + b"".join(pieces)
+
+
+def test_what_fits_goes_out_at_once(pair):
+    transport, theirs, reactor, producer = pair
+    transport.send_shared(b"hello")
+    assert transport not in reactor.getWriters() and not producer.paused
+    assert theirs.recv(100) == b"hello"
+
+
+def test_a_close_waits_for_queued_bytes_then_completes(pair):
+    transport, theirs, reactor, _ = pair
+    transport.unregisterProducer()
+    big = b"Z" * (3 << 20)
+    transport.send_shared(big)
+    transport.loseConnection()
+
+    got, result = drain(transport, theirs, reactor)
+
+    assert got == big
+    assert result is main.CONNECTION_DONE
