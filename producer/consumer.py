@@ -46,6 +46,9 @@ _CLIENT_MESSAGE_REPLY = orjson.dumps(
 
 
 class ProducerConsumer(AsyncWebsocketConsumer):
+    # No channel of its own: the hub receives the stream once per process. A channel per
+    # connection cost a Redis subscription, a queue and a waiting task each, unused.
+    channel_layer_alias = None
     grant: Grant | None = None
 
     async def connect(self) -> None:
@@ -63,7 +66,7 @@ class ProducerConsumer(AsyncWebsocketConsumer):
         self.inbox: deque[dict] = deque()
         self.draining = False
         self.announced = 0  # partitions in the last position notice
-        self.flow = credits.reporter.join(self.grant.ingestion_id, self.channel_name, self._blocked)
+        self.flow = credits.reporter.join(self.grant.ingestion_id, self._blocked)
         await self.accept()
         if await self._start_cursor():
             self._place(await hub().join(self.group, self))
@@ -108,7 +111,7 @@ class ProducerConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         if self.grant is not None:
-            credits.reporter.leave(self.channel_name)
+            credits.reporter.leave(self.flow)
             await hub().leave(self.group, self)
             self.inbox.clear()
 
@@ -124,7 +127,7 @@ class ProducerConsumer(AsyncWebsocketConsumer):
         if kind == "stream.close":
             self.inbox.clear()  # nothing else matters to a session being closed
         elif kind == "stream.batch":
-            credits.reporter.note(self.channel_name, message["w"], message["seq"])
+            self.flow.note(message["w"], message["seq"])
             if self.flow.slow and self._blocked():
                 self._skip_queued()
                 self._skip(message["covers"])
@@ -153,7 +156,7 @@ class ProducerConsumer(AsyncWebsocketConsumer):
             return False
         self.writer.write(message["wire"])  # False once closing: disconnect() follows
         self.cursor.advance_all(covers)
-        credits.reporter.note(self.channel_name, message["w"], message["seq"])
+        self.flow.note(message["w"], message["seq"])
         return True
 
     async def _drain(self) -> None:

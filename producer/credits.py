@@ -77,7 +77,7 @@ class CreditGate:
         self.waits += waited
 
 
-@dataclass
+@dataclass(eq=False)  # one per socket, kept in a set by identity
 class Connection:
     """One WebSocket's place in the flow: what it handled, what it acknowledged, if slow."""
 
@@ -87,6 +87,10 @@ class Connection:
     acked: dict[str, int] = field(default_factory=dict)  # worker → last seq acknowledged
     behind_since: float | None = None
     slow: bool = False
+
+    def note(self, worker: str, seq: int) -> None:
+        """The socket took batch `seq` of `worker` (or skipped it): judged at the next report."""
+        self.handled[worker] = seq
 
     def evaluate(self, now: float, crowded: bool = False) -> None:
         """Acknowledge what the socket took; give up on a client stuck for GRACE s.
@@ -114,36 +118,30 @@ class CreditReporter:
     """daphne side: one per process; connections note what they handled, a task reports it."""
 
     def __init__(self):
-        self.connections: dict[str, Connection] = {}  # channel name → state
+        self.connections: set[Connection] = set()
         self.task: asyncio.Task | None = None
         self.client: aioredis.Redis | None = None
         self._reported: set[str] = set()  # producers this process has announced itself for
-        self.crowded: set[str] = set()  # producers most of whose connections here are stuck
 
-    def join(self, ingestion_id: str, channel: str, blocked: Callable[[], bool]) -> Connection:
-        connection = self.connections[channel] = Connection(ingestion_id, blocked)
+    def join(self, ingestion_id: str, blocked: Callable[[], bool]) -> Connection:
+        connection = Connection(ingestion_id, blocked)
+        self.connections.add(connection)
         if self.task is None and settings.REDIS_URL:
             self.client = aioredis.Redis.from_url(settings.REDIS_URL)
             self.task = asyncio.get_running_loop().create_task(self._report_forever())
         return connection
 
-    def leave(self, channel: str) -> None:
-        self.connections.pop(channel, None)
-
-    def note(self, channel: str, worker: str, seq: int) -> None:
-        connection = self.connections.get(channel)
-        if connection is not None:
-            connection.handled[worker] = seq
-            connection.evaluate(time.monotonic(), connection.ingestion_id in self.crowded)
+    def leave(self, connection: Connection) -> None:
+        self.connections.discard(connection)
 
     def acks(self) -> dict[tuple[str, str], int]:
         """(ingestion id, worker) → the last seq every connection here acknowledged."""
         now = time.monotonic()
-        self.crowded = self._crowded()
+        crowded = self._crowded()
         lowest: dict[tuple[str, str], int] = {}
-        for connection in self.connections.values():
+        for connection in self.connections:
             if connection.acked != connection.handled:
-                connection.evaluate(now, connection.ingestion_id in self.crowded)
+                connection.evaluate(now, connection.ingestion_id in crowded)
             for worker, seq in connection.acked.items():
                 key = (connection.ingestion_id, worker)
                 lowest[key] = min(seq, lowest.get(key, seq))
@@ -153,7 +151,7 @@ class CreditReporter:
         """Producers with at least CROWD connections here, more than half of them stuck."""
         total: dict[str, int] = {}
         stuck: dict[str, int] = {}
-        for connection in self.connections.values():
+        for connection in self.connections:
             total[connection.ingestion_id] = total.get(connection.ingestion_id, 0) + 1
             if connection.blocked():
                 stuck[connection.ingestion_id] = stuck.get(connection.ingestion_id, 0) + 1
@@ -174,9 +172,9 @@ class CreditReporter:
         beat = now - last_beat > 1.0
         if beat:
             pipe.hset(WEB_STATS, PROCESS, orjson.dumps(metrics.snapshot()))
-            live = {c.ingestion_id for c in self.connections.values()}
+            live = {c.ingestion_id for c in self.connections}
             counts: dict[str, int] = {}
-            for connection in self.connections.values():
+            for connection in self.connections:
                 counts[connection.ingestion_id] = counts.get(connection.ingestion_id, 0) + 1
             for ingestion_id in live | self._reported:
                 if ingestion_id in live:

@@ -44,8 +44,8 @@ def test_in_a_crowd_of_stuck_sockets_nobody_turns_slow():
 
 def reporter_with(stuck_flags: list[bool]) -> CreditReporter:
     reporter = CreditReporter()
-    for i, stuck in enumerate(stuck_flags):
-        reporter.connections[f"chan-{i}"] = Connection("ing_a", lambda s=stuck: s)
+    for stuck in stuck_flags:
+        reporter.connections.add(Connection("ing_a", lambda s=stuck: s))
     return reporter
 
 
