@@ -40,7 +40,8 @@ def consumer_config(
         # librdkafka prefetches up to 64 MB per consumer by default. The embedded broker holds
         # each fetch ~fetch.wait.max.ms, so a backlog drains at prefetch ÷ wait: 24 MB keeps
         # a one-client backlog near its 8 MB-to-64 MB best (+40 %) at a third of the memory.
-        "queued.max.messages.kbytes": 24576,
+        "queued.max.messages.kbytes": 8192,
+        "fetch.queue.backoff.ms": 5,
         **extra,
     }
 

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 MAX_REPAIR = int(os.environ.get("FLOWCAST_MAX_REPAIR", "100000"))  # records per hole
 CHUNK = 500  # offsets per read and write: a connection holds one chunk at a time, not a hole
-CACHED_CHUNKS = 128  # ~ 64k records of encoded frames per process and reader
+CACHED_CHUNKS = 32  # ~16k records of encoded frames per process and reader (~8 MB)
 READ_TIMEOUT = 10.0
 
 
@@ -110,6 +110,15 @@ class RepairReader:
                 f"flowcast.repair.{os.getpid()}", offset_reset="earliest"
             )
             config.update({"enable.auto.commit": False, "enable.partition.eof": False})
+            # A read wants one chunk (~125 KB), not the worker's 24 MB prefetch: every
+            # assign would otherwise pull up to that much of the backlog into memory.
+            config.update(
+                {
+                    "queued.max.messages.kbytes": 1024,
+                    "max.partition.fetch.bytes": 256 * 1024,
+                    "fetch.max.bytes": 1024 * 1024,  # librdkafka's floor (message.max.bytes)
+                }
+            )
             self._consumer = Consumer(config)
         return self._consumer
 

@@ -37,6 +37,10 @@ class StreamingServer(tcp.Server):
             self._maybePauseProducer()
             self.startWriting()
 
+    def _isSendBufferFull(self) -> bool:
+        """Counts what is left to send: a batch queued by reference is whole, not copied."""
+        return len(self.dataBuffer) - self.offset + self._tempDataLen > self.bufferSize
+
     def doWrite(self):
         while True:
             if self.offset == len(self.dataBuffer) and not self._next_buffer():

@@ -114,3 +114,13 @@ def test_a_close_waits_for_queued_bytes_then_completes(pair):
 
     assert got == big
     assert result is main.CONNECTION_DONE
+
+
+def test_only_what_is_left_to_send_counts_against_the_buffer(pair):
+    transport, theirs, reactor, producer = pair
+    shared = b"S" * (1 << 20)
+    transport.send_shared(shared)
+    assert producer.paused
+    left = len(shared) - transport.offset
+    transport.offset += left - 100  # as if the kernel took all but 100 bytes
+    assert not transport._isSendBufferFull()
