@@ -66,13 +66,16 @@ class ProducerConsumer(AsyncWebsocketConsumer):
         self.inbox: deque[dict] = deque()
         self.draining = False
         self.announced = 0  # partitions in the last position notice
-        self.flow = credits.reporter.join(self.grant.ingestion_id, self._blocked)
+        self.flow = credits.reporter.join(self.grant.ingestion_id, self._stuck_since)
         await self.accept()
         if await self._start_cursor():
             self._place(await hub().join(self.group, self))
 
     def _blocked(self) -> bool:
         return self.writer is not None and self.writer.paused
+
+    def _stuck_since(self) -> float | None:
+        return None if self.writer is None else self.writer.stuck_since
 
     async def _start_cursor(self) -> bool:
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
@@ -267,7 +270,7 @@ class ProducerConsumer(AsyncWebsocketConsumer):
             self._skip(covers)
             return True
         await self._gap("slow_client", self.missed)
-        self.missed, self.flow.slow, self.flow.behind_since = {}, False, None
+        self.missed, self.flow.slow = {}, False
         return False
 
     def _skip(self, covers: list[list[int]]) -> None:

@@ -82,10 +82,11 @@ class Connection:
     """One WebSocket's place in the flow: what it handled, what it acknowledged, if slow."""
 
     ingestion_id: str
-    blocked: Callable[[], bool]  # the socket holds all it may: nothing more is written
+    # Since when the socket has held all it may without draining once (monotonic s), or
+    # None. Continuous, not sampled: a client that drains between batches is never "behind".
+    stuck_since: Callable[[], float | None]
     handled: dict[str, int] = field(default_factory=dict)  # worker → last seq handled
     acked: dict[str, int] = field(default_factory=dict)  # worker → last seq acknowledged
-    behind_since: float | None = None
     slow: bool = False
 
     def note(self, worker: str, seq: int) -> None:
@@ -96,22 +97,22 @@ class Connection:
         """Acknowledge what the socket took; give up on a client stuck for GRACE s.
 
         Holding acks back while a client's socket is full is what paces the worker to the
-        clients (not just to daphne); a client that stays stuck is marked slow and
-        skipped, so it stops holding back everybody else. Not while most of its peers are
-        stuck too (`crowded`): then the server or the network is what is slow, and pacing
-        everyone serves them better than gap notices and a storm of resumes.
+        clients (not just to daphne); a client whose socket has not drained once for GRACE
+        s is marked slow and skipped, so it stops holding back everybody else. Not while
+        most of its peers are stuck too (`crowded`): then the server or the network is what
+        is slow, and pacing everyone serves them better than gap notices and a storm of
+        resumes.
         """
-        if self.slow:
+        stuck_since = self.stuck_since()
+        if self.slow or stuck_since is None:
             self.acked.update(self.handled)
             return
-        if not self.blocked():
-            self.acked.update(self.handled)
-            self.behind_since = None
-            return
-        self.behind_since = self.behind_since or now
-        if not crowded and now - self.behind_since > settings.FLOWCAST["SLOW_CLIENT_GRACE"]:
+        if not crowded and now - stuck_since > settings.FLOWCAST["SLOW_CLIENT_GRACE"]:
             self.slow = True
             self.acked.update(self.handled)
+
+    def blocked(self) -> bool:
+        return self.stuck_since() is not None
 
 
 class CreditReporter:
@@ -123,8 +124,8 @@ class CreditReporter:
         self.client: aioredis.Redis | None = None
         self._reported: set[str] = set()  # producers this process has announced itself for
 
-    def join(self, ingestion_id: str, blocked: Callable[[], bool]) -> Connection:
-        connection = Connection(ingestion_id, blocked)
+    def join(self, ingestion_id: str, stuck_since: Callable[[], float | None]) -> Connection:
+        connection = Connection(ingestion_id, stuck_since)
         self.connections.add(connection)
         if self.task is None and settings.REDIS_URL:
             self.client = aioredis.Redis.from_url(settings.REDIS_URL)

@@ -84,7 +84,9 @@ class RepairReader:
         consumer.assign([TopicPartition(self.topic, partition, first)])
         records = self._consume_until(consumer, last)
         consumer.unassign()
-        return encode_batch(records, self.frame_format, self.source_format)
+        batch = encode_batch(records, self.frame_format, self.source_format)
+        # Frames and ids are all a repair sends; the records (values again) stay out of the cache.
+        return EncodedBatch(batch.frames, [], [], batch.ids)
 
     def _remember(self, key: tuple[int, int], batch: EncodedBatch) -> None:
         self._chunks[key] = batch

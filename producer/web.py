@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import struct
 import sys
+import time
 from collections.abc import Iterable
 from itertools import chain
 
@@ -64,6 +65,7 @@ class SocketWriter:
         self.protocol = protocol
         self.buffer_bytes = buffer_bytes
         self.paused = False
+        self.stuck_since: float | None = None  # first pause since the socket last drained
         self._registered = False
         self._previous = None  # daphne's HTTP channel, registered before the upgrade
         self._waiters: list[asyncio.Future] = []
@@ -101,17 +103,21 @@ class SocketWriter:
     # IPushProducer, called by the transport
     def pauseProducing(self) -> None:
         self.paused = True
+        if self.stuck_since is None:
+            self.stuck_since = time.monotonic()
         if self._previous is not None:
             self._previous.pauseProducing()
 
-    def resumeProducing(self) -> None:
+    def resumeProducing(self) -> None:  # everything written has gone to the kernel
         self.paused = False
+        self.stuck_since = None
         self._release()
         if self._previous is not None:
             self._previous.resumeProducing()
 
     def stopProducing(self) -> None:  # connection lost: release whoever waits
         self.paused = False
+        self.stuck_since = None
         self._release()
         if self._previous is not None:
             self._previous.stopProducing()

@@ -12,19 +12,19 @@ def grace(settings):
     settings.FLOWCAST = {**settings.FLOWCAST, "SLOW_CLIENT_GRACE": 2}
 
 
-def connection(stuck: list[bool]) -> Connection:
-    return Connection("ing_a", lambda: stuck[0])
+def connection(stuck_since: list[float | None]) -> Connection:
+    return Connection("ing_a", lambda: stuck_since[0])
 
 
 def test_a_socket_with_room_acknowledges_what_it_handled():
-    c = connection([False])
+    c = connection([None])
     c.handled["w1"] = 7
     c.evaluate(100.0)
     assert c.acked == {"w1": 7} and not c.slow
 
 
 def test_a_stuck_socket_holds_its_ack_then_turns_slow_after_the_grace():
-    c = connection([True])
+    c = connection([100.0])
     c.handled["w1"] = 7
     c.evaluate(100.0)
     assert c.acked == {} and not c.slow  # the worker waits for it: pacing
@@ -34,8 +34,22 @@ def test_a_stuck_socket_holds_its_ack_then_turns_slow_after_the_grace():
     assert c.slow and c.acked == {"w1": 7}  # no longer holds the stream back
 
 
+def test_a_socket_that_drains_between_batches_is_never_slow():
+    stuck_since: list[float | None] = [100.0]
+    c = connection(stuck_since)
+    c.handled["w1"] = 7
+    c.evaluate(101.5)
+    stuck_since[0] = 101.8  # drained everything, then the next batch filled it again
+    c.handled["w1"] = 8
+    c.evaluate(103.0)
+    assert not c.slow and c.acked == {}  # held (pacing), but not given up on
+    stuck_since[0] = None
+    c.evaluate(103.1)
+    assert c.acked == {"w1": 8}
+
+
 def test_in_a_crowd_of_stuck_sockets_nobody_turns_slow():
-    c = connection([True])
+    c = connection([100.0])
     c.handled["w1"] = 7
     c.evaluate(100.0, crowded=True)
     c.evaluate(130.0, crowded=True)
@@ -45,7 +59,7 @@ def test_in_a_crowd_of_stuck_sockets_nobody_turns_slow():
 def reporter_with(stuck_flags: list[bool]) -> CreditReporter:
     reporter = CreditReporter()
     for stuck in stuck_flags:
-        reporter.connections.add(Connection("ing_a", lambda s=stuck: s))
+        reporter.connections.add(Connection("ing_a", lambda s=stuck: 1.0 if s else None))
     return reporter
 
 

@@ -117,7 +117,7 @@ def test_a_close_waits_for_queued_bytes_then_completes(pair):
 
 
 def test_only_what_is_left_to_send_counts_against_the_buffer(pair):
-    transport, theirs, reactor, producer = pair
+    transport, _, _, producer = pair
     shared = b"S" * (1 << 20)
     transport.send_shared(shared)
     assert producer.paused
