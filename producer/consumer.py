@@ -26,10 +26,11 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from producer import credits, metrics
 from producer.auth import Grant, authorize
 from producer.cursor import BadSince, Cursor, Hole, parse_since
+from producer.frames import EncodedBatch, text_frames
 from producer.groups import stream_group
 from producer.hub import hub
 from producer.repair import reader_for
-from producer.web import WRITER, SocketWriter, text_frames
+from producer.web import WRITER, SocketWriter
 
 log = logging.getLogger(__name__)
 
@@ -210,6 +211,15 @@ class ProducerConsumer(AsyncWebsocketConsumer):
         if kinds is None or self.grant.kind in kinds:
             await self.close(code=event["code"], reason=event.get("reason", ""))
 
+    async def _send_batch(self, batch: EncodedBatch) -> None:
+        """A repair chunk: clients resuming from about the same place share its framing."""
+        frames = self._fresh(batch.frames, batch.ids)
+        if frames is batch.frames and frames and self.writer is not None:
+            await self._writable()
+            self.writer.write(batch.wire)
+        else:
+            await self._send_frames(frames)
+
     async def _send_frames(self, frames: list[bytes]) -> None:
         if not frames:
             return
@@ -232,7 +242,8 @@ class ProducerConsumer(AsyncWebsocketConsumer):
             raise Disconnected("client too slow") from None
 
     def _fresh(self, frames: list[bytes], ids: list[list[int]]) -> list[bytes]:
-        """The frames minus any record the client already has (after a resume or repair)."""
+        """The frames minus any record the client already has (after a resume or repair);
+        `frames` itself when the client has none of them."""
         out = []
         for frame, frame_ids in zip(frames, ids, strict=True):
             fresh = self.cursor.fresh(frame_ids)
@@ -243,7 +254,7 @@ class ProducerConsumer(AsyncWebsocketConsumer):
                 out.append(orjson.dumps([i for i, keep in zip(items, fresh, strict=True) if keep]))
             else:
                 metrics.count("duplicates_dropped")
-        return out
+        return frames if out == frames else out
 
     async def _repair(self, hole: Hole) -> None:
         """Read the hole back from Kafka chunk by chunk, each sent once the socket has room.
@@ -257,7 +268,7 @@ class ProducerConsumer(AsyncWebsocketConsumer):
                 lost = {hole.partition: [start, repair.lost_before - 1]}
                 await self._gap("retention_or_limit", lost)
                 self.cursor.advance(hole.partition, repair.lost_before - 1)
-            await self._send_frames(self._fresh(repair.batch.frames, repair.batch.ids))
+            await self._send_batch(repair.batch)
             self.cursor.advance(hole.partition, repair.last)
             start = repair.last + 1
 

@@ -7,12 +7,17 @@ way it reached the client.
 from __future__ import annotations
 
 import base64
+import struct
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import chain
 
 import orjson
 
 MAX_FRAME_BYTES = 1024 * 1024  # daphne refuses larger messages; so do we
 FORMATS = ("envelope", "batch", "raw")
+TEXT_FINAL = 0x81  # FIN + text opcode
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +56,11 @@ class EncodedBatch:
     records: list[Record]  # the records that made it into frames
     poison: list[tuple[Record, str]]
     ids: list[list[int]] = field(default_factory=list)  # per frame: [partition, offset, …]
+
+    @cached_property
+    def wire(self) -> bytes:
+        """All frames as sent on a socket, built once however many clients get them."""
+        return text_frames(self.frames)
 
 
 def _text(raw: bytes | None, what: str) -> str | None:
@@ -174,3 +184,16 @@ def _split(out: EncodedBatch, items: list[bytes]) -> EncodedBatch:
 
 def _join(items: list[bytes]) -> bytes:
     return b"[" + b",".join(items) + b"]"
+
+
+def _header(length: int) -> bytes:
+    if length < 126:
+        return bytes((TEXT_FINAL, length))
+    if length < 65536:
+        return struct.pack("!BBH", TEXT_FINAL, 126, length)
+    return struct.pack("!BBQ", TEXT_FINAL, 127, length)
+
+
+def text_frames(payloads: Iterable[bytes]) -> bytes:
+    """Unmasked final text frames (RFC 6455 §5.2) for UTF-8 payloads, as one buffer."""
+    return b"".join(chain.from_iterable((_header(len(p)), p) for p in payloads))

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from channels.layers import get_channel_layer
 
-from producer.web import text_frames
+from producer.frames import text_frames
 
 log = logging.getLogger(__name__)
 

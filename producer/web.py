@@ -17,11 +17,8 @@
 from __future__ import annotations
 
 import asyncio
-import struct
 import sys
 import time
-from collections.abc import Iterable
-from itertools import chain
 
 import daphne.server
 from daphne.cli import CommandLineInterface
@@ -32,20 +29,6 @@ from django.conf import settings
 from producer import transport as streaming_transport
 
 WRITER = "flowcast.writer"  # scope key: the connection's SocketWriter
-TEXT_FINAL = 0x81  # FIN + text opcode
-
-
-def _header(length: int) -> bytes:
-    if length < 126:
-        return bytes((TEXT_FINAL, length))
-    if length < 65536:
-        return struct.pack("!BBH", TEXT_FINAL, 126, length)
-    return struct.pack("!BBQ", TEXT_FINAL, 127, length)
-
-
-def text_frames(payloads: Iterable[bytes]) -> bytes:
-    """Unmasked final text frames (RFC 6455 §5.2) for UTF-8 payloads, as one buffer."""
-    return b"".join(chain.from_iterable((_header(len(p)), p) for p in payloads))
 
 
 class SocketWriter:

@@ -8,8 +8,8 @@ import asyncio
 import pytest
 from channels.layers import channel_layers
 
+from producer.frames import text_frames
 from producer.hub import StreamHub
-from producer.web import text_frames
 
 
 class Session:

@@ -1,4 +1,4 @@
-"""Frames built once per batch for every socket (producer.web.text_frames).
+"""Frames built once per batch for every socket (producer.frames.text_frames).
 
 Checked with `websockets`' own frame parser, as a client would read them: every length
 encoding (7-bit, 16-bit, 64-bit) and several frames in one buffer.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from websockets.frames import Frame, Opcode
 from websockets.streams import StreamReader
 
-from producer.web import text_frames
+from producer.frames import Record, encode_batch, text_frames
 
 
 def parse(data: bytes) -> list[Frame]:
@@ -35,3 +35,9 @@ def test_payloads_of_every_length_class_come_back_as_final_text_frames():
 
 def test_no_payload_is_no_bytes():
     assert text_frames([]) == b""
+
+
+def test_a_batch_is_framed_once_for_every_client_that_gets_it():
+    batch = encode_batch([Record("t", 0, 7, None, None, b'{"a": 1}')], "batch", "json")
+    assert batch.wire is batch.wire
+    assert [f.data for f in parse(batch.wire)] == batch.frames
