@@ -225,7 +225,7 @@ class ProducerConsumer(AsyncWebsocketConsumer):
             return
         if self.writer is None:
             for frame in frames:
-                await self.send(text_data=frame.decode())
+                await self.send(text_data=str(frame, "utf-8"))  # bytes or a view
             return
         await self._writable()
         self.writer.write(text_frames(frames))

@@ -197,3 +197,15 @@ def _header(length: int) -> bytes:
 def text_frames(payloads: Iterable[bytes]) -> bytes:
     """Unmasked final text frames (RFC 6455 §5.2) for UTF-8 payloads, as one buffer."""
     return b"".join(chain.from_iterable((_header(len(p)), p) for p in payloads))
+
+
+def framed(payloads: list[bytes]) -> tuple[bytes, list[memoryview]]:
+    """text_frames(payloads), and each payload as a view into that buffer: a batch then
+    sits in memory once, not as payloads plus their framing."""
+    wire = text_frames(payloads)
+    view, views, at = memoryview(wire), [], 0
+    for payload in payloads:
+        at += 2 if len(payload) < 126 else 4 if len(payload) < 65536 else 10
+        views.append(view[at : at + len(payload)])
+        at += len(payload)
+    return wire, views

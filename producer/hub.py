@@ -16,7 +16,7 @@ from typing import Protocol
 
 from channels.layers import get_channel_layer
 
-from producer.frames import text_frames
+from producer.frames import framed
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ class _Stream:
     def _take(self, message: dict) -> None:
         """Frame a batch once for every socket; remember how far the stream got."""
         if message["type"] == "stream.batch":
-            message["wire"] = text_frames(message["frames"])
+            message["wire"], message["frames"] = framed(message["frames"])
             self.edge.update((p, end) for p, _start, end in message["covers"])
         elif message["type"] == "stream.progress":
             self.edge.update((p, last) for p, last in message["last"])

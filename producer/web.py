@@ -26,6 +26,7 @@ from daphne.server import Server
 from daphne.ws_protocol import WebSocketFactory, WebSocketProtocol
 from django.conf import settings
 
+from pipelines.malloc import limit_arenas
 from producer import transport as streaming_transport
 
 WRITER = "flowcast.writer"  # scope key: the connection's SocketWriter
@@ -136,6 +137,7 @@ def main(argv: list[str] | None = None) -> None:
     # Server.run() builds its factory from this module global; point it at ours.
     daphne.server.WebSocketFactory = FlowcastWebSocketFactory
     streaming_transport.install()
+    limit_arenas()
     FlowcastCLI().run(sys.argv[1:] if argv is None else argv)
 
 

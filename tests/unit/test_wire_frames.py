@@ -9,7 +9,7 @@ from __future__ import annotations
 from websockets.frames import Frame, Opcode
 from websockets.streams import StreamReader
 
-from producer.frames import Record, encode_batch, text_frames
+from producer.frames import Record, encode_batch, framed, text_frames
 
 
 def parse(data: bytes) -> list[Frame]:
@@ -41,3 +41,11 @@ def test_a_batch_is_framed_once_for_every_client_that_gets_it():
     batch = encode_batch([Record("t", 0, 7, None, None, b'{"a": 1}')], "batch", "json")
     assert batch.wire is batch.wire
     assert [f.data for f in parse(batch.wire)] == batch.frames
+
+
+def test_framed_payloads_are_views_into_the_one_buffer():
+    payloads = [b"x" * 125, b"y" * 126, b"z" * 70_000, b"[]"]
+    wire, views = framed(payloads)
+    assert wire == text_frames(payloads)
+    assert [bytes(v) for v in views] == payloads
+    assert all(v.obj is wire for v in views)

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
 from pipelines import deployment, registry
+from pipelines.malloc import limit_arenas
 from pipelines.runner import apply_memory_limit
 
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         if runner_path is None:
             raise CommandError(f"{deployed.name} ({deployed.type}) has no worker to run.")
         apply_memory_limit(deployed)
+        limit_arenas()  # before librdkafka starts its threads
         runner = import_string(runner_path)(deployed)
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: runner.request_stop())
