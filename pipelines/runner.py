@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 1.0
 FIRST_RECORD_WAIT = 0.1  # idle: block this long for the first record (no busy loop)
-FILL_WAIT = 0.001  # busy: then take what else is already fetched (the latency floor)
+FILL_WAIT = 0.004  # busy: then take what else arrives within a few ms (the latency floor)
 # Python, librdkafka's threads and their malloc arenas need this much beyond the configured
 # limit before a single record is read (measured on a producer instance: ~115 MB of data
 # segment, ~470 MB of address space, 100 MB resident).
