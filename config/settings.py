@@ -175,11 +175,11 @@ FLOWCAST = {
     "TOKEN_MAX_AGE": env_int("FLOWCAST_TOKEN_MAX_AGE", 300, minimum=1),
     "DEPLOYMENT_TYPE": env_str("FLOWCAST_DEPLOYMENT_TYPE", "embedded"),
     # Unsent bytes a WebSocket may hold in the server beyond the kernel's socket buffer;
-    # past it nothing more is written to it. A client behind like that, without draining
-    # once, for SLOW_CLIENT_GRACE seconds stops pacing the stream: it is skipped, then told
-    # what it missed (gap).
+    # past it nothing more is written to it. Such a client paces the stream for half a
+    # second at most (producer.credits.PACE_SECONDS); behind like that, without draining
+    # once, for SLOW_CLIENT_GRACE seconds it is skipped, then told what it missed (gap).
     "SOCKET_BUFFER_BYTES": env_int("FLOWCAST_SOCKET_BUFFER_BYTES", 16 * 1024, minimum=4096),
-    "SLOW_CLIENT_GRACE": env_int("FLOWCAST_SLOW_CLIENT_GRACE", 2, minimum=0),
+    "SLOW_CLIENT_GRACE": env_int("FLOWCAST_SLOW_CLIENT_GRACE", 10, minimum=0),
     # Intelligent Scaling (pipelines.scaling): seconds between lag measurements, how long a
     # high or low lag ratio must last before a change, and the pause after every change.
     "SCALE_INTERVAL": env_int("FLOWCAST_SCALE_INTERVAL", 3, minimum=1),

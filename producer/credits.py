@@ -34,6 +34,7 @@ MAX_WAIT = 5.0  # never stall a stream longer than this on one process; repair c
 FLUSH_SECONDS = 0.02
 RECHECK_AHEAD = WINDOW // 2  # batches past the last floor seen before Redis is asked again
 FLOOR_SECONDS = 1.0  # and at least this often
+PACE_SECONDS = 0.5  # longest one stuck client holds the stream back (outside a crowd)
 CROWD = 4  # below this many connections, one stuck client is not "most of them"
 PROCESS = f"{socket.gethostname()}-{os.getpid()}"
 
@@ -109,22 +110,28 @@ class Connection:
         self.handled[worker] = seq
 
     def evaluate(self, now: float, crowded: bool = False) -> None:
-        """Acknowledge what the socket took; give up on a client stuck for GRACE s.
+        """Acknowledge what the socket took; stop waiting for a stuck client after
+        PACE_SECONDS, give up on it after GRACE.
 
         Holding acks back while a client's socket is full is what paces the worker to the
-        clients (not just to daphne); a client whose socket has not drained once for GRACE
-        s is marked slow and skipped, so it stops holding back everybody else. Not while
-        most of its peers are stuck too (`crowded`): then the server or the network is what
-        is slow, and pacing everyone serves them better than gap notices and a storm of
-        resumes.
+        clients (not just to daphne), which rides out a hiccup. A client whose socket has
+        not drained once for PACE_SECONDS stops holding the others back; it keeps its
+        place (bounded inbox, holes repaired from Kafka when it drains) until GRACE, then
+        it is skipped and told with a gap. In a crowd (most of its peers stuck too) the
+        server or the network is what is slow: everyone is paced, nobody skipped.
         """
         stuck_since = self.stuck_since()
         if self.slow or stuck_since is None:
             self.acked.update(self.handled)
             return
-        if not crowded and now - stuck_since > settings.FLOWCAST["SLOW_CLIENT_GRACE"]:
-            self.slow = True
+        if crowded:
+            return
+        stuck_for = now - stuck_since
+        if stuck_for > PACE_SECONDS:
             self.acked.update(self.handled)
+        if stuck_for > settings.FLOWCAST["SLOW_CLIENT_GRACE"]:
+            self.slow = True
+            metrics.count("clients_marked_slow")
 
     def blocked(self) -> bool:
         return self.stuck_since() is not None
@@ -156,7 +163,10 @@ class CreditReporter:
         crowded = self._crowded()
         lowest: dict[tuple[str, str], int] = {}
         for connection in self.connections:
-            if connection.acked != connection.handled:
+            # A stuck client is judged even with nothing new to ack, so the grace ends on time.
+            if connection.acked != connection.handled or (
+                not connection.slow and connection.blocked()
+            ):
                 connection.evaluate(now, connection.ingestion_id in crowded)
             for worker, seq in connection.acked.items():
                 key = (connection.ingestion_id, worker)

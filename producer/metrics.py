@@ -13,6 +13,7 @@ KNOWN = (
     "holes_repaired",
     "gaps_sent",
     "duplicates_dropped",
+    "clients_marked_slow",
     "batches_skipped_slow",
     "slow_client_closes",
 )

@@ -42,18 +42,19 @@ class Stack:
     env: dict
     children: list[Child] = field(default_factory=list)
 
-    def start(self, name: str, argv: list[str]) -> Child:
-        child = Child(name, argv, self.env).start()
+    def start(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> Child:
+        child = Child(name, argv, {**self.env, **(env or {})}).start()
         self.children.append(child)
         return child
 
-    def web(self, port: int | None = None) -> str:
+    def web(self, port: int | None = None, env: dict[str, str] | None = None) -> str:
         """A real daphne process; returns its host:port once it accepts connections.
 
-        Pass the port of a stopped one to restart "the same server" (see stop_web).
+        Pass the port of a stopped one to restart "the same server" (see stop_web); `env`
+        adds to the stack's environment (settings such as FLOWCAST_SLOW_CLIENT_GRACE).
         """
         port = port or find_free_port()
-        child = self.start(f"daphne:{port}", daphne_command("127.0.0.1", port))
+        child = self.start(f"daphne:{port}", daphne_command("127.0.0.1", port), env)
         wait_for(lambda: _port_open(port) or not child.running(), 30, f"daphne on {port}")
         assert child.running(), "daphne exited at start"
         return f"127.0.0.1:{port}"

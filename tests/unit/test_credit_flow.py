@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from producer.credits import CROWD, Connection, CreditReporter
+from producer.credits import CROWD, PACE_SECONDS, Connection, CreditReporter
 
 
 @pytest.fixture(autouse=True)
@@ -23,15 +25,18 @@ def test_a_socket_with_room_acknowledges_what_it_handled():
     assert c.acked == {"w1": 7} and not c.slow
 
 
-def test_a_stuck_socket_holds_its_ack_then_turns_slow_after_the_grace():
+def test_a_stuck_socket_paces_the_stream_briefly_then_turns_slow_after_the_grace():
     c = connection([100.0])
     c.handled["w1"] = 7
-    c.evaluate(100.0)
+    c.evaluate(100.0 + PACE_SECONDS - 0.1)
     assert c.acked == {} and not c.slow  # the worker waits for it: pacing
+    c.evaluate(100.0 + PACE_SECONDS + 0.1)
+    assert c.acked == {"w1": 7} and not c.slow  # holds nobody back, keeps its place
+    c.handled["w1"] = 9
     c.evaluate(101.9)
-    assert not c.slow
+    assert c.acked == {"w1": 9} and not c.slow
     c.evaluate(102.1)
-    assert c.slow and c.acked == {"w1": 7}  # no longer holds the stream back
+    assert c.slow  # given up on: skipped, then told with a gap
 
 
 def test_a_socket_that_drains_between_batches_is_never_slow():
@@ -41,10 +46,10 @@ def test_a_socket_that_drains_between_batches_is_never_slow():
     c.evaluate(101.5)
     stuck_since[0] = 101.8  # drained everything, then the next batch filled it again
     c.handled["w1"] = 8
-    c.evaluate(103.0)
-    assert not c.slow and c.acked == {}  # held (pacing), but not given up on
+    c.evaluate(102.2)
+    assert not c.slow and c.acked == {"w1": 7}  # paced again for the new batch
     stuck_since[0] = None
-    c.evaluate(103.1)
+    c.evaluate(102.3)
     assert c.acked == {"w1": 8}
 
 
@@ -70,3 +75,12 @@ def test_a_producer_is_crowded_when_most_of_its_connections_here_are_stuck():
 
 def test_one_stuck_client_among_few_is_never_a_crowd():
     assert reporter_with([True] * (CROWD - 1))._crowded() == set()
+
+
+def test_a_stuck_client_is_judged_at_the_report_even_with_nothing_new_to_ack():
+    reporter = CreditReporter()
+    stuck = Connection("ing_a", lambda: time.monotonic() - 5.0)  # past the 2 s grace
+    stuck.handled["w1"] = stuck.acked["w1"] = 3  # the stream has gone quiet
+    reporter.connections.update([stuck] + [Connection("ing_a", lambda: None) for _ in range(4)])
+    reporter.acks()
+    assert stuck.slow
