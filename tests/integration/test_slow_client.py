@@ -84,18 +84,18 @@ def test_a_stalled_client_is_skipped_and_told_while_the_others_get_everything(st
         assert not [c for c in controls if c.get("type") == "gap"]
     gaps = [orjson.loads(f) for f in stalled_frames if f.startswith('{"type":"gap"')]
     assert gaps or close_code == 1013
-    if gaps:
-        assert gaps[0]["reason"] == "slow_client" and gaps[0]["missed"]
     assert growth < MEMORY_BOUND, f"daphne grew by {growth / 2**20:.0f} MB"
     [report] = instances.read(str(s["producer"].guid))
     assert report["credit_timeouts"] == 0, "the stalled client held the stream back"
-
-    wait_for(
-        lambda: exported('flowcast_stream_events_total{event="gaps_sent"}') >= 1,
-        10,
-        "gaps in /metrics",
-    )
-    assert exported('flowcast_stream_events_total{event="batches_skipped_slow"}') >= 1
+    # Either outcome shows in /metrics (a loaded host can reach the 1013 first).
+    if gaps:
+        assert gaps[0]["reason"] == "slow_client" and gaps[0]["missed"]
+        counted = ("gaps_sent", "batches_skipped_slow")
+    else:
+        counted = ("slow_client_closes",)
+    for event in counted:
+        name = f'flowcast_stream_events_total{{event="{event}"}}'
+        wait_for(lambda name=name: exported(name) >= 1, 10, f"{event} in /metrics")
 
 
 def test_a_client_vanishing_mid_stream_does_not_hold_the_others_back(stack, owner):
