@@ -35,7 +35,7 @@ from producer.web import WRITER, SocketWriter
 log = logging.getLogger(__name__)
 
 SLOW_SECONDS = 30.0  # a client whose socket stays full this long is closed
-INBOX = 24  # messages held while a repair runs; older batches are dropped (repaired later)
+INBOX = 48  # messages held while a repair runs; older batches are dropped (repaired later)
 TOO_SLOW = 1013
 INTERNAL_ERROR = 1011
 BAD_REQUEST = 4400

@@ -202,10 +202,11 @@ def text_frames(payloads: Iterable[bytes]) -> bytes:
 def framed(payloads: list[bytes]) -> tuple[bytes, list[memoryview]]:
     """text_frames(payloads), and each payload as a view into that buffer: a batch then
     sits in memory once, not as payloads plus their framing."""
-    wire = text_frames(payloads)
+    headers = [_header(len(p)) for p in payloads]
+    wire = b"".join(chain.from_iterable(zip(headers, payloads, strict=True)))
     view, views, at = memoryview(wire), [], 0
-    for payload in payloads:
-        at += 2 if len(payload) < 126 else 4 if len(payload) < 65536 else 10
+    for header, payload in zip(headers, payloads, strict=True):
+        at += len(header)
         views.append(view[at : at + len(payload)])
         at += len(payload)
     return wire, views
