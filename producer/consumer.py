@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import deque
 from urllib.parse import parse_qs
 
 import orjson
@@ -29,6 +28,7 @@ from producer.cursor import BadSince, Cursor, Hole, parse_since
 from producer.frames import EncodedBatch, text_frames
 from producer.groups import stream_group
 from producer.hub import hub
+from producer.inbox import Inbox
 from producer.repair import reader_for
 from producer.web import WRITER, SocketWriter
 
@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 SLOW_SECONDS = 30.0  # a client whose socket stays full this long is closed
 INBOX = 48  # messages held while a repair runs; older batches are dropped (repaired later)
+INBOX_BYTES = 4 * 1024 * 1024  # and their frames' bytes: a stalled client's fixed cost
 TOO_SLOW = 1013
 INTERNAL_ERROR = 1011
 BAD_REQUEST = 4400
@@ -64,7 +65,7 @@ class ProducerConsumer(AsyncWebsocketConsumer):
         self.missed: dict[int, list[int]] = {}  # partition → [first, last] skipped while slow
         self.group = stream_group(self.grant.ingestion_id)
         self.writer: SocketWriter | None = self.scope.get(WRITER)  # None: plain ASGI sends
-        self.inbox: deque[dict] = deque()
+        self.inbox = Inbox(INBOX, INBOX_BYTES)
         self.draining = False
         self.announced = 0  # partitions in the last position notice
         self.flow = credits.reporter.join(self.grant.ingestion_id, self._stuck_since)
@@ -97,8 +98,7 @@ class ProducerConsumer(AsyncWebsocketConsumer):
 
     def _place(self, edge: dict[int, int]) -> None:
         """Start the partitions the client named no position for at the stream's edge."""
-        for partition, last in edge.items():
-            self.cursor.expected.setdefault(partition, last + 1)
+        self.cursor.place([(partition, last + 1) for partition, last in edge.items()])
         self._announce()
 
     def _announce(self) -> None:
@@ -124,6 +124,7 @@ class ProducerConsumer(AsyncWebsocketConsumer):
 
     def deliver(self, message: dict) -> None:
         """The hub's entry point: the usual batch is written here and now, the rest queued."""
+        self._arrived(message)
         if not self.draining and self._in_step(message):
             self._announce()
             return
@@ -138,14 +139,16 @@ class ProducerConsumer(AsyncWebsocketConsumer):
                 message = SLOW_MARK  # the drain sends the gap notice once the socket has room
                 if SLOW_MARK in self.inbox:
                     return
-            elif len(self.inbox) >= INBOX:
-                # Held here, not in Redis. A batch dropped is a hole the cursor repairs from
-                # Kafka later.
-                self.inbox.popleft()
-        self.inbox.append(message)
+        self.inbox.push(message)
         if not self.draining:
             self.draining = True
             asyncio.get_running_loop().create_task(self._drain())
+
+    def _arrived(self, message: dict) -> None:
+        if message["type"] == "stream.batch":
+            self.cursor.place([(p, start) for p, start, _end in message["covers"]])
+        elif message["type"] == "stream.progress":
+            self.cursor.place([(p, last + 1) for p, last in message["last"]])
 
     def _in_step(self, message: dict) -> bool:
         """Handle a message inline when the client is in step: reading, no hole, no overlap."""
@@ -166,7 +169,7 @@ class ProducerConsumer(AsyncWebsocketConsumer):
     async def _drain(self) -> None:
         try:
             while self.inbox:
-                if self._blocked() and self.inbox[0]["type"] != "stream.close":
+                if self._blocked() and self.inbox.first()["type"] != "stream.close":
                     await self._writable()
                     continue  # what was queued may have been skipped meanwhile
                 message = self.inbox.popleft()
@@ -293,11 +296,8 @@ class ProducerConsumer(AsyncWebsocketConsumer):
 
     def _skip_queued(self) -> None:
         """Batches queued before the client counted as slow are skipped too, in order."""
-        for message in [m for m in self.inbox if m["type"] == "stream.batch"]:
+        for message in self.inbox.take_if(lambda m: m["type"] == "stream.batch"):
             self._skip(message["covers"])
-        kept = [m for m in self.inbox if m["type"] != "stream.batch"]
-        self.inbox.clear()
-        self.inbox.extend(kept)
 
     async def _gap(self, reason: str, missed: dict[int, list[int]]) -> None:
         metrics.count("gaps_sent")

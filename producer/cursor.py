@@ -49,14 +49,23 @@ class Cursor:
     def resuming(cls, since: dict[int, int]) -> Cursor:
         return cls({p: o + 1 for p, o in since.items()})
 
+    def place(self, due: list[tuple[int, int]]) -> None:
+        """A message reached the client: in each partition it has no place in yet, it
+        starts at the first offset due (it joined the stream before this message).
+
+        Called on arrival, in stream order, not when the message is handled: a full inbox
+        may drop it unsent, and the first message the client did get would then pass for
+        its start, losing the dropped records without a word. Placed on arrival, they
+        are a hole the next message reveals."""
+        for partition, first in due:
+            self.expected.setdefault(partition, first)
+
     def holes(self, covers: list[list[int]]) -> list[Hole]:
         """Offsets a batch (covering [start, end] per partition) skips for this client."""
         holes = []
         for partition, start, _end in covers:
-            want = self.expected.get(partition)
-            if want is None:
-                self.expected[partition] = start  # a new client joins at the live edge
-            elif start > want:
+            want = self.expected.get(partition, start)
+            if start > want:
                 holes.append(Hole(partition, want, start - 1))
         return holes
 
@@ -64,10 +73,8 @@ class Cursor:
         """Offsets published (up to `last` per partition) that the client has not got."""
         holes = []
         for partition, offset in last:
-            want = self.expected.get(partition)
-            if want is None:
-                self.expected[partition] = offset + 1
-            elif offset >= want:
+            want = self.expected.get(partition, offset + 1)
+            if offset >= want:
                 holes.append(Hole(partition, want, offset))
         return holes
 

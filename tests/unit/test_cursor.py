@@ -29,9 +29,17 @@ def test_malformed_since_is_refused_with_the_bad_part(raw):
 
 def test_a_new_client_joins_at_the_first_batch_it_sees():
     cursor = Cursor()
+    cursor.place([(0, 100)])
     assert cursor.holes([[0, 100, 149]]) == []
     cursor.advance_all([[0, 100, 149]])
     assert cursor.expected == {0: 150}
+
+
+def test_a_batch_dropped_after_the_first_arrived_is_a_hole_not_a_new_start():
+    cursor = Cursor()
+    for first in (0, 50, 100):  # three batches arrive; the first two are dropped unsent
+        cursor.place([(1, first)])
+    assert cursor.holes([[1, 100, 149]]) == [Hole(1, 0, 99)]
 
 
 def test_a_skipped_range_is_a_hole_to_repair():
@@ -42,8 +50,9 @@ def test_a_skipped_range_is_a_hole_to_repair():
 
 def test_progress_reveals_a_hole_at_the_tail():
     cursor = Cursor({0: 150})
+    cursor.place([(0, 161), (1, 5)])  # a partition first seen in progress starts after it
     assert cursor.tail_holes([[0, 160], [1, 4]]) == [Hole(0, 150, 160)]
-    assert cursor.expected[1] == 5  # a partition first seen in progress starts after it
+    assert cursor.expected[1] == 5
 
 
 def test_resume_marks_what_the_client_already_has():

@@ -1,0 +1,78 @@
+"""What waits for one WebSocket client: group messages, bounded in number and in bytes.
+
+A client that is behind (its socket full, or a repair running) queues the hub's messages
+here. The bound is what keeps a stalled client's cost fixed: a batch queued here is
+usually shared with the other clients, but once they have sent it, only this queue keeps
+its bytes alive. So the oldest batch or progress notice is dropped to make room; the
+client's cursor sees the hole when the next batch is handled and repairs it from Kafka.
+Notices (a close, the slow mark) are never dropped.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterator
+
+DROPPABLE = ("stream.batch", "stream.progress")  # Kafka gives these back, or the next repeats
+
+
+def size(message: dict) -> int:
+    """Bytes a queued message keeps alive: its framed batch, if it has one."""
+    wire = message.get("wire")
+    return len(wire) if wire is not None else 0
+
+
+class Inbox:
+    def __init__(self, max_messages: int, max_bytes: int):
+        self.max_messages = max_messages
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._queue: deque[dict] = deque()
+
+    def __len__(self) -> int:
+        return len(self._queue)
+
+    def __iter__(self) -> Iterator[dict]:
+        return iter(self._queue)
+
+    def __contains__(self, message: object) -> bool:
+        return message in self._queue
+
+    def first(self) -> dict:
+        return self._queue[0]
+
+    def push(self, message: dict) -> None:
+        """Queue a message after dropping the oldest droppable ones it needs room from.
+        A message bigger than the whole bound still goes in alone: the client must be able
+        to get any one batch."""
+        need = size(message)
+        while self._queue and (
+            len(self._queue) >= self.max_messages or self.bytes + need > self.max_bytes
+        ):
+            oldest = next((m for m in self._queue if m["type"] in DROPPABLE), None)
+            if oldest is None:
+                break
+            self._remove(oldest)
+        self._queue.append(message)
+        self.bytes += need
+
+    def popleft(self) -> dict:
+        message = self._queue.popleft()
+        self.bytes -= size(message)
+        return message
+
+    def take_if(self, wanted: Callable[[dict], bool]) -> list[dict]:
+        """Remove and return the messages `wanted` picks, in order; the rest stay queued."""
+        taken = [m for m in self._queue if wanted(m)]
+        kept = [m for m in self._queue if not wanted(m)]
+        self._queue = deque(kept)
+        self.bytes = sum(size(m) for m in kept)
+        return taken
+
+    def clear(self) -> None:
+        self._queue.clear()
+        self.bytes = 0
+
+    def _remove(self, message: dict) -> None:
+        self._queue.remove(message)  # the oldest: found first, by identity
+        self.bytes -= size(message)
