@@ -124,10 +124,10 @@ class ProducerConsumer(AsyncWebsocketConsumer):
 
     def deliver(self, message: dict) -> None:
         """The hub's entry point: the usual batch is written here and now, the rest queued."""
-        self._arrived(message)
         if not self.draining and self._in_step(message):
             self._announce()
             return
+        self.cursor.place(message.get("due", ()))  # on arrival: see Cursor.place
         kind = message["type"]
         if kind == "stream.close":
             self.inbox.clear()  # nothing else matters to a session being closed
@@ -144,25 +144,18 @@ class ProducerConsumer(AsyncWebsocketConsumer):
             self.draining = True
             asyncio.get_running_loop().create_task(self._drain())
 
-    def _arrived(self, message: dict) -> None:
-        if message["type"] == "stream.batch":
-            self.cursor.place([(p, start) for p, start, _end in message["covers"]])
-        elif message["type"] == "stream.progress":
-            self.cursor.place([(p, last + 1) for p, last in message["last"]])
-
     def _in_step(self, message: dict) -> bool:
         """Handle a message inline when the client is in step: reading, no hole, no overlap."""
         if self.writer is None or self.writer.paused or self.flow.slow:
             return False
         if message["type"] == "stream.progress":
-            return not self.cursor.tail_holes(message["last"])
-        if message["type"] != "stream.batch":
-            return False
-        covers = message["covers"]
-        if self.cursor.holes(covers) or self.cursor.overlaps(covers):
+            if self.cursor.tail_holes(message["last"]):
+                return False
+            self.cursor.place(message["due"])
+            return True
+        if message["type"] != "stream.batch" or not self.cursor.extend(message["covers"]):
             return False
         self.writer.write(message["wire"])  # False once closing: disconnect() follows
-        self.cursor.advance_all(covers)
         self.flow.note(message["w"], message["seq"])
         return True
 

@@ -60,6 +60,18 @@ class Cursor:
         for partition, first in due:
             self.expected.setdefault(partition, first)
 
+    def extend(self, covers: list[list[int]]) -> bool:
+        """Advance past a batch that starts exactly where the client is in every partition
+        (or in one it has no place in yet): the usual case, checked in one pass. False,
+        and nothing changed, if the batch leaves a hole or overlaps what the client has."""
+        expected = self.expected
+        for partition, start, _end in covers:
+            if expected.get(partition, start) != start:
+                return False
+        for partition, _start, end in covers:
+            expected[partition] = end + 1
+        return True
+
     def holes(self, covers: list[list[int]]) -> list[Hole]:
         """Offsets a batch (covering [start, end] per partition) skips for this client."""
         holes = []

@@ -62,11 +62,14 @@ class _Stream:
                     log.exception("Delivering %s to a session failed", message.get("type"))
 
     def _take(self, message: dict) -> None:
-        """Frame a batch once for every socket; remember how far the stream got."""
+        """Frame a batch once for every socket; remember how far the stream got; note the
+        first offset it makes due in each partition (Cursor.place), once for all."""
         if message["type"] == "stream.batch":
             message["wire"], message["frames"] = framed(message["frames"])
+            message["due"] = [(p, start) for p, start, _end in message["covers"]]
             self.edge.update((p, end) for p, _start, end in message["covers"])
         elif message["type"] == "stream.progress":
+            message["due"] = [(p, last + 1) for p, last in message["last"]]
             self.edge.update((p, last) for p, last in message["last"])
 
 

@@ -35,6 +35,15 @@ def test_a_new_client_joins_at_the_first_batch_it_sees():
     assert cursor.expected == {0: 150}
 
 
+def test_extend_takes_only_a_batch_that_continues_every_partition():
+    cursor = Cursor({0: 100})
+    assert cursor.extend([[0, 100, 149], [1, 7, 9]])  # partition 1 is new: it starts here
+    assert cursor.expected == {0: 150, 1: 10}
+    assert not cursor.extend([[0, 160, 199], [1, 10, 12]])  # a hole in partition 0
+    assert not cursor.extend([[0, 140, 199]])  # overlaps what the client has
+    assert cursor.expected == {0: 150, 1: 10}  # unchanged by a refused batch
+
+
 def test_a_batch_dropped_after_the_first_arrived_is_a_hole_not_a_new_start():
     cursor = Cursor()
     for first in (0, 50, 100):  # three batches arrive; the first two are dropped unsent
