@@ -58,7 +58,12 @@ METHOD = """
   sampled every 0.25 s, also noted when ready (no client; a backlog worker is not started
   yet) and once the clients are connected. Broker, Redis and the orchestrator ("bench")
   are shown per process but not added in. "stalled client
-  adds" = stall peak - backlog K=1 peak.
+  adds" = stall peak - backlog K=1 peak (RSS).
+- Server PSS: the same peak with each shared page split between the processes mapping it
+  (psutil `memory_full_info`, smaps_rollup), so Flowcast's 3 processes count the shared
+  interpreter and library pages once, not three times; the 300 MB target is judged on
+  it. (Pages the server shares with the fleet, broker or orchestrator are split with them
+  too: a few MB, for both systems alike.)
 - Limits: clients, servers, broker and Redis share the 2 cores, so at K >= 100 the client
   fleet competes with the servers for CPU (compare the fleet and server CPU columns);
   the ratios are what carries over to other machines, not the absolute rates. "other

@@ -74,9 +74,11 @@ def rows(results: Results) -> list[Row]:
                 ok = fv <= limit if limit and k in (1, 100) and fv is not None else None
                 target = f"<= {limit:g} ms" if ok is not None else ""
                 add(f"latency {q} ms", _n(fv, 1), _n(bv, 1), _ratio(fv, bv), target, ok)
-        mem_ok = f.server_mb <= 300 if k >= 1000 else None
+        add("server RSS peak MB (summed)", _n(f.server_mb), _n(b.server_mb), None)
+        mem_ok = f.server_pss_mb <= 300 if k >= 1000 else None
         mem_target = "<= 300 MB" if mem_ok is not None else ""
-        add("server RSS peak MB", _n(f.server_mb), _n(b.server_mb), None, mem_target, mem_ok)
+        pss = (_n(f.server_pss_mb), _n(b.server_pss_mb))
+        add("server PSS peak MB", *pss, None, mem_target, mem_ok)
         if shape == "stall":
             base = results.get(("backlog", 1))
             fa = f.server_mb - base["flowcast"].server_mb if base else None

@@ -142,6 +142,12 @@ def services(workdir: Path) -> Iterator[Services]:
 class RssMonitor:
     """Samples the resident memory of named processes in a thread; keeps the peaks.
 
+    RSS counts a shared library's pages once per process that maps it, so the sum over a
+    server of several processes (2 daphne + a worker) counts ~25 MB of the same
+    interpreter and library pages two or three times. The summed PSS (each shared page
+    split between the processes that map it) is what the server costs the machine, and
+    is kept next to it.
+
     `over_limit` is set when their sum passes `limit_mb`, so a run can stop before a server
     that buffers without bound takes the machine down.
     """
@@ -153,6 +159,7 @@ class RssMonitor:
         self.uncounted: set[str] = set()  # shown per process, left out of the total
         self.peak_mb: dict[str, float] = {}
         self.peak_total_mb = 0.0
+        self.peak_total_pss_mb = 0.0
         self.marks: dict[str, float] = {}  # summed RSS at named moments
         self.over_limit = threading.Event()
         self.cpu_at_watch: dict[str, float] = {}
@@ -187,17 +194,24 @@ class RssMonitor:
         )
 
     def _total(self) -> float:
-        total = 0.0
+        return self._totals()[0]
+
+    def _totals(self) -> tuple[float, float]:
+        """Summed RSS and PSS (MB) of the counted processes."""
+        rss = pss = 0.0
         for name, proc in list(self.procs.items()):
             with contextlib.suppress(psutil.Error):
-                mb = proc.memory_info().rss / 2**20
+                memory = proc.memory_full_info()  # smaps_rollup: ~0.2 ms a process
+                mb = memory.rss / 2**20
                 self.peak_mb[name] = max(self.peak_mb.get(name, 0.0), mb)
-                total += 0 if name in self.uncounted else mb
-        return total
+                if name not in self.uncounted:
+                    rss, pss = rss + mb, pss + memory.pss / 2**20
+        return rss, pss
 
     def sample(self) -> None:
-        total = self._total()
+        total, pss = self._totals()
         self.peak_total_mb = max(self.peak_total_mb, total)
+        self.peak_total_pss_mb = max(self.peak_total_pss_mb, pss)
         if total > self.limit_mb:
             self.over_limit.set()
 
