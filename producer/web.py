@@ -16,9 +16,15 @@
 
 from __future__ import annotations
 
+import sys
+
+if __name__ == "__main__":  # a web process, before daphne and Twisted are imported
+    from producer.lean import leave_out_unused_extras
+
+    leave_out_unused_extras(sys.argv)
+
 import asyncio
 import gc
-import sys
 import time
 
 import daphne.server
