@@ -21,11 +21,13 @@ import os
 import sys
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import orjson
+import redis
 
 from benchmarks import producer
 from benchmarks.fleet import Config, FleetResult
@@ -33,6 +35,7 @@ from benchmarks.flowcast import Flowcast, Stream
 from benchmarks.measure import Measure, summarize
 from benchmarks.stack import BenchError, Child, Procs, RssMonitor, Services, services
 from pipelines.embedded import find_free_port
+from pipelines.instances import WEB_STATS
 
 SETTLE = 0.5  # after assignment, so a reader starting "at the end" sees the first record
 
@@ -157,7 +160,9 @@ class Run:
                 monitor.mark("connected")
                 if load is None:  # a private event is read from its start: clients first
                     start_worker()
-                return self._finish("flowcast", case, expected, fleet, monitor, children, load)
+                m = self._finish("flowcast", case, expected, fleet, monitor, children, load)
+                m.note = "; ".join(filter(None, [m.note, _stream_events(app.svc.redis_url)]))
+                return m
         finally:
             for child in reversed(children):
                 self.procs.stop(child)
@@ -240,6 +245,15 @@ class Run:
         m = summarize(system, case, expected, result, monitor, cpu, note)
         m.other_cpu = max(0.0, busy - sum(cpu.values()) - result.cpu_seconds)
         return m
+
+
+def _stream_events(redis_url: str) -> str:
+    """The web processes' repair and slow-client counters (as on /metrics), if any moved:
+    why a run was slower is often there. Reported each second, so the last may be missing."""
+    totals: Counter[str] = Counter()
+    for raw in redis.Redis.from_url(redis_url).hvals(WEB_STATS):
+        totals.update({k: int(v) for k, v in orjson.loads(raw).items() if v})
+    return ", ".join(f"{k} {v:,}" for k, v in sorted(totals.items()))
 
 
 def _watch_shared(monitor: RssMonitor, svc: Services) -> None:

@@ -16,6 +16,7 @@ from django.conf import settings
 TTL_SECONDS = 5
 CLIENTS_FRESH_SECONDS = 5.0  # web processes report their client counts every second
 PREFIX = "flowcast:instance"
+WEB_STATS = "flowcast:webstats"  # web process → its stream counters (producer.metrics)
 
 
 @functools.cache

@@ -19,7 +19,6 @@ from pipelines import instances, metrics_access
 from pipelines.models import Pipeline
 from pipelines.status import statuses_of
 
-WEB_STATS = "flowcast:webstats"
 LABELS = ["pipeline", "component", "guid"]
 INSTANCE_LABELS = [*LABELS, "instance"]
 
@@ -137,7 +136,7 @@ def _stream_events() -> CounterMetricFamily:
     )
     totals: dict[str, float] = {}
     client = instances.client()
-    for raw in client.hvals(WEB_STATS) if client else []:
+    for raw in client.hvals(instances.WEB_STATS) if client else []:
         for event, value in orjson.loads(raw).items():
             totals[event] = totals.get(event, 0) + value
     for event, value in sorted(totals.items()):

@@ -24,8 +24,7 @@ import redis
 import redis.asyncio as aioredis
 from django.conf import settings
 
-from pipelines.instances import clients_key
-from pipelines.metrics import WEB_STATS
+from pipelines.instances import WEB_STATS, clients_key
 from producer import metrics
 
 WINDOW = 24  # batches a worker may publish ahead of the slowest process
@@ -83,13 +82,17 @@ class CreditGate:
         ):
             return
         deadline = time.monotonic() + MAX_WAIT
+        pause = 0.002
         waited = False
         while self.lag(seq) > WINDOW and not stopping():
             if time.monotonic() > deadline:
                 self.timeouts += 1
                 return
             waited = True
-            time.sleep(0.002)
+            time.sleep(pause)
+            # Processes report every FLUSH_SECONDS: asking faster than that only burns
+            # the CPU the web processes need.
+            pause = min(pause * 2, FLUSH_SECONDS / 2)
         self.waits += waited
 
 
