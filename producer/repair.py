@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 MAX_REPAIR = int(os.environ.get("FLOWCAST_MAX_REPAIR", "100000"))  # records per hole
 CHUNK = 500  # offsets per read and write: a connection holds one chunk at a time, not a hole
 CACHED_CHUNKS = 32  # ~16k records of encoded frames per process and reader (~8 MB)
+READ_AHEAD = 8  # complete chunks of one hole read per trip to the broker
 READ_TIMEOUT = 10.0
 
 
@@ -48,6 +49,7 @@ class RepairReader:
         self.executor = ThreadPoolExecutor(1, thread_name_prefix=f"repair-{topic}")
         self._consumer: Consumer | None = None
         self._chunks: OrderedDict[tuple[int, int], EncodedBatch] = OrderedDict()
+        self.fetches = 0  # trips to the broker
 
     async def read(self, partition: int, start: int, end: int) -> Repair:
         """The first chunk of the hole [start, end]; call again from `last + 1` for more."""
@@ -62,28 +64,52 @@ class RepairReader:
         first = max(start, low, end - MAX_REPAIR + 1)
         lost_before = first if first > start else None
         if first > end:
-            return Repair(encode_batch([], self.frame_format, self.source_format), lost_before, end)
+            return Repair(self._encode([]), lost_before, end)
         chunk = first // CHUNK
         chunk_end = chunk * CHUNK + CHUNK - 1
         # A chunk below the high watermark is complete and can be shared; the tail one is
         # read up to the hole's end only (the embedded broker's high watermark runs low,
         # never high, so "complete" is never claimed wrongly).
-        complete = chunk_end < high
-        last = chunk_end if complete else end
-        batch = self._chunks.get((partition, chunk)) if complete else None
+        if chunk_end >= high:
+            [batch] = self._fetch(partition, max(chunk * CHUNK, low), end)
+            return Repair(batch, lost_before, end)
+        batch = self._chunks.get((partition, chunk))
         if batch is None:
-            batch = self._fetch(partition, max(chunk * CHUNK, low), last)
-            if complete:
-                self._remember((partition, chunk), batch)
+            batch = self._fetch_chunks(partition, chunk, low, min(end, high - 1))
         else:
             self._chunks.move_to_end((partition, chunk))
-        return Repair(batch, lost_before, last)
+        return Repair(batch, lost_before, chunk_end)
 
-    def _fetch(self, partition: int, first: int, last: int) -> EncodedBatch:
+    def _fetch_chunks(self, partition: int, chunk: int, low: int, end: int) -> EncodedBatch:
+        """Chunk `chunk`, and the complete ones after it up to `end` (READ_AHEAD in all at
+        most), in one trip: each assign costs a fetch round trip, so a long hole read one
+        chunk per trip spent most of its time waiting. Each chunk is cached on its own."""
+        last_chunk = chunk
+        while last_chunk - chunk + 1 < READ_AHEAD and (last_chunk + 2) * CHUNK - 1 <= end:
+            last_chunk += 1
+        first = max(chunk * CHUNK, low)
+        batches = self._fetch(partition, first, last_chunk * CHUNK + CHUNK - 1, by_chunk=True)
+        for n, batch in enumerate(batches):
+            self._remember((partition, chunk + n), batch)
+        return batches[0]
+
+    def _fetch(
+        self, partition: int, first: int, last: int, by_chunk: bool = False
+    ) -> list[EncodedBatch]:
+        """Records first..last encoded: one batch, or one per aligned chunk from first's."""
+        self.fetches += 1
         consumer = self._client()
         consumer.assign([TopicPartition(self.topic, partition, first)])
         records = self._consume_until(consumer, last)
         consumer.unassign()
+        if not by_chunk:
+            return [self._encode(records)]
+        groups: list[list[Record]] = [[] for _ in range(last // CHUNK - first // CHUNK + 1)]
+        for record in records:
+            groups[record.offset // CHUNK - first // CHUNK].append(record)
+        return [self._encode(group) for group in groups]
+
+    def _encode(self, records: list[Record]) -> EncodedBatch:
         batch = encode_batch(records, self.frame_format, self.source_format)
         # Frames and ids are all a repair sends; the records (values again) stay out of the cache.
         return EncodedBatch(batch.frames, [], [], batch.ids)
