@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import logging
 import os
 import time
 from collections import OrderedDict
@@ -23,13 +22,15 @@ from confluent_kafka import Consumer, TopicPartition
 from pipelines import kafka
 from producer.frames import EncodedBatch, Record, encode_batch
 
-log = logging.getLogger(__name__)
-
 MAX_REPAIR = int(os.environ.get("FLOWCAST_MAX_REPAIR", "100000"))  # records per hole
 CHUNK = 500  # offsets per read and write: a connection holds one chunk at a time, not a hole
 CACHED_CHUNKS = 32  # ~16k records of encoded frames per process and reader (~8 MB)
 READ_AHEAD = 8  # complete chunks of one hole read per trip to the broker
 READ_TIMEOUT = 10.0
+
+
+class RepairError(RuntimeError):
+    """The hole could not be read back: the connection is closed (1011) and resumes."""
 
 
 @dataclass
@@ -100,7 +101,7 @@ class RepairReader:
         self.fetches += 1
         consumer = self._client()
         consumer.assign([TopicPartition(self.topic, partition, first)])
-        records = self._consume_until(consumer, last)
+        records = self._consume_until(consumer, partition, last)
         consumer.unassign()
         if not by_chunk:
             return [self._encode(records)]
@@ -119,8 +120,13 @@ class RepairReader:
         while len(self._chunks) > CACHED_CHUNKS:
             self._chunks.popitem(last=False)
 
-    def _consume_until(self, consumer: Consumer, end: int) -> list[Record]:
-        """Records up to `end`; short polls, since consume() waits to fill its whole count."""
+    def _consume_until(self, consumer: Consumer, partition: int, end: int) -> list[Record]:
+        """Records up to `end`; short polls, since consume() waits to fill its whole count.
+
+        An offset that is no record (a transaction marker, a compacted key) never comes:
+        the consumer's position passing `end` says the read is whole. Kafka not giving the
+        offsets in time is an error, never a short batch: the hole would be marked repaired
+        and its records lost without a word."""
         records: list[Record] = []
         deadline = time.monotonic() + READ_TIMEOUT
         while time.monotonic() < deadline:
@@ -129,8 +135,10 @@ class RepairReader:
                     records.append(Record.from_message(m))
                 if m.error() is None and m.offset() >= end:
                     return records
-        log.warning("Repair of %s stopped short of offset %d", self.topic, end)
-        return records
+            [position] = consumer.position([TopicPartition(self.topic, partition)])
+            if position.offset > end:
+                return records
+        raise RepairError(f"Kafka gave {self.topic}[{partition}] up to offset {end} too late")
 
     def _client(self) -> Consumer:
         if self._consumer is None:

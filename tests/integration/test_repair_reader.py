@@ -9,7 +9,8 @@ import pytest
 
 from pipelines import kafka
 from pipelines.deployment import Topic
-from producer.repair import CHUNK, READ_AHEAD, RepairReader
+from producer import repair
+from producer.repair import CHUNK, READ_AHEAD, RepairError, RepairReader
 from tests.runtime import unique
 
 pytestmark = pytest.mark.integration
@@ -44,3 +45,15 @@ def test_a_long_hole_comes_back_whole_in_order_with_chunks_read_ahead(stack):
     before = reader.fetches
     assert asyncio.run(repair(CHUNK, 3 * CHUNK - 1)) == list(range(CHUNK, 3 * CHUNK))
     assert reader.fetches == before  # cached: a second client resuming there costs no trip
+
+
+def test_offsets_kafka_does_not_give_are_an_error_not_a_short_repair(stack, monkeypatch):
+    topic = unique("repair")
+    kafka.ensure_topics([Topic(topic, 1, 1, "shared")])
+    stack.produce(topic, [{"n": i} for i in range(40)], key=lambda i: None)
+    monkeypatch.setattr(repair, "READ_TIMEOUT", 1.0)
+    reader = RepairReader(topic, "batch", "json")
+    whole = asyncio.run(reader.read(0, 10, 39))
+    assert offsets(whole.batch)[-1] == 39 and whole.last == 39
+    with pytest.raises(RepairError):  # 40..45 were never written: waiting cannot fill them
+        asyncio.run(reader.read(0, 30, 45))
