@@ -68,15 +68,16 @@ class RepairReader:
             return Repair(self._encode([]), lost_before, end)
         chunk = first // CHUNK
         chunk_end = chunk * CHUNK + CHUNK - 1
-        # A chunk below the high watermark is complete and can be shared; the tail one is
-        # read up to the hole's end only (the embedded broker's high watermark runs low,
-        # never high, so "complete" is never claimed wrongly).
-        if chunk_end >= high:
+        # A chunk is complete, and can be shared, when the hole reaches its end (a hole ends
+        # before an offset the worker published: all below it are in Kafka) or the high
+        # watermark is past it (the embedded broker's runs low, so it is only a bonus).
+        # The tail chunk is read up to the hole's end only.
+        if chunk_end > max(end, high - 1):
             [batch] = self._fetch(partition, max(chunk * CHUNK, low), end)
             return Repair(batch, lost_before, end)
         batch = self._chunks.get((partition, chunk))
         if batch is None:
-            batch = self._fetch_chunks(partition, chunk, low, min(end, high - 1))
+            batch = self._fetch_chunks(partition, chunk, low, end)
         else:
             self._chunks.move_to_end((partition, chunk))
         return Repair(batch, lost_before, chunk_end)

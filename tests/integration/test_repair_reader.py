@@ -39,7 +39,8 @@ def test_a_long_hole_comes_back_whole_in_order_with_chunks_read_ahead(stack):
     hole_start, hole_end = 130, total - 2  # unaligned at both ends
     got = asyncio.run(repair(hole_start, hole_end))
     assert got == list(range(hole_start, hole_end + 1))
-    # READ_AHEAD complete chunks per trip, then the rest, then the tail up to the hole's end.
+    # READ_AHEAD complete chunks per trip, then the rest, then the tail up to the hole's end
+    # (chunks the hole covers to their end are complete, whatever the high watermark says).
     chunks = hole_end // CHUNK + 1
     assert reader.fetches == -(-(chunks - 1) // READ_AHEAD) + 1
     before = reader.fetches
