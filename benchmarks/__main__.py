@@ -188,7 +188,8 @@ def _line(m) -> str:
         f"{m.system:8} {m.delivered:>10,.0f} rec/s agg, missing {m.missing:,} "
         f"({m.clients_missing} clients), dups {m.duplicates}{lat}, RSS peak "
         f"{m.server_mb:,.0f} MB, CPU server {m.server_cpu:.1f} s / fleet {m.fleet_cpu:.1f} s, "
-        f"resumes {m.resumes}, gaps {m.gaps}" + (f" [{m.note}]" if m.note else "")
+        f"resumes {m.resumes}, gaps {m.gaps}"
+        + "".join(f" [{text}]" for text in (m.note, m.events) if text)
     )
 
 

@@ -161,7 +161,7 @@ class Run:
                 if load is None:  # a private event is read from its start: clients first
                     start_worker()
                 m = self._finish("flowcast", case, expected, fleet, monitor, children, load)
-                m.note = "; ".join(filter(None, [m.note, _stream_events(app.svc.redis_url)]))
+                m.events = _stream_events(app.svc.redis_url)
                 return m
         finally:
             for child in reversed(children):

@@ -45,7 +45,8 @@ class Measure:
     connect_failed: int = 0
     endings: dict = field(default_factory=dict)
     close_codes: dict = field(default_factory=dict)
-    note: str = ""
+    note: str = ""  # why a measurement was cut short (its verdicts are then n/a)
+    events: str = ""  # the web processes' repair and slow-client counters
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -142,7 +142,16 @@ def details(results: Results) -> str:
                     _n(m.seconds, 1),
                     ", ".join(f"{k} {v}" for k, v in m.by_process.items()),
                     ", ".join(f"{k}: {v}" for k, v in m.endings.items()),
-                    m.note + (f" close codes {m.close_codes}" if m.close_codes else ""),
+                    "; ".join(
+                        filter(
+                            None,
+                            [
+                                m.note,
+                                m.events,
+                                f"close codes {m.close_codes}" if m.close_codes else "",
+                            ],
+                        )
+                    ),
                 ]
             )
     return table(header, lines)
