@@ -19,13 +19,16 @@ def manage_command(*args: str) -> list[str]:
     return [sys.executable, MANAGE, *args]
 
 
-def daphne_command(host: str, port: int, *, access_log: str | None = None) -> list[str]:
+def daphne_command(
+    host: str, port: int, *, access_log: str | None = None, ping: tuple[int, int] = (20, 30)
+) -> list[str]:
     """daphne (with Flowcast's slow-client hook) serving the ASGI app.
 
     Keepalive pings detect dead peers; streams have no time limit (daphne's default
     closes every WebSocket after a day).
     """
-    options = ["--ping-interval", "20", "--ping-timeout", "30", "--websocket_timeout", "-1"]
+    options = ["--ping-interval", str(ping[0]), "--ping-timeout", str(ping[1])]
+    options += ["--websocket_timeout", "-1"]
     # A storm of handshakes on a busy host can queue longer than daphne's 5 s default.
     options += ["--websocket_connect_timeout", "30"]
     return [

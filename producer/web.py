@@ -10,6 +10,9 @@
   close 1013 follow).
 - The server may close with 1001 and 1013 (RFC 6455 codes for "going away" and "try again
   later"), which autobahn's sendClose refuses; DESIGN §6 promises them to clients.
+- A client behind on its frames answers the keepalive ping late, since the ping waits
+  behind them: it gets more time (FlowcastWebSocketProtocol.onAutoPingTimeout) instead of
+  an abrupt 1006, and the slow-client rules apply to it.
 
     python -m producer.web -b 127.0.0.1 -p 8000 config.asgi:application
 """
@@ -24,7 +27,11 @@ if __name__ == "__main__":  # a web process, before daphne and Twisted are impor
     leave_out_unused_extras(sys.argv)
 
 import asyncio
+import contextlib
+import fcntl
 import gc
+import struct
+import termios
 import time
 
 import daphne.server
@@ -37,6 +44,7 @@ from pipelines.malloc import limit_arenas
 from producer import transport as streaming_transport
 
 WRITER = "flowcast.writer"  # scope key: the connection's SocketWriter
+BEHIND_PONG_SECONDS = 30.0  # extra wait for the pong of a client behind on its frames
 
 
 class SocketWriter:
@@ -121,8 +129,47 @@ class SocketWriter:
 
 
 class FlowcastWebSocketProtocol(WebSocketProtocol):
+    _behind_at_ping = 0  # bytes queued ahead of the last keepalive ping
+    _pong_grace_used = False
+
     def serverClose(self, code=None):
         self.sendCloseFrame(code=1000 if code is None else code, isReply=False)
+
+    def _sendAutoPing(self):
+        # daphne pings every interval, pong or not: a later ping must not replace the
+        # one still waiting (and the note of what was queued ahead of it).
+        if self.autoPingPending is not None:
+            return
+        self._behind_at_ping = queued_bytes(self.transport)
+        self._pong_grace_used = False
+        super()._sendAutoPing()
+
+    def onAutoPingTimeout(self):
+        """A client behind on the stream reads our ping only after the frames queued ahead
+        of it, so its pong comes late although it is reading. Dropping it then is an
+        abrupt 1006 it may not resume from; it gets BEHIND_PONG_SECONDS more (as long as
+        the consumer lets a full socket wait before closing it with 1013)."""
+        if self._behind_at_ping > 0 and not self._pong_grace_used:
+            from twisted.internet import reactor  # daphne's, installed by then
+
+            self._pong_grace_used = True
+            self.autoPingTimeoutCall = reactor.callLater(
+                BEHIND_PONG_SECONDS, self.onAutoPingTimeout
+            )
+            return
+        super().onAutoPingTimeout()
+
+
+def queued_bytes(transport) -> int:
+    """Bytes written to the connection that the peer has not acknowledged: in the
+    transport's buffer and in the kernel's send queue (Linux SIOCOUTQ)."""
+    if transport is None:
+        return 0
+    queued = len(transport.dataBuffer) - transport.offset + transport._tempDataLen
+    with contextlib.suppress(OSError, AttributeError):
+        raw = fcntl.ioctl(transport.socket.fileno(), termios.TIOCOUTQ, b"\0\0\0\0")
+        queued += struct.unpack("i", raw)[0]
+    return queued
 
 
 class FlowcastWebSocketFactory(WebSocketFactory):

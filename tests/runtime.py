@@ -47,14 +47,20 @@ class Stack:
         self.children.append(child)
         return child
 
-    def web(self, port: int | None = None, env: dict[str, str] | None = None) -> str:
+    def web(
+        self,
+        port: int | None = None,
+        env: dict[str, str] | None = None,
+        ping: tuple[int, int] = (20, 30),
+    ) -> str:
         """A real daphne process; returns its host:port once it accepts connections.
 
         Pass the port of a stopped one to restart "the same server" (see stop_web); `env`
-        adds to the stack's environment (settings such as FLOWCAST_SLOW_CLIENT_GRACE).
+        adds to the stack's environment (settings such as FLOWCAST_SLOW_CLIENT_GRACE);
+        `ping` is daphne's keepalive (interval, timeout) in seconds.
         """
         port = port or find_free_port()
-        child = self.start(f"daphne:{port}", daphne_command("127.0.0.1", port), env)
+        child = self.start(f"daphne:{port}", daphne_command("127.0.0.1", port, ping=ping), env)
         wait_for(lambda: _port_open(port) or not child.running(), 30, f"daphne on {port}")
         assert child.running(), "daphne exited at start"
         return f"127.0.0.1:{port}"

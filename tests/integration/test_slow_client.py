@@ -15,7 +15,7 @@ from websockets.exceptions import ConnectionClosed
 
 from pipelines import instances
 from tests.integration.clients import bearer, open_clients, ws_url
-from tests.integration.test_burst_and_nodes import count_ids
+from tests.integration.test_burst_and_nodes import ID, count_ids
 from tests.runtime import build_stream, wait_for
 
 pytestmark = pytest.mark.integration
@@ -122,3 +122,32 @@ def test_a_client_vanishing_mid_stream_does_not_hold_the_others_back(stack, owne
         assert (len(ids), duplicates) == (total, 0)
     [report] = instances.read(str(s["producer"].guid))
     assert report["credit_timeouts"] == 0, "the vanished client held the stream back"
+
+
+def test_a_client_reading_slowly_behind_the_stream_is_not_dropped_by_the_keepalive(stack, owner):
+    s = build_stream(owner, frame_format="batch", batch_size=200)
+    # A 1 s keepalive: the reader's pong waits behind seconds of queued frames. It is slow,
+    # not gone, and must keep its connection (no 1006).
+    host = stack.web(env={"FLOWCAST_SLOW_CLIENT_GRACE": "120"}, ping=(1, 1))
+    stack.worker(s["reader"])
+    stack.worker(s["producer"])
+    total = 30_000
+
+    async def scenario():
+        url = ws_url(host, s["producer"])
+        ws = await connect(url, additional_headers=bearer(s["producer"]), ping_interval=None)
+        values = [{"n": i, "pad": "x" * 200} for i in range(total)]
+        await asyncio.to_thread(stack.produce, s["topic"], values)
+        ids: set[str] = set()
+        with contextlib.suppress(TimeoutError, ConnectionClosed):
+            async with asyncio.timeout(90):
+                async for frame in ws:
+                    ids.update(ID.findall(frame))
+                    if len(ids) >= total:
+                        break
+                    await asyncio.sleep(0.05)  # a slow reader: ~20 frames a second
+        return len(ids), ws.close_code
+
+    received, close_code = asyncio.run(scenario())
+    assert close_code is None, f"closed with {close_code} after {received} records"
+    assert received == total
