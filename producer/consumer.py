@@ -30,11 +30,10 @@ from producer.groups import stream_group
 from producer.hub import hub
 from producer.inbox import Inbox
 from producer.repair import reader_for
-from producer.web import WRITER, SocketWriter
+from producer.web import SLOW_SECONDS, WRITER, SocketWriter
 
 log = logging.getLogger(__name__)
 
-SLOW_SECONDS = 30.0  # a client whose socket stays full this long is closed
 INBOX = 48  # messages held while a repair runs; older batches are dropped (repaired later)
 INBOX_BYTES = 4 * 1024 * 1024  # and their frames' bytes: a stalled client's fixed cost
 TOO_SLOW = 1013

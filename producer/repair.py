@@ -73,8 +73,8 @@ class RepairReader:
         # watermark is past it (the embedded broker's runs low, so it is only a bonus).
         # The tail chunk is read up to the hole's end only.
         if chunk_end > max(end, high - 1):
-            [batch] = self._fetch(partition, max(chunk * CHUNK, low), end)
-            return Repair(batch, lost_before, end)
+            records = self._fetch(partition, max(chunk * CHUNK, low), end)
+            return Repair(self._encode(records), lost_before, end)
         batch = self._chunks.get((partition, chunk))
         if batch is None:
             batch = self._fetch_chunks(partition, chunk, low, end)
@@ -89,27 +89,23 @@ class RepairReader:
         last_chunk = chunk
         while last_chunk - chunk + 1 < READ_AHEAD and (last_chunk + 2) * CHUNK - 1 <= end:
             last_chunk += 1
-        first = max(chunk * CHUNK, low)
-        batches = self._fetch(partition, first, last_chunk * CHUNK + CHUNK - 1, by_chunk=True)
+        records = self._fetch(partition, max(chunk * CHUNK, low), last_chunk * CHUNK + CHUNK - 1)
+        groups: list[list[Record]] = [[] for _ in range(last_chunk - chunk + 1)]
+        for record in records:
+            groups[record.offset // CHUNK - chunk].append(record)
+        batches = [self._encode(group) for group in groups]
         for n, batch in enumerate(batches):
             self._remember((partition, chunk + n), batch)
         return batches[0]
 
-    def _fetch(
-        self, partition: int, first: int, last: int, by_chunk: bool = False
-    ) -> list[EncodedBatch]:
-        """Records first..last encoded: one batch, or one per aligned chunk from first's."""
+    def _fetch(self, partition: int, first: int, last: int) -> list[Record]:
+        """Records first..last, in one trip to the broker."""
         self.fetches += 1
         consumer = self._client()
         consumer.assign([TopicPartition(self.topic, partition, first)])
         records = self._consume_until(consumer, partition, last)
         consumer.unassign()
-        if not by_chunk:
-            return [self._encode(records)]
-        groups: list[list[Record]] = [[] for _ in range(last // CHUNK - first // CHUNK + 1)]
-        for record in records:
-            groups[record.offset // CHUNK - first // CHUNK].append(record)
-        return [self._encode(group) for group in groups]
+        return records
 
     def _encode(self, records: list[Record]) -> EncodedBatch:
         batch = encode_batch(records, self.frame_format, self.source_format)

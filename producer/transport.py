@@ -11,6 +11,11 @@ small ones (pings, control frames) are still joined, as that saves a send per fr
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import struct
+import termios
+
 from twisted.internet import tcp
 from twisted.python.compat import lazyByteSlice
 
@@ -39,7 +44,20 @@ class StreamingServer(tcp.Server):
 
     def _isSendBufferFull(self) -> bool:
         """Counts what is left to send: a batch queued by reference is whole, not copied."""
-        return len(self.dataBuffer) - self.offset + self._tempDataLen > self.bufferSize
+        return self.unsent() > self.bufferSize
+
+    def unsent(self) -> int:
+        """Bytes written here that the kernel has not taken yet."""
+        return len(self.dataBuffer) - self.offset + self._tempDataLen
+
+    def unacknowledged(self) -> int:
+        """Bytes written that the peer has not acknowledged: unsent, plus the kernel's
+        send queue (Linux SIOCOUTQ)."""
+        queued = self.unsent()
+        with contextlib.suppress(OSError):
+            raw = fcntl.ioctl(self.socket.fileno(), termios.TIOCOUTQ, b"\0\0\0\0")
+            queued += struct.unpack("i", raw)[0]
+        return queued
 
     def doWrite(self):
         while True:

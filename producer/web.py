@@ -27,11 +27,7 @@ if __name__ == "__main__":  # a web process, before daphne and Twisted are impor
     leave_out_unused_extras(sys.argv)
 
 import asyncio
-import contextlib
-import fcntl
 import gc
-import struct
-import termios
 import time
 
 import daphne.server
@@ -44,7 +40,8 @@ from pipelines.malloc import limit_arenas
 from producer import transport as streaming_transport
 
 WRITER = "flowcast.writer"  # scope key: the connection's SocketWriter
-BEHIND_PONG_SECONDS = 30.0  # extra wait for the pong of a client behind on its frames
+SLOW_SECONDS = 30.0  # a socket that stays full this long is closed (1013), and a ping
+# queued behind a client's frames gets this much more time for its pong
 
 
 class SocketWriter:
@@ -140,36 +137,23 @@ class FlowcastWebSocketProtocol(WebSocketProtocol):
         # one still waiting (and the note of what was queued ahead of it).
         if self.autoPingPending is not None:
             return
-        self._behind_at_ping = queued_bytes(self.transport)
+        transport = self.transport
+        self._behind_at_ping = transport.unacknowledged() if transport is not None else 0
         self._pong_grace_used = False
         super()._sendAutoPing()
 
     def onAutoPingTimeout(self):
         """A client behind on the stream reads our ping only after the frames queued ahead
         of it, so its pong comes late although it is reading. Dropping it then is an
-        abrupt 1006 it may not resume from; it gets BEHIND_PONG_SECONDS more (as long as
-        the consumer lets a full socket wait before closing it with 1013)."""
+        abrupt 1006 it may not resume from; it gets SLOW_SECONDS more, as long as a
+        full socket may wait before the consumer closes it with 1013."""
         if self._behind_at_ping > 0 and not self._pong_grace_used:
             from twisted.internet import reactor  # daphne's, installed by then
 
             self._pong_grace_used = True
-            self.autoPingTimeoutCall = reactor.callLater(
-                BEHIND_PONG_SECONDS, self.onAutoPingTimeout
-            )
+            self.autoPingTimeoutCall = reactor.callLater(SLOW_SECONDS, self.onAutoPingTimeout)
             return
         super().onAutoPingTimeout()
-
-
-def queued_bytes(transport) -> int:
-    """Bytes written to the connection that the peer has not acknowledged: in the
-    transport's buffer and in the kernel's send queue (Linux SIOCOUTQ)."""
-    if transport is None:
-        return 0
-    queued = len(transport.dataBuffer) - transport.offset + transport._tempDataLen
-    with contextlib.suppress(OSError, AttributeError):
-        raw = fcntl.ioctl(transport.socket.fileno(), termios.TIOCOUTQ, b"\0\0\0\0")
-        queued += struct.unpack("i", raw)[0]
-    return queued
 
 
 class FlowcastWebSocketFactory(WebSocketFactory):
