@@ -24,6 +24,7 @@ class Measure:
     delivered: float = 0.0  # aggregate records/s
     client_median: float = 0.0
     client_min: float = 0.0
+    frames_median: float = 0.0  # frames per client: the server pays per frame, not per record
     p50: float | None = None
     p95: float | None = None
     p99: float | None = None
@@ -69,6 +70,8 @@ def summarize(
         m.delivered = sum(c["unique"] for c in clients) / m.seconds
     if rates:
         m.client_median, m.client_min = statistics.median(rates), min(rates)
+    if clients:
+        m.frames_median = statistics.median(c["frames"] for c in clients)
     for c in clients:
         m.missing += expected - c["unique"]
         m.clients_missing += c["unique"] < expected

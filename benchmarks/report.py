@@ -115,7 +115,8 @@ def comparison(results: Results) -> str:
 
 def details(results: Results) -> str:
     header = [
-        "shape", "K", "system", "rec/s agg", "rec/s client med/min", "p50/p95/p99 ms",
+        "shape", "K", "system", "rec/s agg", "rec/s client med/min", "frames/client",
+        "p50/p95/p99 ms",
         "missing (clients)", "dups", "resumes / gaps", "RSS MB ready / connected / peak",
         "server CPU s", "fleet CPU s", "other CPU s", "drain s", "by process: peak RSS, CPU",
         "client endings", "note",
@@ -131,6 +132,7 @@ def details(results: Results) -> str:
                     m.system,
                     _n(m.delivered),
                     f"{_n(m.client_median)} / {_n(m.client_min)}",
+                    _n(m.frames_median),
                     lat,
                     f"{_n(m.missing)} ({m.clients_missing})",
                     _n(m.duplicates),

@@ -211,14 +211,14 @@ class Runner:
                 self._partition_count = len(metadata.partitions)
         return {} if self._partition_count is None else {"partitions": self._partition_count}
 
-    def poll_messages(self, consumer, batch_size: int) -> list:
-        """Up to batch_size messages: wait for one, then take what is ready within a few ms."""
+    def poll_messages(self, consumer, batch_size: int, fill_wait: float = FILL_WAIT) -> list:
+        """Up to batch_size messages: wait for one, then take what is ready within fill_wait."""
         first = consumer.poll(FIRST_RECORD_WAIT)
         if first is None:
             return []
         messages = [first]
         if batch_size > 1:
-            messages += consumer.consume(batch_size - 1, timeout=FILL_WAIT)
+            messages += consumer.consume(batch_size - 1, timeout=fill_wait)
         usable = [m for m in messages if self._usable(m)]
         # Once per batch for the monitoring's Last Processed Size: len() only, no decoding.
         self._polled_bytes = sum(len(m.value() or b"") for m in usable)

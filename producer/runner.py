@@ -17,7 +17,7 @@ from confluent_kafka import Consumer, Producer, TopicPartition
 
 from pipelines import instances, kafka
 from pipelines.deployment import DeployedComponent
-from pipelines.runner import LagSource, Runner
+from pipelines.runner import FILL_WAIT, LagSource, Runner
 from producer.credits import CreditGate
 from producer.frames import EncodedBatch, Record, encode_batch
 from producer.groups import stream_group
@@ -25,7 +25,20 @@ from producer.groups import stream_group
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 5.0
-PROGRESS_SECONDS = 1.0
+TICK_SECONDS = 1.0  # progress messages and the audience count, this often
+FEW_CLIENTS = 10
+FILL_WAIT_FEW = 0.001
+
+
+def fill_wait(clients: int) -> float:
+    """How long a batch waits for more records once its first is in, by audience size.
+
+    Every frame costs each client's socket a send and each client a parse. At 2k rec/s
+    with 100 clients on a 2-core box, a 1 ms wait made a third more frames than 4 ms and
+    p50 latency went from 0.1 s to 1.1 s. With a few clients frames are cheap and the
+    wait is only latency: one client's p50 went from 16 to 13 ms with 1 ms.
+    """
+    return FILL_WAIT if clients > FEW_CLIENTS else FILL_WAIT_FEW
 
 
 class ProducerRunner(Runner):
@@ -48,7 +61,8 @@ class ProducerRunner(Runner):
         self.group = stream_group(deployed.ingestion_id)
         self.position: dict[int, int] = {}  # next offset per partition after what was published
         self.seq = 0
-        self._last_progress = 0.0
+        self._last_tick = 0.0
+        self.fill_wait = FILL_WAIT  # until the first count of clients
         self.loop = asyncio.new_event_loop()
         self.consumer: Consumer | None = None
         self.failover: Producer | None = None
@@ -70,7 +84,7 @@ class ProducerRunner(Runner):
 
     def step(self) -> None:
         records = self.poll_batch()
-        self.maybe_publish_progress()
+        self.every_second()
         if not records:
             return
         batch = encode_batch(records, self.frame_format, self.deployed.source_format)
@@ -80,7 +94,8 @@ class ProducerRunner(Runner):
             self.store_offsets(records)
 
     def poll_batch(self) -> list[Record]:
-        return [Record.from_message(m) for m in self.poll_messages(self.consumer, self.batch_size)]
+        messages = self.poll_messages(self.consumer, self.batch_size, self.fill_wait)
+        return [Record.from_message(m) for m in messages]
 
     def divert(self, batch: EncodedBatch) -> None:
         """Poison records go to the failover topic (or are logged and counted)."""
@@ -178,12 +193,21 @@ class ProducerRunner(Runner):
             span[0], span[1] = min(span[0], record.offset), max(span[1], record.offset)
         return [[p, min(self.position.get(p, lo), lo), hi] for p, (lo, hi) in sorted(spans.items())]
 
-    def maybe_publish_progress(self) -> None:
-        """Tell clients the last published offsets, so a hole at the tail gets noticed."""
+    def every_second(self) -> None:
         now = time.monotonic()
-        if now - self._last_progress < PROGRESS_SECONDS or not self.position:
+        if now - self._last_tick < TICK_SECONDS:
             return
-        self._last_progress = now
+        self._last_tick = now
+        self.publish_progress()
+        try:
+            self.fill_wait = fill_wait(instances.connected_clients(self.deployed.ingestion_id))
+        except Exception as exc:  # Redis away: keep the last size; publish waits for it
+            log.info("Clients not counted: %s", exc)
+
+    def publish_progress(self) -> None:
+        """Tell clients the last published offsets, so a hole at the tail gets noticed."""
+        if not self.position:
+            return
         last = [[p, o - 1] for p, o in sorted(self.position.items())]
         message = {"type": "stream.progress", "w": self.instance_id, "last": last}
         try:

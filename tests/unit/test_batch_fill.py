@@ -1,0 +1,62 @@
+"""A producer's batches wait for more records longer when many clients share each frame.
+
+The client count comes from what web processes report to a real (embedded) Redis.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+
+import orjson
+import pytest
+
+from pipelines.deployment import DeployedComponent
+from pipelines.instances import client, clients_key
+from pipelines.runner import FILL_WAIT
+from producer.runner import FEW_CLIENTS, FILL_WAIT_FEW, ProducerRunner, fill_wait
+
+
+def test_a_few_clients_get_records_sooner_than_a_crowd():
+    assert fill_wait(0) == fill_wait(FEW_CLIENTS) == FILL_WAIT_FEW
+    assert fill_wait(FEW_CLIENTS + 1) == FILL_WAIT > FILL_WAIT_FEW
+
+
+@pytest.fixture
+def runner(settings, redis_url) -> Iterator[ProducerRunner]:
+    settings.REDIS_URL = redis_url
+    deployed = DeployedComponent(
+        guid=str(uuid.uuid4()),
+        type="websocket_producer",
+        name="Feed",
+        component_id=1,
+        pipeline_id=1,
+        version=1,
+        ingestion_id=f"ing_{uuid.uuid4().hex[:8]}",
+        config={},
+        inputs=(),
+        outputs=(),
+        failover=None,
+        source_format="json",
+    )
+    runner = ProducerRunner(deployed)
+    yield runner
+    runner.loop.close()
+
+
+def report_clients(runner: ProducerRunner, **per_process: int) -> None:
+    for process, count in per_process.items():
+        value = orjson.dumps([time.time(), count])
+        client().hset(clients_key(runner.deployed.ingestion_id), process, value)
+
+
+def test_the_wait_follows_the_clients_every_web_process_reports(runner):
+    report_clients(runner, web1=3, web2=4)
+    runner.every_second()
+    assert runner.fill_wait == FILL_WAIT_FEW
+
+    report_clients(runner, web2=FEW_CLIENTS)  # 13 in all now
+    runner._last_tick = 0.0
+    runner.every_second()
+    assert runner.fill_wait == FILL_WAIT
