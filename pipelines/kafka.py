@@ -39,11 +39,11 @@ def consumer_config(
         "topic.metadata.refresh.interval.ms": 10_000,
         # librdkafka prefetches up to 64 MB per consumer by default, and once its queue is
         # full it waits fetch.queue.backoff.ms (1 s by default) before fetching again: that
-        # pause, not the queue's size, was what starved a backlog. With a 5 ms back-off an
-        # 8 MB queue drains a backlog as fast as 24 MB did (76k rec/s, one client) and the
-        # worker peaks at 112 MB instead of 146. 2 MB saved 19 MB more but ran dry between
-        # fetches with 100 clients: smaller batches, more frames, 0.74 of the bridge.
-        "queued.max.messages.kbytes": 8192,
+        # pause, not the queue's size, was what starved a backlog. With a 5 ms back-off a
+        # 4 MB queue still fills every batch to 500 records (200k backlog, 100 and 1000
+        # clients) and the worker peaks at 100 MB (8 MB: 112, 24 MB: 146). 2 MB ran dry
+        # between fetches with 100 clients: smaller batches, more frames, 0.74 of the bridge.
+        "queued.max.messages.kbytes": 4096,
         "fetch.queue.backoff.ms": 5,
         **extra,
     }

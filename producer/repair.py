@@ -24,7 +24,7 @@ from producer.frames import EncodedBatch, Record, encode_batch
 
 MAX_REPAIR = int(os.environ.get("FLOWCAST_MAX_REPAIR", "100000"))  # records per hole
 CHUNK = 500  # offsets per read and write: a connection holds one chunk at a time, not a hole
-CACHED_CHUNKS = 32  # ~16k records of encoded frames per process and reader (~8 MB)
+CACHED_CHUNKS = 16  # ~8k records of encoded frames per process and reader (~3 MB)
 READ_AHEAD = 8  # complete chunks of one hole read per trip to the broker
 READ_TIMEOUT = 10.0
 
