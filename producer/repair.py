@@ -103,7 +103,7 @@ class RepairReader:
         self.fetches += 1
         consumer = self._client()
         consumer.assign([TopicPartition(self.topic, partition, first)])
-        records = self._consume_until(consumer, partition, last)
+        records = self._consume_until(consumer, partition, first, last)
         consumer.unassign()
         return records
 
@@ -117,21 +117,30 @@ class RepairReader:
         while len(self._chunks) > CACHED_CHUNKS:
             self._chunks.popitem(last=False)
 
-    def _consume_until(self, consumer: Consumer, partition: int, end: int) -> list[Record]:
-        """Records up to `end`; short polls, since consume() waits to fill its whole count.
+    def _consume_until(
+        self, consumer: Consumer, partition: int, first: int, end: int
+    ) -> list[Record]:
+        """Records first..end. consume() waits until it has its whole count or times out,
+        so it is asked for no more than are left: a 200-record tail asked for 500 took the
+        full timeout (50 ms) every time, and one process's repairs queue behind each other.
 
         An offset that is no record (a transaction marker, a compacted key) never comes:
         the consumer's position passing `end` says the read is whole. Kafka not giving the
         offsets in time is an error, never a short batch: the hole would be marked repaired
         and its records lost without a word."""
         records: list[Record] = []
+        next_offset = first
         deadline = time.monotonic() + READ_TIMEOUT
         while time.monotonic() < deadline:
-            for m in consumer.consume(500, timeout=0.05):
-                if m.error() is None and m.offset() <= end:
+            wanted = max(1, min(CHUNK, end - next_offset + 1))
+            for m in consumer.consume(wanted, timeout=0.05):
+                if m.error() is not None:
+                    continue
+                if m.offset() <= end:
                     records.append(Record.from_message(m))
-                if m.error() is None and m.offset() >= end:
+                if m.offset() >= end:
                     return records
+                next_offset = m.offset() + 1
             [position] = consumer.position([TopicPartition(self.topic, partition)])
             if position.offset > end:
                 return records

@@ -1,0 +1,69 @@
+"""How the repair reader asks Kafka for a hole's records.
+
+librdkafka's consume(n, timeout) returns early only once it has n messages: asking for
+more than are left costs the whole timeout on every read, and a process's repairs queue
+behind each other. The fake below keeps that one rule and counts the timeouts waited out.
+"""
+
+from __future__ import annotations
+
+from producer.repair import CHUNK, RepairReader
+
+
+class Message:
+    def __init__(self, offset: int):
+        self._offset = offset
+
+    def error(self):
+        return None
+
+    def offset(self) -> int:
+        return self._offset
+
+    def topic(self) -> str:
+        return "t"
+
+    def partition(self) -> int:
+        return 0
+
+    def timestamp(self) -> tuple[int, int]:
+        return (1, 0)
+
+    def key(self) -> None:
+        return None
+
+    def value(self) -> bytes:
+        return b"{}"
+
+
+class Consumer:
+    """A partition holding offsets 0..last, read from `at`."""
+
+    def __init__(self, at: int, last: int):
+        self.at, self.last = at, last
+        self.timeouts = 0
+
+    def consume(self, num_messages: int, timeout: float) -> list[Message]:
+        end = min(self.at + num_messages, self.last + 1)
+        out = [Message(o) for o in range(self.at, end)]
+        self.at = end
+        self.timeouts += len(out) < num_messages
+        return out
+
+    def position(self, partitions):
+        return [type("TP", (), {"offset": self.at})()]
+
+
+def test_a_tail_read_asks_for_what_is_left_and_never_waits_out_the_timeout():
+    reader = RepairReader("t", "batch", "json")
+    consumer = Consumer(at=1000, last=5000)  # more records follow the hole in the topic
+    records = reader._consume_until(consumer, 0, 1000, 1000 + CHUNK + 199)
+    assert [r.offset for r in records] == list(range(1000, 1000 + CHUNK + 200))
+    assert consumer.timeouts == 0
+
+
+def test_a_hole_at_the_end_of_the_topic_ends_on_its_last_offset():
+    reader = RepairReader("t", "batch", "json")
+    consumer = Consumer(at=10, last=209)
+    records = reader._consume_until(consumer, 0, 10, 209)
+    assert len(records) == 200 and consumer.timeouts == 0
