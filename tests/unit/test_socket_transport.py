@@ -124,3 +124,42 @@ def test_only_what_is_left_to_send_counts_against_the_buffer(pair):
     left = len(shared) - transport.offset
     transport.offset += left - 100  # as if the kernel took all but 100 bytes
     assert not transport._isSendBufferFull()
+
+
+class CountingSocket:
+    """The real socket, with the calls that carry bytes counted."""
+
+    def __init__(self, sock: socket.socket):
+        self.sock, self.calls = sock, 0
+
+    def send(self, data):
+        self.calls += len(data) > 0
+        return self.sock.send(data)
+
+    def sendmsg(self, buffers):
+        self.calls += 1
+        return self.sock.sendmsg(buffers)
+
+    def __getattr__(self, name):
+        return getattr(self.sock, name)
+
+
+def test_a_writable_socket_gets_all_that_is_queued_in_one_call(pair):
+    transport, theirs, reactor, _ = pair
+    big = b"A" * (3 << 20)
+    transport.send_shared(big)
+    frames = [bytes([66 + n]) * 165_000 for n in range(3)]  # past Twisted's 128 KB per send
+    for frame in frames:
+        transport.send_shared(frame)
+    counting = transport.socket = CountingSocket(transport.socket)
+
+    got, events = bytearray(), 0
+    while transport in reactor.getWriters():
+        with contextlib.suppress(BlockingIOError):
+            got += theirs.recv(1 << 22)
+        transport.doWrite()
+        events += 1
+    rest, _ = drain(transport, theirs, reactor)
+
+    assert bytes(got) + rest == big + b"".join(frames)
+    assert counting.calls <= events  # Twisted alone: two sends for each 165 KB frame
