@@ -179,6 +179,11 @@ FLOWCAST = {
     # second at most (producer.credits.PACE_SECONDS); behind like that, without draining
     # once, for SLOW_CLIENT_GRACE seconds it is skipped, then told what it missed (gap).
     "SOCKET_BUFFER_BYTES": env_int("FLOWCAST_SOCKET_BUFFER_BYTES", 16 * 1024, minimum=4096),
+    # The kernel's send buffer of each WebSocket (SO_SNDBUF; 0: the kernel's autotuning, up
+    # to net.ipv4.tcp_wmem's 4 MB). With 1000 clients autotuning parked GBs in socket
+    # buffers: the kernel went into TCP memory pressure, dropped segments and a few
+    # clients stalled for seconds on retransmission timeouts (producer.web.SocketWriter).
+    "SOCKET_SEND_BUFFER_BYTES": env_int("FLOWCAST_SOCKET_SEND_BUFFER_BYTES", 128 * 1024, minimum=0),
     "SLOW_CLIENT_GRACE": env_int("FLOWCAST_SLOW_CLIENT_GRACE", 10, minimum=0),
     # Intelligent Scaling (pipelines.scaling): seconds between lag measurements, how long a
     # high or low lag ratio must last before a change, and the pause after every change.

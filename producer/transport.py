@@ -25,6 +25,8 @@ GATHER = 64  # buffers per sendmsg call, well under the kernel's IOV_MAX (1024)
 
 
 class StreamingServer(tcp.Server):
+    sent = 0  # bytes the kernel has taken from this connection, in all
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Frames are written whole, so Nagle has nothing to merge. It only holds back the
@@ -46,6 +48,7 @@ class StreamingServer(tcp.Server):
             sent = 0
         except OSError:  # reset or broken: Twisted sees it on its next read and closes
             return
+        self.sent += sent
         if sent < len(data):
             self.dataBuffer, self.offset = data, sent
             self._maybePauseProducer()
@@ -77,6 +80,7 @@ class StreamingServer(tcp.Server):
                 return None
             except OSError:
                 return main.CONNECTION_LOST
+            self.sent += sent
             if not self._sent(sent):
                 return None  # the kernel's buffer is full: wait for the next writable event
         # Everything sent: Twisted's own bookkeeping (stop writing, resume the producer,

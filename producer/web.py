@@ -27,7 +27,9 @@ if __name__ == "__main__":  # a web process, before daphne and Twisted are impor
     leave_out_unused_extras(sys.argv)
 
 import asyncio
+import contextlib
 import gc
+import socket
 import time
 
 import daphne.server
@@ -57,9 +59,10 @@ class SocketWriter:
     negotiates no permessage-deflate, so frames go out as built.
     """
 
-    def __init__(self, protocol: WebSocketProtocol, buffer_bytes: int):
+    def __init__(self, protocol: WebSocketProtocol, buffer_bytes: int, kernel_bytes: int = 0):
         self.protocol = protocol
         self.buffer_bytes = buffer_bytes
+        self.kernel_bytes = kernel_bytes  # SO_SNDBUF; 0 leaves it to the kernel
         self.paused = False
         self.stuck_since: float | None = None  # first pause since the socket last drained
         self._registered = False
@@ -88,6 +91,12 @@ class SocketWriter:
         if self._previous is not None:
             transport.unregisterProducer()
         transport.bufferSize = self.buffer_bytes
+        if self.kernel_bytes:
+            # A fixed kernel buffer: thousands of autotuned ones (up to 4 MB each) pushed
+            # the kernel into TCP memory pressure at 1000 clients; it dropped segments, and
+            # the clients hit stalled for seconds on retransmission timeouts.
+            with contextlib.suppress(OSError, AttributeError):
+                transport.socket.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, self.kernel_bytes)
         transport.registerProducer(self, True)
 
     async def resumed(self) -> None:
@@ -126,7 +135,8 @@ class SocketWriter:
 
 
 class FlowcastWebSocketProtocol(WebSocketProtocol):
-    _behind_at_ping = 0  # bytes queued ahead of the last keepalive ping
+    _behind_at_ping = 0  # bytes that may be ahead of the last keepalive ping
+    _sent_at_ping = 0  # the transport's sent count when it was sent
     _pong_grace_used = False
 
     def serverClose(self, code=None):
@@ -138,7 +148,12 @@ class FlowcastWebSocketProtocol(WebSocketProtocol):
         if self.autoPingPending is not None:
             return
         transport = self.transport
-        self._behind_at_ping = transport.unacknowledged() if transport is not None else 0
+        if transport is not None:
+            # Ahead of the ping: what the client's TCP has not acknowledged, and what it
+            # took since the last ping, which may still wait in its receive buffer (with a
+            # small send buffer that is where most of a slow reader's backlog is).
+            sent, self._sent_at_ping = transport.sent - self._sent_at_ping, transport.sent
+            self._behind_at_ping = transport.unacknowledged() + sent
         self._pong_grace_used = False
         super()._sendAutoPing()
 
@@ -170,7 +185,11 @@ class FlowcastServer(Server):
 
     def create_application(self, protocol, scope):
         if scope.get("type") == "websocket":
-            scope[WRITER] = SocketWriter(protocol, settings.FLOWCAST["SOCKET_BUFFER_BYTES"])
+            scope[WRITER] = SocketWriter(
+                protocol,
+                settings.FLOWCAST["SOCKET_BUFFER_BYTES"],
+                settings.FLOWCAST["SOCKET_SEND_BUFFER_BYTES"],
+            )
         return super().create_application(protocol, scope)
 
 

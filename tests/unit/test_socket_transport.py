@@ -163,3 +163,25 @@ def test_a_writable_socket_gets_all_that_is_queued_in_one_call(pair):
 
     assert bytes(got) + rest == big + b"".join(frames)
     assert counting.calls <= events  # Twisted alone: two sends for each 165 KB frame
+
+
+def test_a_websocket_gets_the_kernel_send_buffer_it_was_configured_with():
+    from types import SimpleNamespace
+
+    from producer.web import SocketWriter
+
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        client = socket.create_connection(listener.getsockname())
+        ours, peer = listener.accept()
+    transport = StreamingServer(ours, Protocol(), peer, None, 0, MemoryReactor())
+    protocol = SimpleNamespace(STATE_OPEN=3, state=3, transport=transport)
+    autotuned = ours.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
+    writer = SocketWriter(protocol, 16 * 1024, 64 * 1024)
+
+    assert writer.write(b"x")
+
+    # Linux doubles what it is given, for its own bookkeeping.
+    assert ours.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF) == 2 * 64 * 1024 != autotuned
+    assert client.recv(10) == b"x"
+    ours.close()
+    client.close()
