@@ -233,6 +233,7 @@ class ProducerConsumer(AsyncWebsocketConsumer):
             await asyncio.wait_for(self.writer.resumed(), SLOW_SECONDS)
         except TimeoutError:
             metrics.count("slow_client_closes")
+            self.writer.discard_queued()  # the close goes out next, not after them
             await self.close(code=TOO_SLOW, reason="Client too slow; reconnect with since")
             raise Disconnected("client too slow") from None
 

@@ -54,6 +54,10 @@ class StreamingServer(tcp.Server):
             self._maybePauseProducer()
             self.startWriting()
 
+    def discard_queued(self) -> None:
+        """Forget the writes still queued whole; the current buffer, maybe half sent, stays."""
+        self._tempDataBuffer, self._tempDataLen = [], 0
+
     def _isSendBufferFull(self) -> bool:
         """Counts what is left to send: a batch queued by reference is whole, not copied."""
         return self.unsent() > self.bufferSize

@@ -99,6 +99,16 @@ class SocketWriter:
                 transport.socket.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, self.kernel_bytes)
         transport.registerProducer(self, True)
 
+    def discard_queued(self) -> None:
+        """Drop the whole frames still waiting in user space (the one the kernel has
+        started on goes out whole). For a client about to be closed as too slow: its close
+        frame would otherwise wait behind them, the client would not read it before the
+        close handshake timed out, and it would see an abrupt 1006 instead of the 1013
+        that tells it to resume with `since`."""
+        transport = self.protocol.transport
+        if transport is not None and hasattr(transport, "discard_queued"):
+            transport.discard_queued()
+
     async def resumed(self) -> None:
         while self.paused:
             waiter = asyncio.get_running_loop().create_future()

@@ -185,3 +185,18 @@ def test_a_websocket_gets_the_kernel_send_buffer_it_was_configured_with():
     assert client.recv(10) == b"x"
     ours.close()
     client.close()
+
+
+def test_discarding_keeps_the_frame_in_flight_whole_and_what_comes_after(pair):
+    transport, theirs, reactor, _ = pair
+    started = b"A" * (3 << 20)  # the kernel has taken part of it
+    transport.send_shared(started)
+    for n in range(3):
+        transport.send_shared(bytes([66 + n]) * 100_000)
+    transport.discard_queued()
+    transport.write(b"close")  # what a close frame would be
+
+    got, _ = drain(transport, theirs, reactor)
+
+    assert got == started + b"close"
+    assert transport.unsent() == 0
