@@ -180,9 +180,9 @@ FLOWCAST = {
     # once, for SLOW_CLIENT_GRACE seconds it is skipped, then told what it missed (gap).
     "SOCKET_BUFFER_BYTES": env_int("FLOWCAST_SOCKET_BUFFER_BYTES", 16 * 1024, minimum=4096),
     # The kernel's send buffer of each WebSocket (SO_SNDBUF; 0: the kernel's autotuning, up
-    # to net.ipv4.tcp_wmem's 4 MB). With 1000 clients autotuning parked GBs in socket
-    # buffers: the kernel went into TCP memory pressure, dropped segments and a few
-    # clients stalled for seconds on retransmission timeouts (producer.web.SocketWriter).
+    # to net.ipv4.tcp_wmem's 4 MB each). At 1000 clients on one box the kernel ran short of
+    # TCP memory, dropped segments and a few clients stalled on retransmission timeouts;
+    # a fixed 128 KB made that rarer (not gone: the clients' receive buffers grow too).
     "SOCKET_SEND_BUFFER_BYTES": env_int("FLOWCAST_SOCKET_SEND_BUFFER_BYTES", 128 * 1024, minimum=0),
     "SLOW_CLIENT_GRACE": env_int("FLOWCAST_SLOW_CLIENT_GRACE", 10, minimum=0),
     # Intelligent Scaling (pipelines.scaling): seconds between lag measurements, how long a

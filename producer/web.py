@@ -92,9 +92,8 @@ class SocketWriter:
             transport.unregisterProducer()
         transport.bufferSize = self.buffer_bytes
         if self.kernel_bytes:
-            # A fixed kernel buffer: thousands of autotuned ones (up to 4 MB each) pushed
-            # the kernel into TCP memory pressure at 1000 clients; it dropped segments, and
-            # the clients hit stalled for seconds on retransmission timeouts.
+            # A fixed kernel buffer: what a client is behind by waits in its bounded inbox,
+            # not in up to 4 MB of autotuned kernel buffer per client (see settings).
             with contextlib.suppress(OSError, AttributeError):
                 transport.socket.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, self.kernel_bytes)
         transport.registerProducer(self, True)
