@@ -64,6 +64,11 @@ METHOD = """
   interpreter and library pages once, not three times; the 300 MB target is judged on
   it. (Pages the server shares with the fleet, broker or orchestrator are split with them
   too: a few MB, for both systems alike.)
+- Box TCP buffers: peak of all TCP socket memory on the machine (/proc/net/sockstat),
+  the clients' receive queues included. Past net.ipv4.tcp_mem's middle value (1.5 GB
+  here) the kernel is under TCP memory pressure: it drops segments and some connections
+  wait out retransmission timeouts, so a run over it has stragglers whichever side filled
+  the buffers (a 1000-client backlog run of Flowcast peaked at 1.7 GB, the bridge at 1 GB).
 - Limits: clients, servers, broker and Redis share the 2 cores, so at K >= 100 the client
   fleet competes with the servers for CPU (compare the fleet and server CPU columns);
   the ratios are what carries over to other machines, not the absolute rates. "other

@@ -36,6 +36,7 @@ class Measure:
     audited: int = 0
     server_mb: float = 0.0
     server_pss_mb: float = 0.0  # summed PSS peak: shared pages counted once (RssMonitor)
+    tcp_mb: float = 0.0  # the box's TCP buffers at their peak (stack.tcp_memory_mb)
     ready_mb: float = 0.0  # servers up, no client
     connected_mb: float = 0.0  # clients connected, before the records flow
     by_process: dict = field(default_factory=dict)  # name → "peak RSS, CPU time"
@@ -84,6 +85,7 @@ def summarize(
         m.p50, m.p95, m.p99 = (percentile(result.latency_hist, q) for q in (50, 95, 99))
     m.server_mb = monitor.peak_total_mb
     m.server_pss_mb = monitor.peak_total_pss_mb
+    m.tcp_mb = monitor.peak_tcp_mb
     m.ready_mb = monitor.marks.get("ready", 0.0)
     m.connected_mb = monitor.marks.get("connected", 0.0)
     m.server_cpu = sum(v for k, v in cpu.items() if k not in monitor.uncounted)

@@ -79,6 +79,7 @@ def rows(results: Results) -> list[Row]:
         mem_target = "<= 300 MB" if mem_ok is not None else ""
         pss = (_n(f.server_pss_mb), _n(b.server_pss_mb))
         add("server PSS peak MB", *pss, None, mem_target, mem_ok)
+        add("box TCP buffers peak MB", _n(f.tcp_mb), _n(b.tcp_mb), None)
         if shape == "stall":
             base = results.get(("backlog", 1))
             fa = f.server_mb - base["flowcast"].server_mb if base else None

@@ -139,6 +139,23 @@ def services(workdir: Path) -> Iterator[Services]:
         yield Services(broker.bootstrap_servers, redis.url, redis.process.pid, broker.process.pid)
 
 
+def tcp_memory_mb() -> float:
+    """Memory in all TCP socket buffers of the box (Linux /proc/net/sockstat; 0 elsewhere).
+
+    Server and clients share one kernel here: past net.ipv4.tcp_mem's middle value the
+    kernel is in TCP memory pressure, drops segments and connections wait on retransmission
+    timeouts, so a run that crossed it has stragglers whoever filled the buffers."""
+    try:
+        with open("/proc/net/sockstat") as f:
+            for line in f:
+                if line.startswith("TCP:"):
+                    fields = line.split()
+                    return int(fields[fields.index("mem") + 1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError):
+        pass
+    return 0.0
+
+
 class RssMonitor:
     """Samples the resident memory of named processes in a thread; keeps the peaks.
 
@@ -160,6 +177,7 @@ class RssMonitor:
         self.peak_mb: dict[str, float] = {}
         self.peak_total_mb = 0.0
         self.peak_total_pss_mb = 0.0
+        self.peak_tcp_mb = 0.0  # the whole box's TCP buffers, clients' included
         self.marks: dict[str, float] = {}  # summed RSS at named moments
         self.over_limit = threading.Event()
         self.cpu_at_watch: dict[str, float] = {}
@@ -212,6 +230,7 @@ class RssMonitor:
         total, pss = self._totals()
         self.peak_total_mb = max(self.peak_total_mb, total)
         self.peak_total_pss_mb = max(self.peak_total_pss_mb, pss)
+        self.peak_tcp_mb = max(self.peak_tcp_mb, tcp_memory_mb())
         if total > self.limit_mb:
             self.over_limit.set()
 
