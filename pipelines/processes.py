@@ -19,8 +19,11 @@ def manage_command(*args: str) -> list[str]:
     return [sys.executable, MANAGE, *args]
 
 
+KEEPALIVE = (20, 30)  # daphne's ping interval and pong timeout, seconds
+
+
 def daphne_command(
-    host: str, port: int, *, access_log: str | None = None, ping: tuple[int, int] = (20, 30)
+    host: str, port: int, *, access_log: str | None = None, ping: tuple[int, int] = KEEPALIVE
 ) -> list[str]:
     """daphne (with Flowcast's slow-client hook) serving the ASGI app.
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import socket
 import struct
 import termios
 
@@ -53,6 +54,11 @@ class StreamingServer(tcp.Server):
             self.dataBuffer, self.offset = data, sent
             self._maybePauseProducer()
             self.startWriting()
+
+    def limit_send_buffer(self, size: int) -> None:
+        """A fixed kernel send buffer (SO_SNDBUF) instead of the kernel's autotuning."""
+        with contextlib.suppress(OSError):
+            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, size)
 
     def discard_queued(self) -> None:
         """Forget the writes still queued whole; the current buffer, maybe half sent, stays."""
@@ -103,8 +109,8 @@ class StreamingServer(tcp.Server):
         offered = min(len(queued), GATHER)
         while taken < offered and sent >= len(queued[taken]):
             sent -= len(queued[taken])
+            self._tempDataLen -= len(queued[taken])
             taken += 1
-        self._tempDataLen -= sum(len(b) for b in queued[:taken])
         if taken < offered:  # this one went out in part: it becomes the current buffer
             self.dataBuffer, self.offset = queued[taken], sent
             self._tempDataLen -= len(queued[taken])

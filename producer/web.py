@@ -27,9 +27,7 @@ if __name__ == "__main__":  # a web process, before daphne and Twisted are impor
     leave_out_unused_extras(sys.argv)
 
 import asyncio
-import contextlib
 import gc
-import socket
 import time
 
 import daphne.server
@@ -91,11 +89,10 @@ class SocketWriter:
         if self._previous is not None:
             transport.unregisterProducer()
         transport.bufferSize = self.buffer_bytes
-        if self.kernel_bytes:
-            # A fixed kernel buffer: what a client is behind by waits in its bounded inbox,
-            # not in up to 4 MB of autotuned kernel buffer per client (see settings).
-            with contextlib.suppress(OSError, AttributeError):
-                transport.socket.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, self.kernel_bytes)
+        if self.kernel_bytes and hasattr(transport, "limit_send_buffer"):
+            # What a client is behind by then waits in its bounded inbox, not in up to 4 MB
+            # of autotuned kernel buffer per client (see settings).
+            transport.limit_send_buffer(self.kernel_bytes)
         transport.registerProducer(self, True)
 
     def discard_queued(self) -> None:

@@ -17,10 +17,10 @@ import orjson
 from confluent_kafka import Producer
 
 from pipelines import instances, kafka, services
-from pipelines.deployment import Topic
+from pipelines.deployment import DeployedComponent, Topic
 from pipelines.embedded import find_free_port
 from pipelines.models import Component, Pipeline
-from pipelines.processes import Child, daphne_command, manage_command
+from pipelines.processes import KEEPALIVE, Child, daphne_command, manage_command
 
 
 def wait_for(condition: Callable[[], object], timeout: float = 30.0, what: str = "condition"):
@@ -51,7 +51,7 @@ class Stack:
         self,
         port: int | None = None,
         env: dict[str, str] | None = None,
-        ping: tuple[int, int] = (20, 30),
+        ping: tuple[int, int] = KEEPALIVE,
     ) -> str:
         """A real daphne process; returns its host:port once it accepts connections.
 
@@ -174,3 +174,21 @@ def build_stream(
         "topic": topic,
         "dead": dead,
     }
+
+
+def deployed_producer(*, version: int = 1, config: dict | None = None) -> DeployedComponent:
+    """A WebSocket Producer as a runner sees it, with no topics: for runner unit tests."""
+    return DeployedComponent(
+        guid=str(uuid.uuid4()),
+        type="websocket_producer",
+        name="Feed",
+        component_id=1,
+        pipeline_id=1,
+        version=version,
+        ingestion_id=unique("ing"),
+        config=config or {},
+        inputs=(),
+        outputs=(),
+        failover=None,
+        source_format="json",
+    )

@@ -6,16 +6,15 @@ The client count comes from what web processes report to a real (embedded) Redis
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Iterator
 
 import orjson
 import pytest
 
-from pipelines.deployment import DeployedComponent
 from pipelines.instances import client, clients_key
 from pipelines.runner import FILL_WAIT
 from producer.runner import FEW_CLIENTS, FILL_WAIT_FEW, ProducerRunner, fill_wait
+from tests.runtime import deployed_producer
 
 
 def test_a_few_clients_get_records_sooner_than_a_crowd():
@@ -26,21 +25,7 @@ def test_a_few_clients_get_records_sooner_than_a_crowd():
 @pytest.fixture
 def runner(settings, redis_url) -> Iterator[ProducerRunner]:
     settings.REDIS_URL = redis_url
-    deployed = DeployedComponent(
-        guid=str(uuid.uuid4()),
-        type="websocket_producer",
-        name="Feed",
-        component_id=1,
-        pipeline_id=1,
-        version=1,
-        ingestion_id=f"ing_{uuid.uuid4().hex[:8]}",
-        config={},
-        inputs=(),
-        outputs=(),
-        failover=None,
-        source_format="json",
-    )
-    runner = ProducerRunner(deployed)
+    runner = ProducerRunner(deployed_producer())
     yield runner
     runner.loop.close()
 

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import time
 import types
-import uuid
 
 import pytest
 
 from pipelines import instances
 from pipelines import runner as runner_module
-from pipelines.deployment import DeployedComponent
 from pipelines.runner import Runner
+from tests.runtime import deployed_producer
 
 RESOURCES = {"cpu_request": 250, "cpu_limit": 1000, "memory_request": 256, "memory_limit": 512}
 
@@ -30,21 +29,9 @@ def clock(monkeypatch) -> list[float]:
 @pytest.fixture
 def runner(settings, redis_url) -> Runner:
     settings.REDIS_URL = redis_url
-    deployed = DeployedComponent(
-        guid=str(uuid.uuid4()),
-        type="websocket_producer",
-        name="Feed",
-        component_id=1,
-        pipeline_id=1,
-        version=4,
-        ingestion_id="ing_test",
-        config={"resources": {**RESOURCES, "lag_threshold": 500}},
-        inputs=(),
-        outputs=(),
-        failover=None,
-        source_format="json",
+    return Runner(
+        deployed_producer(version=4, config={"resources": {**RESOURCES, "lag_threshold": 500}})
     )
-    return Runner(deployed)
 
 
 def reported(runner: Runner) -> dict:
