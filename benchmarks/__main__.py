@@ -53,7 +53,8 @@ METHOD = """
   In the latency shape every (K / audit)-th client also parses each record for its send
   time.
 - Server CPU is per process over the whole case (a backlog worker's includes its
-  start-up, ~1.5 s of Django and Kafka set-up).
+  start-up, ~1.5 s of Django and Kafka set-up); in brackets the part spent in the kernel
+  (for a server, mostly its socket sends).
 - Server RSS: psutil peak of the summed RSS of daphne + worker (Flowcast) or the bridge,
   sampled every 0.25 s, also noted when ready (no client; a backlog worker is not started
   yet) and once the clients are connected. Broker, Redis and the orchestrator ("bench")

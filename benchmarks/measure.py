@@ -90,8 +90,10 @@ def summarize(
     m.connected_mb = monitor.marks.get("connected", 0.0)
     m.server_cpu = sum(v for k, v in cpu.items() if k not in monitor.uncounted)
     m.fleet_cpu = result.cpu_seconds
+    kernel = monitor.kernel_seconds()
     m.by_process = {
-        k: f"{monitor.peak_mb.get(k, 0):,.0f} MB {cpu.get(k, 0):.1f} s" for k in monitor.procs
+        k: f"{monitor.peak_mb.get(k, 0):,.0f} MB {cpu.get(k, 0):.1f} s ({kernel.get(k, 0):.1f})"
+        for k in monitor.procs
     }
     m.connect_failed = result.failed
     m.endings = dict(Counter(c["ended"] for c in clients))

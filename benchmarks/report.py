@@ -119,7 +119,8 @@ def details(results: Results) -> str:
         "shape", "K", "system", "rec/s agg", "rec/s client med/min", "frames/client",
         "p50/p95/p99 ms",
         "missing (clients)", "dups", "resumes / gaps", "RSS MB ready / connected / peak",
-        "server CPU s", "fleet CPU s", "other CPU s", "drain s", "by process: peak RSS, CPU",
+        "server CPU s", "fleet CPU s", "other CPU s", "drain s",
+        "by process: peak RSS, CPU (of it kernel)",
         "client endings", "note",
     ]  # fmt: skip
     lines = []

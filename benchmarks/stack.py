@@ -181,6 +181,7 @@ class RssMonitor:
         self.marks: dict[str, float] = {}  # summed RSS at named moments
         self.over_limit = threading.Event()
         self.cpu_at_watch: dict[str, float] = {}
+        self.kernel_at_watch: dict[str, float] = {}
         self.box_start = psutil.cpu_times()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -189,6 +190,7 @@ class RssMonitor:
         with contextlib.suppress(psutil.Error):
             self.procs[name] = proc = psutil.Process(pid)
             self.cpu_at_watch[name] = _cpu(proc)
+            self.kernel_at_watch[name] = proc.cpu_times().system
             if not counted:
                 self.uncounted.add(name)
 
@@ -202,6 +204,14 @@ class RssMonitor:
         for name, proc in self.procs.items():
             with contextlib.suppress(psutil.Error):
                 used[name] = _cpu(proc) - self.cpu_at_watch[name]
+        return used
+
+    def kernel_seconds(self) -> dict[str, float]:
+        """The part of cpu_seconds spent in the kernel: for a server, mostly its sends."""
+        used = {}
+        for name, proc in self.procs.items():
+            with contextlib.suppress(psutil.Error):
+                used[name] = proc.cpu_times().system - self.kernel_at_watch[name]
         return used
 
     def box_busy_seconds(self) -> float:

@@ -26,19 +26,25 @@ log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 5.0
 TICK_SECONDS = 1.0  # progress messages and the audience count, this often
-FEW_CLIENTS = 10
-FILL_WAIT_FEW = 0.001
+# (most clients, wait): a batch waits longer for more records the more clients share it
+FILL_WAITS = ((10, 0.001), (50, FILL_WAIT))
+FILL_WAIT_CROWD = 0.008
 
 
 def fill_wait(clients: int) -> float:
     """How long a batch waits for more records once its first is in, by audience size.
 
-    Every frame costs each client's socket a send and each client a parse. At 2k rec/s
-    with 100 clients on a 2-core box, a 1 ms wait made a third more frames than 4 ms and
-    p50 latency went from 0.1 s to 1.1 s. With a few clients frames are cheap and the
-    wait is only latency: one client's p50 went from 16 to 13 ms with 1 ms.
+    Every frame costs each client's socket a send and each client a parse; the wait costs
+    every record latency. Measured at 2k rec/s on a 2-core box (p50 latency):
+    1 client: 13 ms with 1 ms, 16 ms with 4 ms. 30 clients: 20 ms with 4 ms, 24 ms with
+    8 ms. 100 clients: 1 ms made a third more frames than 4 ms and p50 went from 0.1 s to
+    1.1 s; 8 ms made a quarter fewer frames than 4 ms and p50 went from 78-97 ms to 43-61
+    ms (the box is saturated there; what decides is the CPU per frame).
     """
-    return FILL_WAIT if clients > FEW_CLIENTS else FILL_WAIT_FEW
+    for most, wait in FILL_WAITS:
+        if clients <= most:
+            return wait
+    return FILL_WAIT_CROWD
 
 
 class ProducerRunner(Runner):

@@ -13,13 +13,13 @@ import pytest
 
 from pipelines.instances import client, clients_key
 from pipelines.runner import FILL_WAIT
-from producer.runner import FEW_CLIENTS, FILL_WAIT_FEW, ProducerRunner, fill_wait
+from producer.runner import FILL_WAIT_CROWD, ProducerRunner, fill_wait
 from tests.runtime import deployed_producer
 
 
 def test_a_few_clients_get_records_sooner_than_a_crowd():
-    assert fill_wait(0) == fill_wait(FEW_CLIENTS) == FILL_WAIT_FEW
-    assert fill_wait(FEW_CLIENTS + 1) == FILL_WAIT > FILL_WAIT_FEW
+    assert fill_wait(0) == fill_wait(10) < fill_wait(11) == fill_wait(50) == FILL_WAIT
+    assert fill_wait(51) == fill_wait(10_000) == FILL_WAIT_CROWD > FILL_WAIT
 
 
 @pytest.fixture
@@ -39,9 +39,14 @@ def report_clients(runner: ProducerRunner, **per_process: int) -> None:
 def test_the_wait_follows_the_clients_every_web_process_reports(runner):
     report_clients(runner, web1=3, web2=4)
     runner.every_second()
-    assert runner.fill_wait == FILL_WAIT_FEW
+    assert runner.fill_wait == fill_wait(7) < FILL_WAIT
 
-    report_clients(runner, web2=FEW_CLIENTS)  # 13 in all now
+    report_clients(runner, web2=10)  # 13 in all now
     runner._last_tick = 0.0
     runner.every_second()
     assert runner.fill_wait == FILL_WAIT
+
+    report_clients(runner, web1=60)  # 70
+    runner._last_tick = 0.0
+    runner.every_second()
+    assert runner.fill_wait == FILL_WAIT_CROWD
