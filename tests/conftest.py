@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 from django.db import connection
 
+from config.layers import redis_layers
 from pipelines.embedded import start_broker, start_redis
 from tests.runtime import Stack
 
@@ -44,12 +45,7 @@ def redis_url() -> Iterator[str]:
 def stack(settings, kafka_bootstrap, redis_url, transactional_db) -> Iterator[Stack]:
     settings.KAFKA_BOOTSTRAP_SERVERS = kafka_bootstrap
     settings.REDIS_URL = redis_url
-    settings.CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [redis_url]},
-        }
-    }
+    settings.CHANNEL_LAYERS = redis_layers(redis_url)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",

@@ -11,6 +11,7 @@ import pytest
 from confluent_kafka import Consumer, TopicPartition
 from django.conf import settings
 
+from config.layers import redis_layers
 from pipelines import instances
 from pipelines.embedded import EmbeddedRedis
 from pipelines.processes import manage_command
@@ -104,12 +105,7 @@ def test_redis_going_away_commits_nothing_and_clients_end_with_everything(stack,
 def _redis_scenario(stack, owner, redis_server):
     stack.env["REDIS_URL"] = redis_server.url
     settings.REDIS_URL = redis_server.url
-    settings.CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [redis_server.url]},
-        }
-    }
+    settings.CHANNEL_LAYERS = redis_layers(redis_server.url)
     total = 3000
     s = build_stream(owner, frame_format="batch", batch_size=50)
     host = stack.web()
