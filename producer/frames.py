@@ -20,8 +20,8 @@ FORMATS = ("envelope", "batch", "raw")
 TEXT_FINAL = 0x81  # FIN + text opcode
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
+@dataclass(slots=True)  # not frozen: that sets each field through object.__setattr__,
+class Record:  # 4x slower to build (2.2 vs 0.5 us), and the worker builds one per record
     topic: str
     partition: int
     offset: int

@@ -47,6 +47,22 @@ def fill_wait(clients: int) -> float:
     return FILL_WAIT_CROWD
 
 
+Spans = dict[tuple[str, int], list[int]]  # (topic, partition) → [first, last] offset
+
+
+def offset_spans(records: list[Record]) -> Spans:
+    """The offsets a batch holds, per partition: one pass for its covers and its commit.
+    Kafka hands a partition's records over in offset order."""
+    spans: Spans = {}
+    for record in records:
+        span = spans.get((record.topic, record.partition))
+        if span is None:
+            spans[(record.topic, record.partition)] = [record.offset, record.offset]
+        else:
+            span[1] = record.offset
+    return spans
+
+
 class ProducerRunner(Runner):
     @classmethod
     def lag_source(cls, deployed: DeployedComponent) -> LagSource:
@@ -96,8 +112,9 @@ class ProducerRunner(Runner):
         batch = encode_batch(records, self.frame_format, self.deployed.source_format)
         self.stats["records_in"] += len(records)
         self.divert(batch)
-        if self.publish(batch):
-            self.store_offsets(records)
+        spans = offset_spans(records)
+        if self.publish(batch, spans):
+            self.store_offsets(spans)
 
     def poll_batch(self) -> list[Record]:
         messages = self.poll_messages(self.consumer, self.batch_size, self.fill_wait)
@@ -141,14 +158,14 @@ class ProducerRunner(Runner):
             self.wait(backoff)
             backoff = min(backoff * 2, MAX_BACKOFF)
 
-    def publish(self, batch: EncodedBatch) -> bool:
+    def publish(self, batch: EncodedBatch, spans: Spans) -> bool:
         """One group message per batch, retried until Redis takes it; False if stopped first.
 
         A batch that was never published is never committed: the next instance re-reads it.
         """
         if not batch.frames:
             return True
-        covers = self.covers(batch)
+        covers = self.covers(spans)
         self.seq += 1
         self._wait_for_credit()
         message = {
@@ -187,17 +204,14 @@ class ProducerRunner(Runner):
         self.stats["credit_waits"] = self.gate.waits
         self.stats["credit_timeouts"] = self.gate.timeouts
 
-    def covers(self, batch: EncodedBatch) -> list[list[int]]:
-        """[partition, first, last] offsets this batch accounts for, poison records included.
+    def covers(self, spans: Spans) -> list[list[int]]:
+        """[partition, first, last] offsets a batch accounts for, poison records included.
 
         `first` continues from the previous batch, so a client that got every batch has
         no hole, and one that missed a batch sees exactly which offsets to repair.
         """
-        spans: dict[int, list[int]] = {}
-        for record in [*batch.records, *(r for r, _ in batch.poison)]:
-            span = spans.setdefault(record.partition, [record.offset, record.offset])
-            span[0], span[1] = min(span[0], record.offset), max(span[1], record.offset)
-        return [[p, min(self.position.get(p, lo), lo), hi] for p, (lo, hi) in sorted(spans.items())]
+        position = self.position
+        return [[p, min(position.get(p, lo), lo), hi] for (_, p), (lo, hi) in sorted(spans.items())]
 
     def every_second(self) -> None:
         now = time.monotonic()
@@ -221,12 +235,9 @@ class ProducerRunner(Runner):
         except Exception as exc:  # best effort: the next batch or progress carries it too
             log.info("Progress not published: %s", exc)
 
-    def store_offsets(self, records: list[Record]) -> None:
-        last: dict[tuple[str, int], int] = {}
-        for r in records:
-            last[(r.topic, r.partition)] = max(r.offset, last.get((r.topic, r.partition), -1))
+    def store_offsets(self, spans: Spans) -> None:
         self.consumer.store_offsets(
-            offsets=[TopicPartition(t, p, o + 1) for (t, p), o in last.items()]
+            offsets=[TopicPartition(t, p, last + 1) for (t, p), (_first, last) in spans.items()]
         )
 
     def status(self) -> dict:
