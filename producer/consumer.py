@@ -67,7 +67,9 @@ class ProducerConsumer(AsyncWebsocketConsumer):
         self.inbox = Inbox(INBOX, INBOX_BYTES)
         self.draining = False
         self.announced = 0  # partitions in the last position notice
-        self.flow = credits.reporter.join(self.grant.ingestion_id, self._stuck_since)
+        self.flow = credits.reporter.join(
+            self.grant.ingestion_id, self._stuck_since, lambda: self.draining
+        )
         await self.accept()
         if await self._start_cursor():
             self._place(await hub().join(self.group, self))

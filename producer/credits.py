@@ -104,6 +104,9 @@ class Connection:
     # Since when the socket has held all it may without draining once (monotonic s), or
     # None. Continuous, not sampled: a client that drains between batches is never "behind".
     stuck_since: Callable[[], float | None]
+    # Whether the connection is working through a backlog (queued batches, a repair): it
+    # then handles batches on arrival without sending them yet.
+    backlogged: Callable[[], bool] = lambda: False
     handled: dict[str, int] = field(default_factory=dict)  # worker → last seq handled
     acked: dict[str, int] = field(default_factory=dict)  # worker → last seq acknowledged
     slow: bool = False
@@ -121,16 +124,19 @@ class Connection:
         not drained once for PACE_SECONDS stops holding the others back; it keeps its
         place (bounded inbox, holes repaired from Kafka when it drains) until GRACE, then
         it is skipped and told with a gap. In a crowd (most of its peers stuck too) the
-        server or the network is what is slow: everyone is paced, nobody skipped.
+        server or the network is what is slow: everyone is paced, nobody skipped. Behind
+        counts connections working through a backlog too: when most of them repair at
+        once, a stream going on at full speed overflows their inboxes again while they
+        repair, and the repairs feed on themselves.
         """
         self.judge(now, self.stuck_since(), crowded)
 
     def judge(self, now: float, stuck_since: float | None, crowded: bool) -> None:
         """evaluate(), with the socket's state already read."""
+        if crowded and not self.slow and (stuck_since is not None or self.backlogged()):
+            return
         if self.slow or stuck_since is None:
             self.acked.update(self.handled)
-            return
-        if crowded:
             return
         stuck_for = now - stuck_since
         if stuck_for > PACE_SECONDS:
@@ -149,8 +155,13 @@ class CreditReporter:
         self.client: aioredis.Redis | None = None
         self._reported: set[str] = set()  # producers this process has announced itself for
 
-    def join(self, ingestion_id: str, stuck_since: Callable[[], float | None]) -> Connection:
-        connection = Connection(ingestion_id, stuck_since)
+    def join(
+        self,
+        ingestion_id: str,
+        stuck_since: Callable[[], float | None],
+        backlogged: Callable[[], bool],
+    ) -> Connection:
+        connection = Connection(ingestion_id, stuck_since, backlogged)
         self.connections.add(connection)
         if self.task is None and settings.REDIS_URL:
             self.client = aioredis.Redis.from_url(settings.REDIS_URL)
@@ -184,16 +195,17 @@ class CreditReporter:
         return lowest
 
     def _crowded(self, stuck: dict[Connection, float | None] | None = None) -> set[str]:
-        """Producers with at least CROWD connections here, more than half of them stuck."""
+        """Producers with at least CROWD connections here, more than half of them behind
+        (stuck, or working through a backlog)."""
         if stuck is None:
             stuck = {c: c.stuck_since() for c in self.connections}
         total: dict[str, int] = {}
-        blocked: dict[str, int] = {}
+        behind: dict[str, int] = {}
         for connection, stuck_since in stuck.items():
             total[connection.ingestion_id] = total.get(connection.ingestion_id, 0) + 1
-            if stuck_since is not None:
-                blocked[connection.ingestion_id] = blocked.get(connection.ingestion_id, 0) + 1
-        return {i for i, n in blocked.items() if total[i] >= CROWD and 2 * n > total[i]}
+            if stuck_since is not None or connection.backlogged():
+                behind[connection.ingestion_id] = behind.get(connection.ingestion_id, 0) + 1
+        return {i for i, n in behind.items() if total[i] >= CROWD and 2 * n > total[i]}
 
     async def _report_forever(self) -> None:
         last_beat = 0.0

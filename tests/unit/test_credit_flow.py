@@ -84,3 +84,30 @@ def test_a_stuck_client_is_judged_at_the_report_even_with_nothing_new_to_ack():
     reporter.connections.update([stuck] + [Connection("ing_a", lambda: None) for _ in range(4)])
     reporter.acks()
     assert stuck.slow
+
+
+def test_when_most_connections_work_through_a_backlog_the_stream_waits_for_them():
+    backlog = [False]
+    reporter = CreditReporter()
+    repairing = [Connection("ing_a", lambda: None, lambda: backlog[0]) for _ in range(3)]
+    reading = [Connection("ing_a", lambda: None) for _ in range(2)]
+    reporter.connections.update(repairing + reading)
+    for c in repairing + reading:
+        c.note("w1", 5)
+    assert reporter.acks() == {("ing_a", "w1"): 5}
+    backlog[0] = True  # three of five now repair holes; batches 6-9 wait in their inboxes
+    for c in repairing + reading:
+        c.note("w1", 9)
+    assert reporter.acks() == {("ing_a", "w1"): 5}  # the worker waits for them
+    assert all(c.acked == {"w1": 9} for c in reading)
+    backlog[0] = False
+    assert reporter.acks() == {("ing_a", "w1"): 9}
+
+
+def test_one_connection_working_through_a_backlog_holds_nobody_back():
+    reporter = CreditReporter()
+    repairing = Connection("ing_a", lambda: None, lambda: True)
+    reporter.connections.update([repairing] + [Connection("ing_a", lambda: None) for _ in range(4)])
+    for c in reporter.connections:
+        c.note("w1", 9)
+    assert reporter.acks() == {("ing_a", "w1"): 9}
