@@ -103,9 +103,10 @@ class Tracker:
         else:
             second = frame.find(b'"partition":%d,' % q)
             before = _RECORD.match(frame, frame.rfind(_PARTITION, 0, second))
-            if before is None or int(before[1]) != p:
-                return None  # a third partition in between
-            runs = [(p, first, int(before[2])), (q, int(_RECORD.match(frame, second)[2]), last)]
+            after = _RECORD.match(frame, second)
+            if before is None or after is None or int(before[1]) != p:
+                return None  # a third partition in between, or not an envelope
+            runs = [(p, first, int(before[2])), (q, int(after[2]), last)]
         return runs if _exactly(frame, runs) else None
 
     def since(self) -> str:
