@@ -54,7 +54,7 @@ METHOD = """
   time.
 - Server CPU is per process over the whole case (a backlog worker's includes its
   start-up, ~1.5 s of Django and Kafka set-up); in brackets the part spent in the kernel
-  (for a server, mostly its socket sends).
+  as the kernel accounts it (for a server, mostly its socket sends; coarse on some VMs).
 - Server RSS: psutil peak of the summed RSS of daphne + worker (Flowcast) or the bridge,
   sampled every 0.25 s, also noted when ready (no client; a backlog worker is not started
   yet) and once the clients are connected. Broker, Redis and the orchestrator ("bench")
@@ -69,7 +69,8 @@ METHOD = """
   the clients' receive queues included. Past net.ipv4.tcp_mem's middle value (1.5 GB
   here) the kernel is under TCP memory pressure: it drops segments and some connections
   wait out retransmission timeouts, so a run over it has stragglers whichever side filled
-  the buffers (a 1000-client backlog run of Flowcast peaked at 1.7 GB, the bridge at 1 GB).
+  the buffers (a 1000-client backlog run of Flowcast peaked at 1.7 GB while the fleet
+  still read frames mixing two partitions record by record; 0.45-0.55 GB since).
 - Limits: clients, servers, broker and Redis share the 2 cores, so at K >= 100 the client
   fleet competes with the servers for CPU (compare the fleet and server CPU columns);
   the ratios are what carries over to other machines, not the absolute rates. "other

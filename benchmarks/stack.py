@@ -14,9 +14,10 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -184,8 +185,7 @@ class RssMonitor:
         self._pss, self._pss_at = 0.0, 0.0
         self.marks: dict[str, float] = {}  # summed RSS at named moments
         self.over_limit = threading.Event()
-        self.cpu_at_watch: dict[str, float] = {}
-        self.kernel_at_watch: dict[str, float] = {}
+        self.times_at_watch: dict[str, Any] = {}  # psutil cpu_times when watched
         self.box_start = psutil.cpu_times()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -193,8 +193,7 @@ class RssMonitor:
     def watch(self, name: str, pid: int, *, counted: bool = True) -> None:
         with contextlib.suppress(psutil.Error):
             self.procs[name] = proc = psutil.Process(pid)
-            self.cpu_at_watch[name] = _cpu(proc)
-            self.kernel_at_watch[name] = proc.cpu_times().system
+            self.times_at_watch[name] = proc.cpu_times()
             if not counted:
                 self.uncounted.add(name)
 
@@ -204,18 +203,17 @@ class RssMonitor:
 
     def cpu_seconds(self) -> dict[str, float]:
         """CPU time (user + system) each watched process has used since it was watched."""
-        used = {}
-        for name, proc in self.procs.items():
-            with contextlib.suppress(psutil.Error):
-                used[name] = _cpu(proc) - self.cpu_at_watch[name]
-        return used
+        return self._since_watch(lambda t: t.user + t.system)
 
     def kernel_seconds(self) -> dict[str, float]:
         """The part of cpu_seconds spent in the kernel: for a server, mostly its sends."""
+        return self._since_watch(lambda t: t.system)
+
+    def _since_watch(self, part: Callable) -> dict[str, float]:
         used = {}
         for name, proc in self.procs.items():
             with contextlib.suppress(psutil.Error):
-                used[name] = proc.cpu_times().system - self.kernel_at_watch[name]
+                used[name] = part(proc.cpu_times()) - part(self.times_at_watch[name])
         return used
 
     def box_busy_seconds(self) -> float:
@@ -277,8 +275,3 @@ class RssMonitor:
         self._stop.set()
         self._thread.join()
         self.sample()
-
-
-def _cpu(proc: psutil.Process) -> float:
-    times = proc.cpu_times()
-    return times.user + times.system

@@ -115,9 +115,8 @@ class Tracker:
 
 
 def _exactly(frame: bytes, runs: list[tuple[int, int, int]]) -> bool:
-    """True if the frame is exactly the records of these runs (see the module docstring)."""
-    if not runs:
-        return frame == b"[]"
+    """True if the frame is exactly the records of these (one or more) runs (see the
+    module docstring)."""
     first = runs[0][1]  # the frame's first record opens the first run
     end = frame.find(_NEXT)
     first_len = end if end != -1 else len(frame) - 2  # frame[1 : end + 1] is the first record

@@ -63,7 +63,7 @@ class SocketWriter:
         self.kernel_bytes = kernel_bytes  # SO_SNDBUF; 0 leaves it to the kernel
         self.paused = False
         self.stuck_since: float | None = None  # first pause since the socket last drained
-        self._registered = False
+        self._send = None  # the transport's write for shared frames, once registered
         self._previous = None  # daphne's HTTP channel, registered before the upgrade
         self._waiters: list[asyncio.Future] = []
 
@@ -76,15 +76,14 @@ class SocketWriter:
             or transport.disconnecting
         ):
             return False
-        if not self._registered:
+        if self._send is None:
             self._register(transport)
-        send = getattr(transport, "send_shared", transport.write)  # see producer.transport
-        send(frames)
+        self._send(frames)
         return True
 
     def _register(self, transport) -> None:
         """Take the producer slot from daphne's HTTP channel, which still gets every call."""
-        self._registered = True
+        self._send = getattr(transport, "send_shared", transport.write)  # producer.transport
         self._previous = transport.producer
         if self._previous is not None:
             transport.unregisterProducer()
