@@ -48,3 +48,11 @@ class NotDeployed(PipelineError):
 
 class KafkaUnavailable(PipelineError):
     """Kafka did not answer a change that needs it (e.g. creating topics)."""
+
+
+class NotVisible(PipelineError):
+    """The caller may not see this object; answered as if it did not exist (404)."""
+
+
+class Forbidden(PipelineError):
+    """The caller may see this object but not make this change (403)."""

@@ -167,6 +167,11 @@ class PipelineVersion(models.Model):
             raise ValueError("A pipeline version is immutable once written.")
         super().save(*args, **kwargs)
 
+    def delete(self, *args, **kwargs):
+        if Pipeline.objects.filter(current_version=self).exists():
+            raise ValueError("The current version of a pipeline cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
 
 class ScalingDecision(models.Model):
     """Why Intelligent Scaling changed (or could not change) a component's instance count."""
@@ -194,3 +199,82 @@ class ScalingDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.component_name}: {self.old_count} → {self.new_count} ({self.action})"
+
+
+class PipelineGrant(models.Model):
+    """A share: a user or a group may view (viewer) or also change (editor) a pipeline."""
+
+    class Role(models.TextChoices):
+        VIEWER = "viewer", "Viewer"
+        EDITOR = "editor", "Editor"
+
+    pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="pipeline_grants",
+    )
+    group = models.ForeignKey(
+        "auth.Group", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pipeline", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False, group__isnull=True)
+                | models.Q(user__isnull=True, group__isnull=False),
+                name="grant_names_user_or_group",
+            ),
+            models.UniqueConstraint(fields=["pipeline", "user"], name="grant_unique_user"),
+            models.UniqueConstraint(fields=["pipeline", "group"], name="grant_unique_group"),
+        ]
+
+    def __str__(self) -> str:
+        who = self.user.get_username() if self.user_id else f"group {self.group.name}"
+        return f"{who}: {self.role} of {self.pipeline.name}"
+
+
+class AuditEntry(models.Model):
+    """Who did what to which pipeline, when and from where. Written once, never a secret.
+
+    Names are copied, not only linked: the entry of a deleted pipeline, component or user
+    still says what it was about.
+    """
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=40, db_index=True)
+    pipeline = models.ForeignKey(
+        Pipeline, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries"
+    )
+    pipeline_name = models.CharField(max_length=120, blank=True)
+    target_type = models.CharField(max_length=20, blank=True)
+    target_id = models.BigIntegerField(null=True, blank=True)
+    target_name = models.CharField(max_length=200, blank=True)
+    summary = models.CharField(max_length=500)
+    detail = models.JSONField(default=dict, blank=True)
+    address = models.CharField(max_length=64, blank=True)
+    via = models.CharField(max_length=10)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name or 'system'}: {self.summary}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("An audit entry is immutable once written.")
+        super().save(*args, **kwargs)

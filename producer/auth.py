@@ -12,12 +12,14 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 
-from pipelines import credentials, deployment, registry
+from pipelines import access, credentials, deployment, registry
+from pipelines.access import Right
 from pipelines.deployment import DeployedComponent
 from pipelines.models import Component, Pipeline
 from producer.tokens import token_is_valid
 
 SECRET, TOKEN, SESSION = "secret", "token", "session"
+VIEW = Right.VIEW
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,6 @@ def _credential_kind(scope, headers: dict[str, str], component: Component) -> st
     if token is not None:
         return TOKEN if token_is_valid(token, component) else None
     user = scope.get("user")
-    allowed = user is not None and user.is_authenticated and same_origin(headers)
-    if allowed and (user.is_staff or component.pipeline.owner_id == user.pk):
+    if user is not None and same_origin(headers) and access.may(user, component.pipeline, VIEW):
         return SESSION
     return None

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from pipelines import demo, deployment, registry
-from pipelines.api.serializers import visible_pipelines
+from pipelines.access import visible_pipelines
 from pipelines.models import Component
 from pipelines.status import component_status, statuses_of
 

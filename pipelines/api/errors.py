@@ -7,9 +7,11 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from pipelines.exceptions import (
+    Forbidden,
     InvalidChange,
     KafkaUnavailable,
     NotDeployed,
+    NotVisible,
     PipelineInvalid,
     StaleRevision,
     UnknownComponentType,
@@ -17,6 +19,10 @@ from pipelines.exceptions import (
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, NotVisible):
+        return Response({"detail": str(exc)}, status=status.HTTP_404_NOT_FOUND)
+    if isinstance(exc, Forbidden):
+        return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, StaleRevision):
         return Response({"detail": str(exc), "rev": exc.current}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, PipelineInvalid):

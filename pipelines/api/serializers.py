@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from pipelines import configs, credentials, registry
+from pipelines import access, configs, credentials, registry
+from pipelines.access import visible_pipelines
 from pipelines.endpoints import component_endpoint
 from pipelines.models import (
+    AuditEntry,
     Component,
     Connection,
     Event,
     Pipeline,
+    PipelineGrant,
     PipelineVersion,
     ScalingDecision,
 )
-
-
-def visible_pipelines(user):
-    """Staff see every pipeline; everyone else only their own."""
-    pipelines = Pipeline.objects.all()
-    return pipelines if user.is_staff else pipelines.filter(owner=user)
 
 
 class OwnedPipelineField(serializers.PrimaryKeyRelatedField):
@@ -62,6 +59,10 @@ class PipelineSerializer(serializers.ModelSerializer):
         source="current_version.number", read_only=True, default=None
     )
     rev = serializers.IntegerField(required=False)
+    access = serializers.SerializerMethodField(
+        help_text="The caller's role: owner, staff, editor or viewer."
+    )
+    grant_count = serializers.SerializerMethodField(help_text="How many grants share it.")
 
     class Meta:
         model = Pipeline
@@ -75,8 +76,16 @@ class PipelineSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "owner",
+            "access",
+            "grant_count",
         ]
         read_only_fields = ["status"]
+
+    def get_access(self, obj: Pipeline) -> str:
+        return access.role_of(self.context["request"].user, obj) or ""
+
+    def get_grant_count(self, obj: Pipeline) -> int:
+        return len(obj.grants.all())  # prefetched by the viewset
 
 
 class EventSerializer(RevMixin, serializers.ModelSerializer):
@@ -225,5 +234,40 @@ class ScalingDecisionSerializer(serializers.ModelSerializer):
             "old_count",
             "new_count",
             "reason",
+        ]
+        read_only_fields = fields
+
+
+class GrantSerializer(serializers.ModelSerializer):
+    """A grant names a user or a group by name; after creation only its role changes."""
+
+    pipeline = OwnedPipelineField()
+    user = serializers.CharField(required=False, allow_null=True, max_length=150, default=None)
+    group = serializers.CharField(required=False, allow_null=True, max_length=150, default=None)
+    role = serializers.ChoiceField(choices=PipelineGrant.Role.choices)
+
+    class Meta:
+        model = PipelineGrant
+        fields = ["id", "pipeline", "user", "group", "role", "created_at"]
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor_name", allow_null=True)
+
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "action",
+            "pipeline",
+            "pipeline_name",
+            "target_type",
+            "target_id",
+            "target_name",
+            "summary",
+            "address",
+            "via",
         ]
         read_only_fields = fields

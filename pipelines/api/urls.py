@@ -11,6 +11,8 @@ router.register("events", views.EventViewSet, basename="event")
 router.register("components", views.ComponentViewSet, basename="component")
 router.register("connections", views.ConnectionViewSet, basename="connection")
 router.register("producers", ProducerViewSet, basename="producer")
+router.register("grants", views.GrantViewSet, basename="grant")
+router.register("audit", views.AuditViewSet, basename="audit")
 
 urlpatterns = [
     path("ingest/<str:ingestion_id>/", ingest_view, name="ingest"),

@@ -6,26 +6,50 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from pipelines import graph, registry, services
+from pipelines import access, audit, graph, registry, services
+from pipelines.access import Actor, Right
 from pipelines.api import serializers as s
+from pipelines.api.permissions import PipelineRights
 from pipelines.checks import run_checks
 from pipelines.events import event_kind_specs
 from pipelines.exceptions import InvalidChange
 from pipelines.fieldspecs import component_type_spec
-from pipelines.models import Component, Connection, Event
+from pipelines.models import Component, Connection, Event, PipelineGrant
 from pipelines.status import pipeline_status, summaries
 from producer.tokens import mint_token
 
 
-class PipelineViewSet(viewsets.ModelViewSet):
+class AccessMixin:
+    """Every action asks pipelines.access; services get the caller as `by`."""
+
+    permission_classes = [IsAuthenticated, PipelineRights]
+
+    @property
+    def by(self) -> Actor:
+        return Actor.of(self.request)
+
+
+class PipelineViewSet(AccessMixin, viewsets.ModelViewSet):
     serializer_class = s.PipelineSerializer
     filterset_fields = ["status"]
+    rights = {
+        "deploy": Right.DEPLOY,
+        "activate": Right.DEPLOY,
+        "deactivate": Right.DEPLOY,
+        "restore": Right.EDIT,
+        "destroy": Right.DELETE,
+    }
 
     def get_queryset(self):
-        qs = s.visible_pipelines(self.request.user).select_related("owner", "current_version")
+        qs = (
+            access.visible_pipelines(self.request.user)
+            .select_related("owner", "current_version")
+            .prefetch_related("grants")
+        )
         query = self.request.query_params.get("search")
         return qs.filter(name__icontains=query) if query else qs
 
@@ -42,10 +66,11 @@ class PipelineViewSet(viewsets.ModelViewSet):
             name=data.get("name"),
             description=data.get("description"),
             rev=data.get("rev"),
+            by=self.by,
         )
 
     def perform_destroy(self, instance):
-        services.delete_pipeline(instance, rev=_rev(self.request))
+        services.delete_pipeline(instance, rev=_rev(self.request), by=self.by)
 
     @extend_schema(request=s.DeploySerializer, responses=None)
     @action(detail=True, methods=["post"], url_path="update")
@@ -55,9 +80,9 @@ class PipelineViewSet(viewsets.ModelViewSet):
         body.is_valid(raise_exception=True)
         version = services.deploy(
             self.get_object(),
-            user=request.user,
             message=body.validated_data["message"],
             rev=body.validated_data.get("rev"),
+            by=self.by,
         )
         pipeline = version.pipeline
         components = Component.objects.filter(pipeline=pipeline).order_by("id")
@@ -73,11 +98,13 @@ class PipelineViewSet(viewsets.ModelViewSet):
 
     @action(detail=True, methods=["post"])
     def activate(self, request, pk=None):
-        return Response(self.get_serializer(services.set_active(self.get_object(), True)).data)
+        pipeline = services.set_active(self.get_object(), True, by=self.by)
+        return Response(self.get_serializer(pipeline).data)
 
     @action(detail=True, methods=["post"])
     def deactivate(self, request, pk=None):
-        return Response(self.get_serializer(services.set_active(self.get_object(), False)).data)
+        pipeline = services.set_active(self.get_object(), False, by=self.by)
+        return Response(self.get_serializer(pipeline).data)
 
     @extend_schema(responses=s.VersionSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -93,7 +120,9 @@ class PipelineViewSet(viewsets.ModelViewSet):
 
     @action(detail=True, methods=["post"], url_path=r"versions/(?P<number>\d+)/restore")
     def restore(self, request, pk=None, number=None):
-        pipeline = services.restore_version(self.get_object(), int(number), rev=_rev(request))
+        pipeline = services.restore_version(
+            self.get_object(), int(number), rev=_rev(request), by=self.by
+        )
         return Response(self.get_serializer(pipeline).data)
 
     @action(detail=True, methods=["get"])
@@ -132,16 +161,16 @@ def _rev(request) -> int | None:
         raise InvalidChange({"rev": [f"{raw!r} is not a revision number."]}) from None
 
 
-class PipelineChildViewSet(viewsets.ModelViewSet):
+class PipelineChildViewSet(AccessMixin, viewsets.ModelViewSet):
     """Events, components and connections: scoped to visible pipelines, filterable by pipeline."""
 
     filterset_fields = ["pipeline"]
 
     def get_queryset(self):
-        return self.queryset.filter(pipeline__in=s.visible_pipelines(self.request.user))
+        return self.queryset.filter(pipeline__in=access.visible_pipelines(self.request.user))
 
     def perform_destroy(self, instance):
-        self.remove(instance, rev=_rev(self.request))
+        self.remove(instance, rev=_rev(self.request), by=self.by)
 
 
 class EventViewSet(PipelineChildViewSet):
@@ -153,13 +182,15 @@ class EventViewSet(PipelineChildViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         pipeline, rev = data.pop("pipeline"), data.pop("rev", None)
-        serializer.instance = services.create_event(pipeline, rev=rev, **data)
+        serializer.instance = services.create_event(pipeline, rev=rev, by=self.by, **data)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("pipeline", None)
         rev = data.pop("rev", None)
-        serializer.instance = services.update_event(serializer.instance, changes=data, rev=rev)
+        serializer.instance = services.update_event(
+            serializer.instance, changes=data, rev=rev, by=self.by
+        )
 
 
 class ComponentViewSet(PipelineChildViewSet):
@@ -167,6 +198,12 @@ class ComponentViewSet(PipelineChildViewSet):
     serializer_class = s.ComponentSerializer
     filterset_fields = ["pipeline", "type"]
     remove = staticmethod(services.delete_component)
+    rights = {
+        "secret": Right.SECRETS,
+        "regenerate_secret": Right.SECRETS,
+        "validate": Right.EDIT,
+        "token": Right.VIEW,  # viewers watch dashboards, which connect with a token
+    }
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -177,6 +214,7 @@ class ComponentViewSet(PipelineChildViewSet):
             position=data.get("position"),
             config=data.get("config"),
             rev=data.get("rev"),
+            by=self.by,
         )
 
     def perform_update(self, serializer):
@@ -194,16 +232,18 @@ class ComponentViewSet(PipelineChildViewSet):
             position=data.get("position"),
             config=data.get("config"),
             rev=data.get("rev"),
+            by=self.by,
         )
 
     @action(detail=True, methods=["get"])
     def secret(self, request, pk=None):
         """The unmasked Ingestion Secret, for the editor's reveal and copy buttons."""
-        return Response({"ingestion_secret": self.get_object().ingestion_secret})
+        return Response({"ingestion_secret": services.reveal_secret(self.get_object(), by=self.by)})
 
     @action(detail=True, methods=["post"], url_path="regenerate-secret")
     def regenerate_secret(self, request, pk=None):
-        return Response({"ingestion_secret": services.regenerate_secret(self.get_object())})
+        secret = services.regenerate_secret(self.get_object(), by=self.by)
+        return Response({"ingestion_secret": secret})
 
     @action(detail=True, methods=["post"])
     def validate(self, request, pk=None):
@@ -222,14 +262,19 @@ class ConnectionViewSet(PipelineChildViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        event, component, direction = _wire_ends(data)
+        event, component, direction = _wire_ends(data, self.request.user)
         pipeline = data.get("pipeline") or component.pipeline
         serializer.instance = services.connect(
-            pipeline, event=event, component=component, direction=direction, rev=data.get("rev")
+            pipeline,
+            event=event,
+            component=component,
+            direction=direction,
+            rev=data.get("rev"),
+            by=self.by,
         )
 
 
-def _wire_ends(data: dict) -> tuple[Event, Component, str]:
+def _wire_ends(data: dict, user) -> tuple[Event, Component, str]:
     """Accept either event/component/direction or a drawn wire's source and target."""
     if "source" in data or "target" in data:
         source, target = _node(data.get("source")), _node(data.get("target"))
@@ -240,8 +285,9 @@ def _wire_ends(data: dict) -> tuple[Event, Component, str]:
         event_id, component_id = (
             (target[1], source[1]) if direction == graph.OUTPUT else (source[1], target[1])
         )
-        event = Event.objects.filter(pk=event_id).first()
-        component = Component.objects.filter(pk=component_id).first()
+        visible = access.visible_pipelines(user)
+        event = Event.objects.filter(pk=event_id, pipeline__in=visible).first()
+        component = Component.objects.filter(pk=component_id, pipeline__in=visible).first()
         if event is None or component is None:
             raise InvalidChange("The wire names an event or component that does not exist.")
         return event, component, direction
@@ -293,3 +339,46 @@ class ComponentTypesView(APIView):
             },
             status=status.HTTP_200_OK,
         )
+
+
+class GrantViewSet(AccessMixin, viewsets.ModelViewSet):
+    """Sharing: who else may view or edit a pipeline. Listed to anyone who may see the
+    pipeline; only its owner and staff change it."""
+
+    serializer_class = s.GrantSerializer
+    filterset_fields = ["pipeline"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    rights = {"partial_update": Right.SHARE, "destroy": Right.SHARE}
+
+    def get_queryset(self):
+        return PipelineGrant.objects.select_related("user", "group").filter(
+            pipeline__in=access.visible_pipelines(self.request.user)
+        )
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.grant_access(
+            data["pipeline"],
+            user=data.get("user") or None,
+            group=data.get("group") or None,
+            role=data["role"],
+            by=self.by,
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.change_grant(
+            serializer.instance, role=serializer.validated_data["role"], by=self.by
+        )
+
+    def perform_destroy(self, instance):
+        services.revoke_grant(instance, by=self.by)
+
+
+class AuditViewSet(viewsets.ReadOnlyModelViewSet):
+    """The audit entries the caller may see, newest first; `?pipeline=<id>` narrows them."""
+
+    serializer_class = s.AuditEntrySerializer
+    filterset_fields = ["pipeline", "action", "actor"]
+
+    def get_queryset(self):
+        return audit.visible_entries(self.request.user)

@@ -11,6 +11,7 @@ from pipelines.services.components import (
     delete_component,
     disconnect,
     regenerate_secret,
+    reveal_secret,
     update_component,
 )
 from pipelines.services.events import create_event, delete_event, update_event
@@ -23,8 +24,10 @@ from pipelines.services.lifecycle import (
     set_active,
     update_pipeline_details,
 )
+from pipelines.services.sharing import change_grant, grant_access, revoke_grant
 
 __all__ = [
+    "change_grant",
     "check_graph",
     "connect",
     "create_component",
@@ -35,8 +38,11 @@ __all__ = [
     "delete_pipeline",
     "deploy",
     "disconnect",
+    "grant_access",
     "regenerate_secret",
     "restore_version",
+    "reveal_secret",
+    "revoke_grant",
     "set_active",
     "update_component",
     "update_event",

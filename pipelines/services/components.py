@@ -6,7 +6,8 @@ from collections.abc import Mapping
 
 from django.db import transaction
 
-from pipelines import configs, graph, registry, signals
+from pipelines import audit, configs, graph, registry, signals
+from pipelines.access import Actor, Right, check
 from pipelines.exceptions import InvalidChange
 from pipelines.models import Component, Connection, Event, Pipeline
 from pipelines.services.common import (
@@ -64,8 +65,10 @@ def create_component(
     position: Mapping | None = None,
     config: Mapping | None = None,
     rev: int | None = None,
+    by: Actor | None = None,
 ) -> Component:
     pipeline = lock_pipeline(pipeline.pk, rev)
+    check(by, pipeline, Right.EDIT)
     ctype = registry.get_type(type)
     component = Component(pipeline=pipeline, type=ctype.key, position=dict(position or {}))
     component.name = _check_name(pipeline, name)
@@ -84,8 +87,10 @@ def update_component(
     position: Mapping | None = None,
     config: Mapping | None = None,
     rev: int | None = None,
+    by: Actor | None = None,
 ) -> Component:
     pipeline = lock_pipeline(component.pipeline_id, rev)
+    check(by, pipeline, Right.EDIT)
     component = Component.objects.select_for_update().get(pk=component.pk)
     if name is not None:
         component.name = _check_name(pipeline, name, exclude=component)
@@ -99,8 +104,19 @@ def update_component(
 
 
 @transaction.atomic
-def delete_component(component: Component, *, rev: int | None = None) -> None:
+def delete_component(
+    component: Component, *, rev: int | None = None, by: Actor | None = None
+) -> None:
     pipeline = lock_pipeline(component.pipeline_id, rev)
+    check(by, pipeline, Right.EDIT)
+    audit.record(
+        by,
+        "component.delete",
+        f"Deleted component {component.name!r}",
+        pipeline=pipeline,
+        target=component,
+        ingestion_id=component.ingestion_id,
+    )
     send_on_commit(
         signals.component_removed, component_id=component.pk, ingestion_id=component.ingestion_id
     )
@@ -109,13 +125,36 @@ def delete_component(component: Component, *, rev: int | None = None) -> None:
 
 
 @transaction.atomic
-def regenerate_secret(component: Component) -> str:
+def regenerate_secret(component: Component, *, by: Actor | None = None) -> str:
     """Replace the Ingestion Secret; sessions that used the old one are closed (4501)."""
     component = Component.objects.select_for_update().get(pk=component.pk)
+    check(by, component.pipeline, Right.SECRETS)
+    audit.record(
+        by,
+        "component.secret_regenerate",
+        f"Regenerated the Ingestion Secret of {component.name!r}",
+        pipeline=component.pipeline,
+        target=component,
+    )
     component.ingestion_secret = Component._meta.get_field("ingestion_secret").get_default()
     component.save(update_fields=["ingestion_secret", "updated_at"])
     send_on_commit(
         signals.secret_regenerated, component_id=component.pk, ingestion_id=component.ingestion_id
+    )
+    return component.ingestion_secret
+
+
+@transaction.atomic
+def reveal_secret(component: Component, *, by: Actor | None = None) -> str:
+    """The unmasked Ingestion Secret, for the editor's reveal and copy; every reveal is
+    in the audit log (without the value)."""
+    check(by, component.pipeline, Right.SECRETS)
+    audit.record(
+        by,
+        "component.secret_reveal",
+        f"Revealed the Ingestion Secret of {component.name!r}",
+        pipeline=component.pipeline,
+        target=component,
     )
     return component.ingestion_secret
 
@@ -128,8 +167,10 @@ def connect(
     component: Component,
     direction: str,
     rev: int | None = None,
+    by: Actor | None = None,
 ) -> Connection:
     pipeline = lock_pipeline(pipeline.pk, rev)
+    check(by, pipeline, Right.EDIT)
     if event.pipeline_id != pipeline.pk or component.pipeline_id != pipeline.pk:
         raise InvalidChange("An event and a component can only be wired within one pipeline.")
     wire = graph.Wire(event.pk, component.pk, direction)
@@ -145,7 +186,8 @@ def connect(
 
 
 @transaction.atomic
-def disconnect(connection: Connection, *, rev: int | None = None) -> None:
+def disconnect(connection: Connection, *, rev: int | None = None, by: Actor | None = None) -> None:
     pipeline = lock_pipeline(connection.pipeline_id, rev)
+    check(by, pipeline, Right.EDIT)
     connection.delete()
     bump(pipeline)

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 
 from django.db import transaction
 
-from pipelines import graph
+from pipelines import audit, graph
+from pipelines.access import Actor, Right, check
 from pipelines.events import DERIVED_TOPIC_KINDS, EventForm, derived_topic
 from pipelines.exceptions import InvalidChange
 from pipelines.models import (
@@ -46,8 +47,10 @@ def create_event(
     retention_hours: int | None = None,
     position: Mapping | None = None,
     rev: int | None = None,
+    by: Actor | None = None,
 ) -> Event:
     pipeline = lock_pipeline(pipeline.pk, rev)
+    check(by, pipeline, Right.EDIT)
     data = {
         "name": name,
         "topic": topic,
@@ -65,9 +68,12 @@ def create_event(
 
 
 @transaction.atomic
-def update_event(event: Event, *, changes: Mapping, rev: int | None = None) -> Event:
+def update_event(
+    event: Event, *, changes: Mapping, rev: int | None = None, by: Actor | None = None
+) -> Event:
     """Rename, re-partition or change retention; a derived topic never changes."""
     pipeline = lock_pipeline(event.pipeline_id, rev)
+    check(by, pipeline, Right.EDIT)
     event = Event.objects.select_for_update().get(pk=event.pk)
     if "kind" in changes and changes["kind"] != event.kind:
         raise InvalidChange({"kind": ["An event's kind cannot change; add a new event instead."]})
@@ -90,8 +96,9 @@ def update_event(event: Event, *, changes: Mapping, rev: int | None = None) -> E
 
 
 @transaction.atomic
-def delete_event(event: Event, *, rev: int | None = None) -> None:
+def delete_event(event: Event, *, rev: int | None = None, by: Actor | None = None) -> None:
     pipeline = lock_pipeline(event.pipeline_id, rev)
+    check(by, pipeline, Right.EDIT)
     users = [
         c.name
         for c in Component.objects.filter(pipeline=pipeline)
@@ -101,5 +108,8 @@ def delete_event(event: Event, *, rev: int | None = None) -> None:
         raise InvalidChange(
             f"{event.name} is the Failover Event of {', '.join(users)}; change that first."
         )
+    audit.record(
+        by, "event.delete", f"Deleted event {event.name!r}", pipeline=pipeline, target=event
+    )
     event.delete()
     bump(pipeline)

@@ -7,7 +7,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from pipelines import configs, graph, kafka, registry, signals, snapshots
+from pipelines import audit, configs, graph, kafka, registry, signals, snapshots
+from pipelines.access import Actor, Right, check
 from pipelines.deployment import Topic
 from pipelines.events import DERIVED_TOPIC_KINDS
 from pipelines.exceptions import InvalidChange, KafkaUnavailable, NotDeployed, PipelineInvalid
@@ -48,8 +49,10 @@ def update_pipeline_details(
     name: str | None = None,
     description: str | None = None,
     rev: int | None = None,
+    by: Actor | None = None,
 ) -> Pipeline:
     pipeline = lock_pipeline(pipeline.pk, rev)
+    check(by, pipeline, Right.EDIT)
     if name is not None:
         pipeline.name = _check_pipeline_name(pipeline.owner, name, exclude=pipeline.pk)
     if description is not None:
@@ -60,8 +63,16 @@ def update_pipeline_details(
 
 
 @transaction.atomic
-def delete_pipeline(pipeline: Pipeline, *, rev: int | None = None) -> None:
+def delete_pipeline(pipeline: Pipeline, *, rev: int | None = None, by: Actor | None = None) -> None:
     pipeline = lock_pipeline(pipeline.pk, rev)
+    check(by, pipeline, Right.DELETE)
+    audit.record(
+        by,
+        "pipeline.delete",
+        f"Deleted pipeline {pipeline.name!r}",
+        pipeline=pipeline,
+        target=pipeline,
+    )
     for component in Component.objects.filter(pipeline=pipeline):
         send_on_commit(
             signals.component_removed,
@@ -89,10 +100,17 @@ def check_graph(pipeline: Pipeline) -> graph.GraphErrors:
 
 @transaction.atomic
 def deploy(
-    pipeline: Pipeline, *, user=None, message: str = "", rev: int | None = None
+    pipeline: Pipeline,
+    *,
+    user=None,
+    message: str = "",
+    rev: int | None = None,
+    by: Actor | None = None,
 ) -> PipelineVersion:
     """Update Pipeline: validate everything, assign GUIDs, write an immutable version."""
     pipeline = lock_pipeline(pipeline.pk, rev)
+    check(by, pipeline, Right.DEPLOY)
+    user = by.user if by is not None else user
     errors = check_graph(pipeline)
     if errors:
         raise PipelineInvalid(graph.errors_as_json(errors))
@@ -112,6 +130,14 @@ def deploy(
     pipeline.current_version = version
     pipeline.save(update_fields=["current_version", "updated_at"])
     bump(pipeline)
+    audit.record(
+        by,
+        "pipeline.deploy",
+        f"Updated pipeline {pipeline.name!r} to version {number}",
+        pipeline=pipeline,
+        target=pipeline,
+        version=number,
+    )
     send_on_commit(signals.pipeline_deployed, pipeline_id=pipeline.pk, version_number=number)
     return version
 
@@ -130,22 +156,34 @@ def provision_topics(snapshot: dict) -> None:
 
 
 @transaction.atomic
-def set_active(pipeline: Pipeline, active: bool) -> Pipeline:
+def set_active(pipeline: Pipeline, active: bool, *, by: Actor | None = None) -> Pipeline:
     pipeline = lock_pipeline(pipeline.pk)
+    check(by, pipeline, Right.DEPLOY)
     if active and pipeline.current_version_id is None:
         raise NotDeployed("Update Pipeline first: there is no deployed version to activate.")
     status = Pipeline.Status.ACTIVE if active else Pipeline.Status.INACTIVE
     if pipeline.status != status:
         pipeline.status = status
         pipeline.save(update_fields=["status", "updated_at"])
+        verb = "activate" if active else "deactivate"
+        audit.record(
+            by,
+            f"pipeline.{verb}",
+            f"{verb.capitalize()}d pipeline {pipeline.name!r}",
+            pipeline=pipeline,
+            target=pipeline,
+        )
         send_on_commit(signals.pipeline_status_changed, pipeline_id=pipeline.pk, status=status)
     return pipeline
 
 
 @transaction.atomic
-def restore_version(pipeline: Pipeline, number: int, *, rev: int | None = None) -> Pipeline:
+def restore_version(
+    pipeline: Pipeline, number: int, *, rev: int | None = None, by: Actor | None = None
+) -> Pipeline:
     """Put a version's graph back into the editor; it runs after the next Update Pipeline."""
     pipeline = lock_pipeline(pipeline.pk, rev)
+    check(by, pipeline, Right.EDIT)
     version = pipeline.versions.filter(number=number).first()
     if version is None:
         raise InvalidChange({"version": [f"Version {number} does not exist for this pipeline."]})
