@@ -30,5 +30,6 @@ def pipeline_monitoring(request, pk: int):
     return render(request, "pages/monitoring.html", {"page": "monitoring", "pipeline": pipeline})
 
 
+@login_required
 def home(request):
     return redirect("pipeline-list")

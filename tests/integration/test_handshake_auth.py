@@ -129,3 +129,41 @@ def test_deactivating_the_pipeline_closes_sessions_with_4502(live):
         )
 
     assert asyncio.run(scenario()) == (4502, 403)
+
+
+def test_a_component_deleted_in_the_admin_closes_its_sessions(live, django_user_model):
+    s, host = live
+    producer = s["producer"]
+    staff = django_user_model.objects.create_superuser("root", password="x")
+    admin = DjangoClient()
+    admin.force_login(staff)
+    rev = s["pipeline"].rev
+
+    async def scenario():
+        ws = await connect(ws_url(host, producer), additional_headers=bearer(producer))
+        page = await asyncio.to_thread(
+            admin.post, f"/admin/pipelines/component/{producer.pk}/delete/", {"post": "yes"}
+        )
+        assert page.status_code == 302
+        with pytest.raises(ConnectionClosed):
+            await asyncio.wait_for(ws.recv(), 10)
+        return ws.close_code
+
+    assert asyncio.run(scenario()) == 4502
+    s["pipeline"].refresh_from_db()
+    assert s["pipeline"].rev > rev
+
+
+def test_a_session_needs_the_right_to_view_the_pipeline(live, django_user_model):
+    s, host = live
+    bob = django_user_model.objects.create_user("bob-viewer", password="x")
+    browser = DjangoClient()
+    browser.force_login(bob)
+    headers = {
+        "Cookie": f"sessionid={browser.cookies['sessionid'].value}",
+        "Origin": f"http://{host}",
+    }
+    url = ws_url(host, s["producer"])
+    before = asyncio.run(handshake_status(url, headers))
+    services.grant_access(s["pipeline"], user="bob-viewer", role="viewer")
+    assert (before, asyncio.run(handshake_status(url, headers))) == (403, 101)
