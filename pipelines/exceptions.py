@@ -56,3 +56,7 @@ class NotVisible(PipelineError):
 
 class Forbidden(PipelineError):
     """The caller may see this object but not make this change (403)."""
+
+
+class TopicChangeRefused(PipelineError):
+    """The broker refused a topic change Update Pipeline needs (409: nothing was applied)."""

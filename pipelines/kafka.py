@@ -6,7 +6,14 @@ import logging
 from collections.abc import Iterable
 
 from confluent_kafka import KafkaException
-from confluent_kafka.admin import AdminClient, NewTopic
+from confluent_kafka.admin import (
+    AdminClient,
+    AlterConfigOpType,
+    ConfigEntry,
+    ConfigResource,
+    NewPartitions,
+    NewTopic,
+)
 from django.conf import settings
 
 from pipelines.deployment import Topic
@@ -106,3 +113,60 @@ def ensure_topics(topics: Iterable[Topic], *, timeout: float = 10.0) -> list[str
                 raise
     log.info("Created topics: %s", ", ".join(created) or "none")
     return created
+
+
+class TopicChangeError(Exception):
+    """The broker refused a change an Update Pipeline asked for; nothing after it ran."""
+
+
+def apply_topic_changes(topics: Iterable[Topic], *, timeout: float = 10.0) -> list[str]:
+    """Bring existing topics to their events' partitions and retention; return what changed.
+
+    Partitions first: they are what a broker may refuse (the embedded broker cannot add
+    any), and nothing else has been changed when it does. Fewer partitions than the topic
+    has is never asked for (refused when the event is saved).
+    """
+    wanted = {t.name: t for t in topics}
+    if not wanted or not bootstrap():
+        return []
+    admin = AdminClient({"bootstrap.servers": bootstrap()})
+    present = admin.list_topics(timeout=timeout).topics
+    grow = [
+        NewPartitions(name, t.partitions)
+        for name, t in wanted.items()
+        if name in present and t.partitions > len(present[name].partitions)
+    ]
+    changes = [f"{p.topic}: {p.new_total_count} partitions" for p in grow]
+    _wait(admin.create_partitions(grow, operation_timeout=timeout) if grow else {}, "partitions")
+    retention = _retention_changes(admin, [t for n, t in wanted.items() if n in present], timeout)
+    if retention:
+        _wait(admin.incremental_alter_configs(retention), "retention")
+        changes += [f"{r.name}: retention {r.incremental_configs[0].value} ms" for r in retention]
+    if changes:
+        log.info("Changed topics: %s", "; ".join(changes))
+    return changes
+
+
+def _retention_changes(admin: AdminClient, topics: list[Topic], timeout: float) -> list:
+    if not topics:
+        return []
+    resources = [ConfigResource("topic", t.name) for t in topics]
+    described = admin.describe_configs(resources, request_timeout=timeout)
+    changes = []
+    for topic, resource in zip(topics, resources, strict=True):
+        wanted = str(topic.retention_hours * 3600 * 1000)
+        current = described[resource].result().get("retention.ms")
+        if current is None or current.value != wanted:
+            entry = ConfigEntry("retention.ms", wanted, incremental_operation=AlterConfigOpType.SET)
+            changes.append(ConfigResource("topic", topic.name, incremental_configs=[entry]))
+    return changes
+
+
+def _wait(futures: dict, what: str) -> None:
+    for name, future in futures.items():
+        try:
+            future.result()
+        except KafkaException as exc:
+            raise TopicChangeError(
+                f"The broker refused to change the {what} of topic {name}: {exc.args[0].str()}"
+            ) from exc

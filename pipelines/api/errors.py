@@ -14,6 +14,7 @@ from pipelines.exceptions import (
     NotVisible,
     PipelineInvalid,
     StaleRevision,
+    TopicChangeRefused,
     UnknownComponentType,
 )
 
@@ -35,6 +36,8 @@ def exception_handler(exc, context):
         return Response({"type": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, NotDeployed):
         return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, TopicChangeRefused):
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, KafkaUnavailable):
         return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
     return drf_exception_handler(exc, context)

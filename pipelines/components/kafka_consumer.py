@@ -66,9 +66,11 @@ class KafkaConsumerMetaForm(MetaForm):
 
 
 class KafkaConsumerRunner(Runner):
-    """Source topic → every output event, keeping key, headers and timestamp.
+    """Source topic → every output event, keeping key, headers, timestamp and order.
 
-    Source offsets are stored only after the platform producer confirmed the batch
+    A record of source partition p goes to partition p modulo the event's partitions, so
+    what Kafka ordered stays ordered (the client library's partitioner would scatter
+    unkeyed records at random). Source offsets are stored only after the platform producer confirmed the batch
     (flush), so a crash may repeat records but never drops them.
     """
 
@@ -76,7 +78,7 @@ class KafkaConsumerRunner(Runner):
         super().__init__(deployed)
         self.meta = deployed.config.get("meta") or {}
         self.batch_size = int(deployed.setting("basic", "batch_size", 500))
-        self.outputs = [t.name for t in deployed.outputs]
+        self.outputs = [(t.name, t.partitions) for t in deployed.outputs]
 
     @classmethod
     def lag_source(cls, deployed: DeployedComponent) -> LagSource:
@@ -105,8 +107,8 @@ class KafkaConsumerRunner(Runner):
         if not records:
             return
         for m in records:
-            for topic in self.outputs:
-                self._produce(topic, m)
+            for topic, partitions in self.outputs:
+                self._produce(topic, m.partition() % partitions, m)
         self._flush()
         offsets = {}
         for m in records:
@@ -119,13 +121,18 @@ class KafkaConsumerRunner(Runner):
         self.stats["records_out"] += len(records) * len(self.outputs)
         self.stats["batches"] += 1
 
-    def _produce(self, topic: str, m) -> None:
+    def _produce(self, topic: str, partition: int, m) -> None:
         ts_type, ts = m.timestamp()
         kwargs = {"timestamp": ts} if ts_type else {}
         while True:
             try:
                 self.producer.produce(
-                    topic, value=m.value(), key=m.key(), headers=m.headers(), **kwargs
+                    topic,
+                    value=m.value(),
+                    key=m.key(),
+                    headers=m.headers(),
+                    partition=partition,
+                    **kwargs,
                 )
                 return
             except BufferError:  # local queue full: let deliveries drain

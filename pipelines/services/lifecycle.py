@@ -11,7 +11,13 @@ from pipelines import audit, configs, graph, kafka, registry, signals, snapshots
 from pipelines.access import Actor, Right, check
 from pipelines.deployment import Topic
 from pipelines.events import DERIVED_TOPIC_KINDS
-from pipelines.exceptions import InvalidChange, KafkaUnavailable, NotDeployed, PipelineInvalid
+from pipelines.exceptions import (
+    InvalidChange,
+    KafkaUnavailable,
+    NotDeployed,
+    PipelineInvalid,
+    TopicChangeRefused,
+)
 from pipelines.models import Component, Pipeline, PipelineVersion
 from pipelines.services.common import (
     bump,
@@ -143,7 +149,10 @@ def deploy(
 
 
 def provision_topics(snapshot: dict) -> None:
-    """Create the kafka and failover topics that are missing; shared topics already exist."""
+    """Create the kafka and failover topics that are missing and bring the others to their
+    events' partitions and retention; shared topics belong to someone else, left alone.
+    Runs before the version is written: a refusal leaves no version and running
+    instances untouched."""
     topics = [
         Topic(e["topic"], e["partitions"], e["retention_hours"], e["kind"])
         for e in snapshot["events"]
@@ -151,6 +160,9 @@ def provision_topics(snapshot: dict) -> None:
     ]
     try:
         kafka.ensure_topics(topics)
+        kafka.apply_topic_changes(topics)
+    except kafka.TopicChangeError as exc:
+        raise TopicChangeRefused(f"{exc}. Nothing was applied.") from exc
     except KafkaException as exc:
         raise KafkaUnavailable(f"Could not create the pipeline's topics: {exc}") from exc
 

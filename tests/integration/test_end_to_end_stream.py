@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
+import orjson
 import pytest
+from confluent_kafka import Producer
 
 from pipelines.processes import manage_command
 from pipelines.status import component_status
@@ -85,3 +87,35 @@ def test_api_ingestion_records_reach_every_client(stack, owner):
 
     for client in asyncio.run(scenario()):
         assert sorted(r["value"]["n"] for r in client.records) == list(range(200))
+
+
+def test_unkeyed_records_keep_their_source_partition_order(stack, owner):
+    """The Kafka Consumer sends source partition p to event partition p: no reordering."""
+    s = build_stream(owner, batch_size=50)
+    host = stack.web()
+    stack.worker(s["reader"])
+    stack.worker(s["producer"])
+    per_partition = 400
+
+    def produce_unkeyed_round_robin():
+        producer = Producer({"bootstrap.servers": stack.bootstrap, "linger.ms": 5})
+        for n in range(per_partition):
+            for p in range(3):
+                value = orjson.dumps({"p": p, "n": n})
+                producer.produce(s["topic"], value=value, partition=p, headers={"h": b"%d" % n})
+        assert producer.flush(15) == 0
+
+    async def scenario():
+        sockets = await open_clients(ws_url(host, s["producer"]), bearer(s["producer"]), CLIENTS)
+        await asyncio.to_thread(produce_unkeyed_round_robin)
+        clients = await gather_records(sockets, "envelope", 3 * per_partition, 60)
+        for ws in sockets:
+            await ws.close()
+        return clients
+
+    for client in asyncio.run(scenario()):
+        by_source: dict[int, list[int]] = {0: [], 1: [], 2: []}
+        for record in client.records:
+            assert record["partition"] == record["value"]["p"] and record["key"] is None
+            by_source[record["value"]["p"]].append(record["value"]["n"])
+        assert by_source == {p: list(range(per_partition)) for p in range(3)}
