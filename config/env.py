@@ -7,6 +7,7 @@ deployment fails at start-up rather than at the first request.
 from __future__ import annotations
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -58,3 +59,20 @@ def env_secret(name: str, *, min_length: int) -> str:
             f"{name} must be at least {min_length} characters long, got {len(value)}"
         )
     return value
+
+
+_PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+_RATE = re.compile(r"^\s*(\d+)\s*(?:/|per)\s*(second|minute|hour|day)s?\s*$", re.IGNORECASE)
+
+
+def env_rate(name: str, default: str) -> tuple[int, int]:
+    """A rate such as `100/second` or `20000/minute`, as (count, period in seconds)."""
+    raw = os.environ.get(name)
+    text = default if raw is None or raw.strip() == "" else raw
+    match = _RATE.match(text)
+    if match is None or int(match.group(1)) < 1:
+        raise ImproperlyConfigured(
+            f"{name} must be a rate such as 100/second (a count of at least 1, then /second, "
+            f"/minute, /hour or /day), got {text!r}"
+        )
+    return int(match.group(1)), _PERIODS[match.group(2).lower()]

@@ -6,14 +6,15 @@ starts a local broker and Redis and passes their addresses to the processes it r
 
 from __future__ import annotations
 
-import os
 import secrets
+from datetime import timedelta
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
-from config.env import env_bool, env_int, env_list, env_secret, env_str
+from config.database import default_database
+from config.env import env_bool, env_int, env_list, env_rate, env_secret, env_str
 from config.layers import redis_layers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -54,14 +55,17 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_vite",
     "channels",
+    "axes",
     "pipelines",
     "producer",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -69,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the 429 of AXES_LOCKOUT_CALLABLE.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -91,20 +97,15 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'flowcast.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
-    )
-}
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Worker and daphne processes share the database file: wait for locks, don't fail.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
-    # Tests run real daphne and worker processes, which need a file, not :memory:.
-    # One file per test run, so parallel runs never share (or delete) each other's.
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
+# SQLite in DATA_DIR unless DATABASE_URL says otherwise; PostgreSQL gets a connection pool.
+DATABASES = {"default": default_database(DATA_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -137,6 +138,47 @@ DJANGO_VITE = {
     }
 }
 
+# Security headers (README "Headers"). No page runs inline script: templates carry data in
+# data-* attributes, the front end and the API docs load their scripts from this site.
+# Styles are 'self' too: React sets style props through the CSSOM (element.style), which
+# CSP does not govern, so React Flow's positioned nodes need no 'unsafe-inline'. Only the
+# API docs relax style-src (config.security.DOCS_POLICY).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        # Plus this host's ws:// or wss:// origin, added per request (config.security).
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+if DJANGO_VITE["default"]["dev_mode"]:
+    # `npm run dev` serves the scripts, injects the styles and reloads over its own socket.
+    _directives = CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    _directives["script-src"] += ["http://localhost:5173"]
+    _directives["style-src"] += [UNSAFE_INLINE]
+    _directives["connect-src"] += ["http://localhost:5173", "ws://localhost:5173"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Behind a TLS-terminating proxy (README "Behind a TLS-terminating proxy"): the proxy's
+# X-Forwarded-Proto is trusted, for HTTP requests and WebSocket handshakes alike
+# (config.security.forwarded_https), so pages, `endpoint`s and snippets say https:// and
+# wss://; cookies travel over HTTPS only and browsers are told to stay on HTTPS (HSTS).
+# Without such a proxy any client could claim HTTPS with that header: turn it on only
+# behind one, and have it overwrite whatever X-Forwarded-Proto a client sent.
+BEHIND_TLS_PROXY = env_bool("FLOWCAST_BEHIND_TLS_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = BEHIND_TLS_PROXY
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if BEHIND_TLS_PROXY else 0
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so that anonymous API calls get 401 with WWW-Authenticate.
@@ -146,7 +188,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "pipelines.api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "pipelines.api.schema.ErrorsAutoSchema",
     "EXCEPTION_HANDLER": "pipelines.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -154,7 +196,17 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Build and operate Kafka → WebSocket pipelines.",
     "VERSION": FLOWCAST_VERSION,
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc come from drf_spectacular_sidecar's static files, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No "valid" badge fetched from validator.swagger.io: nothing leaves the site.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "pipelines.api.ingest_schema.add_ingest_operation",
+    ],
 }
 
 # Runtime services. Empty means "not configured": `manage.py up` fills them in.
@@ -189,7 +241,38 @@ FLOWCAST = {
     "SCALE_COOLDOWN": env_int("FLOWCAST_SCALE_COOLDOWN", 15, minimum=0),
     # Bearer token for `GET /metrics`; unset: only this machine may scrape (metrics_access).
     "METRICS_TOKEN": env_secret("FLOWCAST_METRICS_TOKEN", min_length=16),
+    # Abuse limits (pipelines.abuse_limits, README "Abuse limits"): (count, period in
+    # seconds), counted in Redis by every web process together. The handshake defaults let
+    # the benchmarks' 10,000 clients from one host connect at once; lower them for a site
+    # that faces the internet.
+    "LIMIT_TOKENS_PER_USER": env_rate("FLOWCAST_LIMIT_TOKENS_PER_USER", "60/minute"),
+    "LIMIT_INGEST_REQUESTS": env_rate("FLOWCAST_LIMIT_INGEST_REQUESTS", "1000/second"),
+    "LIMIT_INGEST_BYTES": env_rate("FLOWCAST_LIMIT_INGEST_BYTES", "20971520/second"),
+    "LIMIT_HANDSHAKES_PER_ADDRESS": env_rate(
+        "FLOWCAST_LIMIT_HANDSHAKES_PER_ADDRESS", "30000/minute"
+    ),
+    "LIMIT_HANDSHAKES_PER_COMPONENT": env_rate(
+        "FLOWCAST_LIMIT_HANDSHAKES_PER_COMPONENT", "60000/minute"
+    ),
 }
+
+# Failed logins (django-axes), per username and per address: the FAILURES-th failure within
+# the cool-off locks both out until COOLOFF_SECONDS after the last attempt (attempts during
+# the lockout restart it, so Retry-After is the whole cool-off). Kept in the database, which
+# every web process shares: durable, listed in the admin (Access attempts), reset with
+# `manage.py axes_reset`, and no second store to keep consistent with the users table.
+AXES_FAILURE_LIMIT = env_int("FLOWCAST_LIMIT_LOGIN_FAILURES", 10, minimum=1)
+AXES_COOLOFF_TIME = timedelta(
+    seconds=env_int("FLOWCAST_LIMIT_LOGIN_COOLOFF_SECONDS", 900, minimum=1)
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+# A success does not wipe the failures: it would let anyone with an account reset the
+# count of the address they guess from. Failures expire with the cool-off instead.
+AXES_RESET_ON_SUCCESS = False
+AXES_DISABLE_ACCESS_LOG = True  # successful logins: not an abuse record (the audit log is)
+AXES_LOCKOUT_CALLABLE = "pipelines.abuse_limits.login_lockout_response"
+AXES_VERBOSE = False  # no banner in every process; failures are still logged
 
 LOGGING = {
     "version": 1,

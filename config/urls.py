@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 
+from config.security import DOCS_POLICY
+from pipelines.health import healthz, readyz
 from pipelines.metrics import metrics_view
+
+# The split view serves Swagger UI's init script from /api/docs/?script=, not inline.
+swagger = SpectacularSwaggerSplitView.as_view(url_name="schema")
+redoc = SpectacularRedocView.as_view(url_name="schema", template_name="api_docs/redoc.html")
+
+handler404 = "pipelines.api.errors.not_found"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", csp_update(DOCS_POLICY)(swagger), name="api-docs"),
+    path("api/redoc/", csp_update(DOCS_POLICY)(redoc), name="api-redoc"),
     path("api/", include("pipelines.api.urls")),
     path("metrics", metrics_view, name="metrics"),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("", include("producer.urls")),
     path("", include("pipelines.urls")),
 ]

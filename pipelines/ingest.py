@@ -9,8 +9,14 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from pipelines import credentials, deployment, registry, traffic
-from pipelines.components.api_ingestion import BadPayload, ingest, parse_records
+from pipelines import abuse_limits, credentials, deployment, registry, traffic
+from pipelines.components.api_ingestion import (
+    DEFAULT_MAX_RECORDS,
+    BadPayload,
+    TooManyRecords,
+    ingest,
+    parse_records,
+)
 from pipelines.exceptions import KafkaUnavailable
 from pipelines.models import Component
 
@@ -23,9 +29,9 @@ def _error(status: int, message: str) -> JsonResponse:
 @require_POST
 def ingest_view(request: HttpRequest, ingestion_id: str) -> JsonResponse:
     component = (
-        Component.objects.select_related("pipeline").filter(ingestion_id=ingestion_id).first()
+        Component.with_removed.select_related("pipeline").filter(ingestion_id=ingestion_id).first()
     )
-    if component is None or (registry.get_type(component.type).endpoint or ("",))[0] != "http":
+    if component is None or registry.get_type(component.type).streams != "http":
         return _error(404, "No API Ingestion component has this Ingestion ID.")
     secret = credentials.presented_secret(request.headers)
     if secret is None:
@@ -35,12 +41,24 @@ def ingest_view(request: HttpRequest, ingestion_id: str) -> JsonResponse:
     deployed = deployment.of_component(component)
     if deployed is None:
         return _error(409, "The pipeline is not active: activate it to ingest records.")
+    if request.content_type != "application/json":
+        got = request.content_type or "none"
+        return _error(415, f"Send the records as Content-Type: application/json (got {got}).")
     limit = int(deployed.setting("meta", "max_body_kb", 1024)) * 1024
     size = int(request.headers.get("Content-Length") or 0)
-    if size > limit:
+    if size > limit or len(request.body) > limit:  # a chunked body declares no length
+        size = max(size, len(request.body))
         return _error(413, f"The body has {size} bytes; the limit is {limit}.")
+    refusal = abuse_limits.ingest(component.ingestion_id, len(request.body))
+    if refusal is not None:
+        response = _error(429, refusal.message)
+        response["Retry-After"] = str(refusal.retry_after)
+        return response
     try:
-        records = parse_records(request.body)
+        max_records = int(deployed.setting("meta", "max_records", DEFAULT_MAX_RECORDS))
+        records = parse_records(request.body, max_records=max_records)
+    except TooManyRecords as exc:
+        return _error(413, str(exc))
     except BadPayload as exc:
         return _error(400, str(exc))
     try:

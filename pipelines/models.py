@@ -83,7 +83,22 @@ class Event(models.Model):
         return f"{self.name} ({self.topic})"
 
 
+class InDraft(models.Manager):
+    """Components the editor shows: not removed from the draft."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
 class Component(models.Model):
+    """A component of the editable graph.
+
+    Deleting a deployed component only marks it removed from the draft (`removed_at`): its
+    deployed version keeps streaming with the same credentials until Update Pipeline writes
+    a version without it, and an undo brings it back with its GUID, Ingestion ID and
+    Secret. `objects` is the draft; `with_removed` also has those, for the runtime doors.
+    """
+
     pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="components")
     type = models.CharField(max_length=40)
     name = models.CharField(max_length=120)
@@ -96,13 +111,22 @@ class Component(models.Model):
         "Ingestion Secret", max_length=128, default=credentials.new_secret
     )
     guid = models.UUIDField("GUID", null=True, blank=True, unique=True, editable=False)
+    removed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = InDraft()
+    with_removed = models.Manager()  # noqa: DJ012 (a manager, not a field)
+
     class Meta:
         ordering = ["pipeline", "name"]
+        base_manager_name = "with_removed"
         constraints = [
-            models.UniqueConstraint(fields=["pipeline", "name"], name="component_name_unique")
+            models.UniqueConstraint(
+                fields=["pipeline", "name"],
+                condition=models.Q(removed_at__isnull=True),
+                name="component_name_unique",
+            )
         ]
 
     def __str__(self) -> str:

@@ -34,6 +34,10 @@ def daphne_command(
     options += ["--websocket_timeout", "-1"]
     # A storm of handshakes on a busy host can queue longer than daphne's 5 s default.
     options += ["--websocket_connect_timeout", "30"]
+    if settings.BEHIND_TLS_PROXY:
+        # Client addresses from the proxy's X-Forwarded-For. Only behind it: daphne believes
+        # the header from anyone, and the proxy must overwrite it.
+        options += ["--proxy-headers"]
     return [
         *(sys.executable, "-m", "producer.web", "-b", host, "-p", str(port)),
         *options,

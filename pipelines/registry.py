@@ -45,6 +45,11 @@ class ComponentType:
     def tab(self, key: str) -> Tab | None:
         return next((t for t in self.tabs if t.key == key), None)
 
+    @property
+    def streams(self) -> str | None:
+        """How its clients reach it: "ws" (they subscribe), "http" (they post), or None."""
+        return self.endpoint[0] if self.endpoint else None
+
 
 _types: dict[str, ComponentType] = {}
 

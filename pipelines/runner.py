@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import psutil
 from confluent_kafka import OFFSET_INVALID, KafkaError, TopicPartition
 
-from pipelines import instances
+from pipelines import instances, liveness
 from pipelines.deployment import DeployedComponent
 from pipelines.rates import RateMeter
 
@@ -62,6 +62,7 @@ class Runner:
         self.instance_id = f"{socket.gethostname()}-{os.getpid()}"
         self._stop = threading.Event()
         self._last_beat = 0.0
+        self.liveness_file = liveness.configured_path()  # Kubernetes' exec probe reads it
         self.rates = RateMeter(HEARTBEAT_SECONDS)
         self._polled_bytes = 0  # value bytes of the last batch poll_messages returned
         self._stamped_error = ""
@@ -124,6 +125,8 @@ class Runner:
         if not force and now - self._last_beat < HEARTBEAT_SECONDS:
             return
         self._last_beat = now
+        if self.liveness_file:
+            liveness.beat(self.liveness_file)
         self._stamp_error()
         totals = {k: self.stats[k] for k in ("records_in", "records_out", "failed")}
         rates = {f"{k}_per_sec": round(v, 1) for k, v in self.rates.update(now, totals).items()}
@@ -235,6 +238,8 @@ class Runner:
 
     def wait(self, seconds: float) -> None:
         """Sleep that ends early on stop, for back-off between retries."""
+        if self.liveness_file:  # waiting for Kafka or Redis to come back is alive
+            liveness.beat(self.liveness_file)
         self._stop.wait(seconds)
 
 

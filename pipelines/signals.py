@@ -6,7 +6,7 @@ means nobody acts on a change that was rolled back.
 
 from django.dispatch import Signal
 
-# kwargs: pipeline_id, version_number
+# kwargs: pipeline_id, version_number, previous_version_id (None on the first)
 pipeline_deployed = Signal()
 # kwargs: pipeline_id, status
 pipeline_status_changed = Signal()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from pipelines.models import Component, Connection, Event, Pipeline
 
 EVENT_FIELDS = ("id", "name", "kind", "topic", "partitions", "retention_hours", "position")
@@ -51,15 +53,30 @@ def restore(pipeline: Pipeline, snapshot: dict) -> None:
 
 def _sync(model, pipeline: Pipeline, rows: list[dict], fields: tuple[str, ...]) -> None:
     wanted = {row["id"]: row for row in rows}
-    existing = model.objects.filter(pipeline=pipeline)
-    existing.exclude(pk__in=wanted).delete()
+    # A component deleted in the draft but still deployed comes back as it was.
+    manager = getattr(model, "with_removed", model.objects)
+    existing = manager.filter(pipeline=pipeline)
+    unwanted = existing.exclude(pk__in=wanted)
+    if model is Component:
+        # Still deployed: out of the draft until the next Update Pipeline, as a delete is.
+        running = _deployed_ids(pipeline)
+        unwanted.filter(pk__in=running).update(removed_at=timezone.now())
+        unwanted = unwanted.exclude(pk__in=running)
+    unwanted.delete()
     # Park current names first: a restore may swap two names, which the unique index forbids.
     for obj in existing.filter(pk__in=wanted):
-        model.objects.filter(pk=obj.pk).update(name=f"~restoring-{obj.pk}")
+        manager.filter(pk=obj.pk).update(name=f"~restoring-{obj.pk}")
     present = set(existing.filter(pk__in=wanted).values_list("pk", flat=True))
     for pk, row in wanted.items():
         values = {f: row[f] for f in fields if f != "id" and f in row}
+        if model is Component:
+            values["removed_at"] = None
         if pk in present:
-            model.objects.filter(pk=pk).update(**values)
+            manager.filter(pk=pk).update(**values)
         else:
             model.objects.create(pk=pk, pipeline=pipeline, **values)
+
+
+def _deployed_ids(pipeline: Pipeline) -> set[int]:
+    version = pipeline.current_version
+    return {c["id"] for c in version.snapshot["components"]} if version else set()

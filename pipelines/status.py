@@ -33,7 +33,7 @@ def _figures(
         figures = _served_by_web(str(component.guid or ""), deployed)
     else:
         figures = monitoring.summarize(reports)
-    streams = ctype.endpoint is not None and ctype.endpoint[0] == "ws"
+    streams = ctype.streams == "ws"
     return {
         "id": component.pk,
         "guid": component.guid,

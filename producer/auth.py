@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 
+from config.security import forwarded_https
 from pipelines import access, credentials, deployment, registry
 from pipelines.access import Right
 from pipelines.deployment import DeployedComponent
@@ -45,13 +46,16 @@ def same_origin(headers: dict[str, str]) -> bool:
         return False
     if origin in settings.CSRF_TRUSTED_ORIGINS:
         return True
-    return urlsplit(origin).netloc.lower() == headers.get("host", "").lower()
+    parts = urlsplit(origin)
+    if forwarded_https(headers) and parts.scheme != "https":
+        return False  # the site is https:// behind its TLS proxy: an http:// page is not it
+    return parts.netloc.lower() == headers.get("host", "").lower()
 
 
 def authorize(scope, ingestion_id: str) -> Grant | None:
     """The grant for this handshake, or None to refuse it (HTTP 403, nothing streamed)."""
     component = (
-        Component.objects.select_related("pipeline").filter(ingestion_id=ingestion_id).first()
+        Component.with_removed.select_related("pipeline").filter(ingestion_id=ingestion_id).first()
     )
     if component is None or not _streams(component):
         return None
@@ -64,9 +68,8 @@ def authorize(scope, ingestion_id: str) -> Grant | None:
 
 
 def _streams(component: Component) -> bool:
-    endpoint = registry.get_type(component.type).endpoint
     active = component.pipeline.status == Pipeline.Status.ACTIVE
-    return bool(endpoint and endpoint[0] == "ws" and active and component.guid)
+    return registry.get_type(component.type).streams == "ws" and active and bool(component.guid)
 
 
 def _credential_kind(scope, headers: dict[str, str], component: Component) -> str | None:

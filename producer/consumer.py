@@ -22,8 +22,10 @@ from autobahn.exception import Disconnected
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from pipelines.abuse_limits import Refusal
 from producer import credits, metrics
-from producer.auth import Grant, authorize
+from producer.admission import admit, refuse
+from producer.auth import Grant
 from producer.cursor import BadSince, Cursor, Hole, parse_since
 from producer.frames import EncodedBatch, text_frames
 from producer.groups import stream_group
@@ -54,7 +56,12 @@ class ProducerConsumer(AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         ingestion_id = self.scope["url_route"]["kwargs"]["ingestion_id"]
-        self.grant = await database_sync_to_async(authorize)(self.scope, ingestion_id)
+        admission = await database_sync_to_async(admit)(self.scope, ingestion_id)
+        if isinstance(admission, Refusal):
+            if not await refuse(self.scope, self.base_send, admission):
+                await self.close()
+            return
+        self.grant = admission
         if self.grant is None:
             await self.close()  # before accept: daphne answers the handshake with 403
             return

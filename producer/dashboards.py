@@ -19,12 +19,12 @@ STATUS_FIELDS = ("state", "instances", "clients", "records_per_sec", "last_proce
 
 def streaming_types() -> list[str]:
     """Component types whose clients connect over WebSocket, as the registry declares them."""
-    return [t.key for t in registry.all_types() if t.endpoint and t.endpoint[0] == "ws"]
+    return [t.key for t in registry.all_types() if t.streams == "ws"]
 
 
 def visible_producers(user) -> QuerySet[Component]:
     return (
-        Component.objects.select_related("pipeline")
+        Component.with_removed.select_related("pipeline")
         .filter(type__in=streaming_types(), pipeline__in=visible_pipelines(user))
         .order_by("pipeline__name", "name", "pk")
     )

@@ -7,10 +7,11 @@ import logging
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from pipelines import signals
-from pipelines.models import Component, Pipeline
+from pipelines import deployment, registry, signals
+from pipelines.models import Component, Pipeline, PipelineVersion
 from producer.auth import SECRET, TOKEN
 from producer.groups import stream_group
+from producer.reconcile import session_change
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +45,38 @@ def on_component_removed(sender, component_id: int, ingestion_id: str, **kwargs)
 def on_status_changed(sender, pipeline_id: int, status: str, **kwargs) -> None:
     if status == Pipeline.Status.ACTIVE:
         return
-    for ingestion_id in Component.objects.filter(pipeline_id=pipeline_id).values_list(
+    for ingestion_id in Component.with_removed.filter(pipeline_id=pipeline_id).values_list(
         "ingestion_id", flat=True
     ):
         close_sessions(ingestion_id, GONE, "Pipeline deactivated")
 
 
+def on_deployed(
+    sender, pipeline_id: int, version_number: int, previous_version_id=None, **kwargs
+) -> None:
+    """Reconcile open sessions with the new version: untouched, 4001, 4002 or 4502."""
+    pipeline = Pipeline.objects.filter(pk=pipeline_id).select_related("current_version").first()
+    if previous_version_id is None or pipeline is None:
+        return
+    if pipeline.status != Pipeline.Status.ACTIVE:
+        return  # an inactive pipeline has no sessions
+    old = _streaming(PipelineVersion.objects.filter(pk=previous_version_id).first())
+    new = _streaming(pipeline.current_version)
+    for ingestion_id, before in old.items():
+        change = session_change(before, new.get(ingestion_id))
+        if change is not None:
+            close_sessions(ingestion_id, *change)
+
+
+def _streaming(version: PipelineVersion | None) -> dict[str, deployment.DeployedComponent]:
+    if version is None:
+        return {}
+    deployed = deployment.from_snapshot(version.snapshot, version.pipeline_id, version.number)
+    return {d.ingestion_id: d for d in deployed if registry.get_type(d.type).streams == "ws"}
+
+
 def connect_receivers() -> None:
+    signals.pipeline_deployed.connect(on_deployed, dispatch_uid="producer.deployed")
     signals.secret_regenerated.connect(on_secret_regenerated, dispatch_uid="producer.secret")
     signals.component_removed.connect(on_component_removed, dispatch_uid="producer.removed")
     signals.pipeline_status_changed.connect(on_status_changed, dispatch_uid="producer.status")

@@ -1,4 +1,4 @@
-"""daphne with two additions for streaming.
+"""daphne with additions for streaming.
 
 - Each WebSocket scope carries a SocketWriter: pre-built frames go straight to the socket
   (producer.transport: no copy per socket), and the writer says when the client is behind.
@@ -10,6 +10,9 @@
   close 1013 follow).
 - The server may close with 1001 and 1013 (RFC 6455 codes for "going away" and "try again
   later"), which autobahn's sendClose refuses; DESIGN §6 promises them to clients.
+- An application may answer a handshake with its own HTTP response (ASGI's WebSocket
+  Denial Response extension, which daphne lacks): a handshake refused for rate gets 429
+  with Retry-After before accept (DESIGN §6), not daphne's bare 403.
 - A client behind on its frames answers the keepalive ping late, since the ping waits
   behind them: it gets more time (FlowcastWebSocketProtocol.onAutoPingTimeout) instead of
   an abrupt 1006, and the slow-client rules apply to it.
@@ -29,8 +32,10 @@ if __name__ == "__main__":  # a web process, before daphne and Twisted are impor
 import asyncio
 import gc
 import time
+from http import HTTPStatus
 
 import daphne.server
+from autobahn.websocket.types import ConnectionDeny
 from daphne.cli import CommandLineInterface
 from daphne.server import Server
 from daphne.ws_protocol import WebSocketFactory, WebSocketProtocol
@@ -40,6 +45,7 @@ from pipelines.malloc import limit_arenas
 from producer import transport as streaming_transport
 
 WRITER = "flowcast.writer"  # scope key: the connection's SocketWriter
+DENIAL = "websocket.http.response"  # the ASGI extension this server adds (scope "extensions")
 SLOW_SECONDS = 30.0  # a socket that stays full this long is closed (1013), and a ping
 # queued behind a client's frames gets this much more time for its pong
 
@@ -143,6 +149,55 @@ class FlowcastWebSocketProtocol(WebSocketProtocol):
     _behind_at_ping = 0  # bytes that may be ahead of the last keepalive ping
     _sent_at_ping = 0  # the transport's sent count when it was sent
     _pong_grace_used = False
+    _denial: tuple[int, list, bytes] | None = None  # status, headers, body so far
+    _denied: tuple[int, list, bytes] | None = None  # the whole response, being sent
+
+    def handle_reply(self, message):
+        """daphne's, plus the denial response: start (status, headers), then body."""
+        kind = message.get("type")
+        if kind == "websocket.http.response.start":
+            if self.state != self.STATE_CONNECTING or self._denial is not None:
+                raise ValueError("A denial response starts once, before the handshake ends")
+            self._denial = (int(message["status"]), list(message.get("headers", ())), b"")
+        elif kind == "websocket.http.response.body":
+            if self._denial is None or self._denied is not None:
+                raise ValueError("A denial response body needs websocket.http.response.start")
+            status, headers, body = self._denial
+            self._denial = (status, headers, body + message.get("body", b""))
+            if not message.get("more_body", False):
+                self._deny()
+        else:
+            super().handle_reply(message)
+
+    def _deny(self) -> None:
+        """daphne's serverReject with the application's response, which failHandshake sends."""
+        self._denied = self._denial
+        status = self._denied[0]
+        try:
+            reason = HTTPStatus(status).phrase
+        except ValueError:
+            reason = "Refused"
+        self.handshake_deferred.errback(ConnectionDeny(status, reason))
+        del self.handshake_deferred
+        self.server.protocol_disconnected(self)
+        client = ":".join(map(str, self.client_addr)) if self.client_addr else None
+        self.server.log_action(
+            "websocket", "rejected", {"path": self.request.path, "client": client}
+        )
+
+    def failHandshake(self, reason, code=400, responseHeaders=None):
+        if self._denied is None:
+            return super().failHandshake(reason, code, responseHeaders)
+        status, headers, body = self._denied
+        self.wasNotCleanReason = reason
+        lines = [f"HTTP/1.1 {status} {reason}"]
+        for name, value in headers:
+            if name.lower() not in (b"content-length", b"connection"):
+                lines.append(f"{name.decode('latin-1')}: {value.decode('latin-1')}")
+        lines += [f"Content-Length: {len(body)}", "Connection: close", "", ""]
+        self.sendData("\r\n".join(lines).encode("latin-1") + body)
+        self.dropConnection(abort=False)
+        return None
 
     def serverClose(self, code=None):
         self.sendCloseFrame(code=1000 if code is None else code, isReply=False)
@@ -190,6 +245,7 @@ class FlowcastServer(Server):
 
     def create_application(self, protocol, scope):
         if scope.get("type") == "websocket":
+            scope.setdefault("extensions", {})[DENIAL] = {}
             scope[WRITER] = SocketWriter(
                 protocol,
                 settings.FLOWCAST["SOCKET_BUFFER_BYTES"],

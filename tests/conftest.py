@@ -2,16 +2,42 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
 
 import pytest
-from django.db import connection
+from django.conf import settings as django_settings
+from django.db import connection, connections
 
 from config.layers import redis_layers
 from pipelines.embedded import start_broker, start_redis
+from tests.database import PostgresCluster, database_url, wants_private_cluster
 from tests.runtime import Stack
+
+# --- The test database ------------------------------------------------------------------------
+# PostgreSQL on a private cluster whenever Debian's server binaries are installed, else the
+# SQLite default (tests/database.py; FLOWCAST_TEST_DATABASE=postgres|sqlite forces one).
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -> Iterator[None]:
+    """Point the default database at a session-wide private cluster before pytest-django
+    creates the test database in it; the cluster stops after that database is dropped."""
+    default = django_settings.DATABASES["default"]
+    if not wants_private_cluster(default["ENGINE"]):
+        yield
+        return
+    with PostgresCluster() as cluster:
+        # In place: django.db.connections reads this very dict. No pool in this process:
+        # the daphne and worker processes that tests start use the one of config.database.
+        test = {**default.get("TEST", {}), "NAME": None}  # Django's test_<NAME>
+        default.update(cluster.settings(), OPTIONS={}, TEST=test)
+        with contextlib.suppress(AttributeError):
+            del connections["default"]  # a SQLite connection made before this point
+        yield
+
 
 # --- Embedded services ---------------------------------------------------------------------
 # One broker and one Redis per test session, started on free loopback ports by the same code
@@ -51,7 +77,7 @@ def stack(settings, kafka_bootstrap, redis_url, transactional_db) -> Iterator[St
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
         "REDIS_URL": redis_url,
-        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+        "DATABASE_URL": database_url(connection.settings_dict),
         "SECRET_KEY": settings.SECRET_KEY,
         "LOG_LEVEL": "WARNING",
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.http import JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -41,3 +43,10 @@ def exception_handler(exc, context):
     if isinstance(exc, KafkaUnavailable):
         return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
     return drf_exception_handler(exc, context)
+
+
+def not_found(request, exception):
+    """Django's 404 (no route matched): JSON under /api/, as every other API refusal."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "No such API route."}, status=status.HTTP_404_NOT_FOUND)
+    return page_not_found(request, exception)

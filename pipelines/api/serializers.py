@@ -56,7 +56,7 @@ class RevMixin(serializers.Serializer):
 class PipelineSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner.get_username", read_only=True)
     current_version = serializers.IntegerField(
-        source="current_version.number", read_only=True, default=None
+        source="current_version.number", read_only=True, default=None, allow_null=True
     )
     rev = serializers.IntegerField(required=False)
     access = serializers.SerializerMethodField(

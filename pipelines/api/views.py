@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -12,8 +12,10 @@ from rest_framework.views import APIView
 
 from pipelines import access, audit, graph, registry, services
 from pipelines.access import Actor, Right
+from pipelines.api import responses as r
 from pipelines.api import serializers as s
 from pipelines.api.permissions import PipelineRights
+from pipelines.api.throttles import TokenMinting
 from pipelines.checks import run_checks
 from pipelines.events import event_kind_specs
 from pipelines.exceptions import InvalidChange
@@ -72,7 +74,10 @@ class PipelineViewSet(AccessMixin, viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         services.delete_pipeline(instance, rev=_rev(self.request), by=self.by)
 
-    @extend_schema(request=s.DeploySerializer, responses=None)
+    @extend_schema(
+        request=s.DeploySerializer,
+        responses={200: r.DeployResult, 400: r.PipelineInvalid, 503: r.Detail},
+    )
     @action(detail=True, methods=["post"], url_path="update")
     def deploy(self, request, pk=None):
         """Update Pipeline: validate the whole graph, assign GUIDs, write a version."""
@@ -118,6 +123,7 @@ class PipelineViewSet(AccessMixin, viewsets.ModelViewSet):
         version = get_object_or_404(self.get_object().versions, number=number)
         return Response(s.VersionDetailSerializer(version).data)
 
+    @extend_schema(request=r.RevRequest)
     @action(detail=True, methods=["post"], url_path=r"versions/(?P<number>\d+)/restore")
     def restore(self, request, pk=None, number=None):
         pipeline = services.restore_version(
@@ -125,18 +131,22 @@ class PipelineViewSet(AccessMixin, viewsets.ModelViewSet):
         )
         return Response(self.get_serializer(pipeline).data)
 
+    @extend_schema(responses=r.PipelineStatus)
     @action(detail=True, methods=["get"])
     def status(self, request, pk=None):
         """Monitoring figures of every component, read from the instances' live reports."""
         return Response(pipeline_status(self.get_object()))
 
-    @extend_schema(operation_id="pipelines_status_summaries")
+    @extend_schema(operation_id="pipelines_status_summaries", responses=r.PipelineSummaries)
     @action(detail=False, methods=["get"], url_path="status")
     def status_summaries(self, request):
         """One monitoring line per visible active pipeline, for the pipeline list."""
         return Response({"results": summaries(self.get_queryset())})
 
-    @extend_schema(responses=s.ScalingDecisionSerializer(many=True))
+    @extend_schema(
+        responses=s.ScalingDecisionSerializer(many=True),
+        parameters=[OpenApiParameter("component", int, description="Only this component's.")],
+    )
     @action(detail=True, methods=["get"])
     def scaling(self, request, pk=None):
         """Intelligent Scaling decisions, newest first; `?component=<id>` narrows them."""
@@ -203,7 +213,14 @@ class ComponentViewSet(PipelineChildViewSet):
         "regenerate_secret": Right.SECRETS,
         "validate": Right.EDIT,
         "token": Right.VIEW,  # viewers watch dashboards, which connect with a token
+        "restore": Right.EDIT,
     }
+
+    def get_queryset(self):
+        if self.action == "restore":  # the one action on components deleted in the draft
+            visible = access.visible_pipelines(self.request.user)
+            return Component.with_removed.filter(pipeline__in=visible, removed_at__isnull=False)
+        return super().get_queryset()
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -235,23 +252,34 @@ class ComponentViewSet(PipelineChildViewSet):
             by=self.by,
         )
 
+    @extend_schema(responses=r.IngestionSecret)
     @action(detail=True, methods=["get"])
     def secret(self, request, pk=None):
         """The unmasked Ingestion Secret, for the editor's reveal and copy buttons."""
         return Response({"ingestion_secret": services.reveal_secret(self.get_object(), by=self.by)})
 
+    @extend_schema(responses=r.IngestionSecret)
     @action(detail=True, methods=["post"], url_path="regenerate-secret")
     def regenerate_secret(self, request, pk=None):
         secret = services.regenerate_secret(self.get_object(), by=self.by)
         return Response({"ingestion_secret": secret})
 
+    @extend_schema(responses=r.CheckResults)
     @action(detail=True, methods=["post"])
     def validate(self, request, pk=None):
         return Response({"checks": run_checks(self.get_object(), request)})
 
-    @action(detail=True, methods=["post"])
+    @extend_schema(responses=r.StreamToken)
+    @action(detail=True, methods=["post"], throttle_classes=[TokenMinting])
     def token(self, request, pk=None):
         return Response(mint_token(self.get_object()))
+
+    @action(detail=True, methods=["post"])
+    def restore(self, request, pk=None):
+        """Undo a delete that Update Pipeline has not applied: the same component, with its
+        GUID, Ingestion ID and Secret, still streaming all along."""
+        component = services.restore_component(self.get_object(), rev=_rev(request), by=self.by)
+        return Response(self.get_serializer(component).data)
 
 
 class ConnectionViewSet(PipelineChildViewSet):
@@ -309,6 +337,7 @@ def _node(ref: str | None) -> tuple[str, int]:
 class ComponentTypesView(APIView):
     """The palette and every tab's field specs, derived from the tab forms."""
 
+    @extend_schema(responses=r.ComponentTypes)
     def get(self, request):
         types = registry.all_types()
         palette = [
@@ -367,7 +396,9 @@ class GrantViewSet(AccessMixin, viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         serializer.instance = services.change_grant(
-            serializer.instance, role=serializer.validated_data["role"], by=self.by
+            serializer.instance,
+            role=serializer.validated_data.get("role", serializer.instance.role),
+            by=self.by,
         )
 
     def perform_destroy(self, instance):

@@ -14,6 +14,10 @@ from pipelines.exceptions import KafkaUnavailable
 from pipelines.graph import Wiring
 from pipelines.tabs import BasicForm, MetaForm, ResourcesForm
 
+DEFAULT_MAX_RECORDS = 1000
+MAX_RECORDS_LIMIT = 10_000
+JSON_MAX_DEPTH = 1024  # orjson's limit: a body nested deeper is refused
+
 
 class ApiIngestionMetaForm(MetaForm):
     max_body_kb = forms.IntegerField(
@@ -22,6 +26,13 @@ class ApiIngestionMetaForm(MetaForm):
         max_value=10_240,
         initial=1024,
         help_text="Larger requests are refused with 413.",
+    )
+    max_records = forms.IntegerField(
+        label="Maximum Records per Request",
+        min_value=1,
+        max_value=MAX_RECORDS_LIMIT,
+        initial=DEFAULT_MAX_RECORDS,
+        help_text="Requests with more records are refused with 413: send them in several.",
     )
 
 
@@ -47,15 +58,29 @@ class BadPayload(ValueError):
     """The request body is not a JSON object or an array of them."""
 
 
-def parse_records(body: bytes) -> list[bytes]:
-    """One record per JSON object: an object, or an array of objects."""
+class TooManyRecords(BadPayload):
+    """More records in one request than the component accepts."""
+
+
+def parse_records(body: bytes, *, max_records: int = DEFAULT_MAX_RECORDS) -> list[bytes]:
+    """One record per JSON object: an object, or an array of at most `max_records` objects."""
+    if not body.strip():
+        raise BadPayload("The body is empty: send a JSON object or an array of them.")
     try:
         payload = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
+        if exc.msg == "depth limit exceeded":
+            raise BadPayload(
+                f"The body nests deeper than {JSON_MAX_DEPTH} levels (at byte {exc.pos})."
+            ) from None
         raise BadPayload(f"The body is not valid JSON: {exc.msg} at byte {exc.pos}.") from None
     items = payload if isinstance(payload, list) else [payload]
     if not items:
         raise BadPayload("The array is empty: send at least one record.")
+    if len(items) > max_records:
+        raise TooManyRecords(
+            f"The body has {len(items)} records; the limit is {max_records} per request."
+        )
     bad = next((i for i, item in enumerate(items) if not isinstance(item, dict)), None)
     if bad is not None:
         raise BadPayload(f"Record {bad} is not a JSON object.")

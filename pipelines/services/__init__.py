@@ -11,6 +11,7 @@ from pipelines.services.components import (
     delete_component,
     disconnect,
     regenerate_secret,
+    restore_component,
     reveal_secret,
     update_component,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "disconnect",
     "grant_access",
     "regenerate_secret",
+    "restore_component",
     "restore_version",
     "reveal_secret",
     "revoke_grant",

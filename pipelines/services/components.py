@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.db import transaction
+from django.utils import timezone
 
 from pipelines import audit, configs, graph, registry, signals
 from pipelines.access import Actor, Right, check
@@ -117,17 +118,45 @@ def delete_component(
         target=component,
         ingestion_id=component.ingestion_id,
     )
-    send_on_commit(
-        signals.component_removed, component_id=component.pk, ingestion_id=component.ingestion_id
-    )
-    component.delete()
+    if _deployed(component, pipeline):
+        # Still running: out of the draft only, until Update Pipeline writes a version
+        # without it (its clients get 4502 then); an undo restores it as it was.
+        Connection.objects.filter(component=component).delete()
+        Component.with_removed.filter(pk=component.pk).update(removed_at=timezone.now())
+    else:
+        component.delete()
     bump(pipeline)
+
+
+def _deployed(component: Component, pipeline: Pipeline) -> bool:
+    version = pipeline.current_version
+    return version is not None and any(
+        c["id"] == component.pk for c in version.snapshot["components"]
+    )
+
+
+@transaction.atomic
+def restore_component(
+    component: Component, *, rev: int | None = None, by: Actor | None = None
+) -> Component:
+    """Undo a delete that Update Pipeline has not applied yet: the same component, with its
+    GUID, Ingestion ID and Secret (its wires are drawn again by the editor)."""
+    pipeline = lock_pipeline(component.pipeline_id, rev)
+    check(by, pipeline, Right.EDIT)
+    component = Component.with_removed.select_for_update().get(pk=component.pk)
+    if component.removed_at is None:
+        return component
+    component.name = _check_name(pipeline, component.name)
+    component.removed_at = None
+    component.save(update_fields=["name", "removed_at", "updated_at"])
+    bump(pipeline)
+    return component
 
 
 @transaction.atomic
 def regenerate_secret(component: Component, *, by: Actor | None = None) -> str:
     """Replace the Ingestion Secret; sessions that used the old one are closed (4501)."""
-    component = Component.objects.select_for_update().get(pk=component.pk)
+    component = Component.with_removed.select_for_update().get(pk=component.pk)
     check(by, component.pipeline, Right.SECRETS)
     audit.record(
         by,

@@ -79,7 +79,7 @@ def delete_pipeline(pipeline: Pipeline, *, rev: int | None = None, by: Actor | N
         pipeline=pipeline,
         target=pipeline,
     )
-    for component in Component.objects.filter(pipeline=pipeline):
+    for component in Component.with_removed.filter(pipeline=pipeline):
         send_on_commit(
             signals.component_removed,
             component_id=component.pk,
@@ -133,8 +133,11 @@ def deploy(
         snapshot=snapshot,
         created_by=user,
     )
+    previous = pipeline.current_version_id
     pipeline.current_version = version
     pipeline.save(update_fields=["current_version", "updated_at"])
+    # Components deleted in the draft are not in this version: gone for good now.
+    Component.with_removed.filter(pipeline=pipeline, removed_at__isnull=False).delete()
     bump(pipeline)
     audit.record(
         by,
@@ -144,7 +147,12 @@ def deploy(
         target=pipeline,
         version=number,
     )
-    send_on_commit(signals.pipeline_deployed, pipeline_id=pipeline.pk, version_number=number)
+    send_on_commit(
+        signals.pipeline_deployed,
+        pipeline_id=pipeline.pk,
+        version_number=number,
+        previous_version_id=previous,
+    )
     return version
 
 

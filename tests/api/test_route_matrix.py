@@ -84,6 +84,7 @@ RIGHTS: dict[tuple[str, str], str] = {
     ("component-regenerate-secret", "post"): SECRETS,
     ("component-token", "post"): VIEW,
     ("component-validate", "post"): EDIT,
+    ("component-restore", "post"): EDIT,  # undo a delete not yet applied
     ("connection-list", "get"): LOGGED_IN,
     ("connection-list", "post"): BODY + EDIT,
     ("connection-detail", "get"): VIEW,
@@ -101,6 +102,8 @@ RIGHTS: dict[tuple[str, str], str] = {
     ("api-root", "get"): LOGGED_IN,
     ("ingest", "post"): OWN_CREDENTIAL,
     ("metrics", "get"): OWN_CREDENTIAL,
+    ("healthz", "get"): PUBLIC,  # probes (pipelines.health)
+    ("readyz", "get"): PUBLIC,
     ("schema", "get"): PUBLIC,
     ("api-docs", "get"): PUBLIC,
     ("api-redoc", "get"): PUBLIC,
@@ -214,7 +217,11 @@ def world():
     pipeline, consumer, event, producer = Graph(owner_api).demo()
     pipe = Pipeline.objects.get(pk=pipeline["id"])
     by = Actor(owner, "127.0.0.1")
+    removed = services.create_component(pipe, type="websocket_producer", name="Old feed")
+    source = Event.objects.get(pk=event["id"])
+    services.connect(pipe, event=source, component=removed, direction="input")
     services.deploy(pipe, by=by)
+    services.delete_component(removed, by=by)  # deleted in the draft, still deployed
     services.grant_access(pipe, user="editor", role="editor", by=by)
     grant = services.grant_access(pipe, group="watchers", role="viewer", by=by)
     users = {"owner": owner, "editor": editor, "viewer": viewer, "other": other, "staff": staff}
@@ -227,6 +234,7 @@ def world():
         "connection": Connection.objects.filter(pipeline=pipe).first(),
         "grant": grant,
         "audit": AuditEntry.objects.filter(pipeline=pipe).first(),
+        "removed": removed,
     }
 
 
@@ -242,6 +250,7 @@ def _url(route: str, name: str, world) -> str:
         "dashboard": "component",
         "pipeline-editor": "pipeline",
         "pipeline-monitoring": "pipeline",
+        "component-restore": "removed",
     }
     kind = next((kinds[k] for k in sorted(kinds, key=len, reverse=True) if name.startswith(k)), "")
     values = {
@@ -290,7 +299,11 @@ def _state() -> tuple:
     return (
         list(Pipeline.objects.values_list("id", "name", "description", "status", "rev")),
         list(Event.objects.values_list("id", "name", "partitions")),
-        list(Component.objects.values_list("id", "name", "config", "ingestion_secret")),
+        list(
+            Component.with_removed.values_list(
+                "id", "name", "config", "ingestion_secret", "removed_at"
+            )
+        ),
         list(Connection.objects.values_list("id")),
         list(PipelineVersion.objects.values_list("id")),
         list(PipelineGrant.objects.values_list("id", "role")),

@@ -10,7 +10,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from pipelines import services
-from pipelines.models import Component
+from pipelines.models import Component, Pipeline
 from producer.tokens import mint_token
 from tests.integration.clients import bearer, ws_url
 from tests.runtime import build_stream
@@ -131,7 +131,9 @@ def test_deactivating_the_pipeline_closes_sessions_with_4502(live):
     assert asyncio.run(scenario()) == (4502, 403)
 
 
-def test_a_component_deleted_in_the_admin_closes_its_sessions(live, django_user_model):
+def test_a_component_deleted_in_the_admin_streams_until_update_pipeline(live, django_user_model):
+    """The admin deletes through the service: a draft change (revision bumped, sessions
+    untouched), applied by Update Pipeline, which closes them with 4502."""
     s, host = live
     producer = s["producer"]
     staff = django_user_model.objects.create_superuser("root", password="x")
@@ -145,13 +147,18 @@ def test_a_component_deleted_in_the_admin_closes_its_sessions(live, django_user_
             admin.post, f"/admin/pipelines/component/{producer.pk}/delete/", {"post": "yes"}
         )
         assert page.status_code == 302
+        await asyncio.wait_for(await ws.ping(), 5)  # still open after the draft delete
+        still = await handshake_status(ws_url(host, producer), bearer(producer))
+        await asyncio.to_thread(
+            lambda: services.deploy(Pipeline.objects.get(pk=producer.pipeline_id))
+        )
         with pytest.raises(ConnectionClosed):
             await asyncio.wait_for(ws.recv(), 10)
-        return ws.close_code
+        after = await handshake_status(ws_url(host, producer), bearer(producer))
+        return still, ws.close_code, after
 
-    assert asyncio.run(scenario()) == 4502
-    s["pipeline"].refresh_from_db()
-    assert s["pipeline"].rev > rev
+    assert asyncio.run(scenario()) == (101, 4502, 403)
+    assert Pipeline.objects.get(pk=s["pipeline"].pk).rev > rev
 
 
 def test_a_session_needs_the_right_to_view_the_pipeline(live, django_user_model):

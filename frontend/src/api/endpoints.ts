@@ -1,6 +1,7 @@
 /** The API calls the pages make. Writes on a pipeline's graph carry its `rev` (DESIGN §7). */
 import { http } from "./client";
 import type {
+  AuditEntry,
   Check,
   Component,
   ComponentConfig,
@@ -9,6 +10,9 @@ import type {
   Direction,
   EventKind,
   FlowEvent,
+  Grant,
+  GrantPayload,
+  GrantRole,
   Paginated,
   Pipeline,
   PipelineMonitoring,
@@ -62,6 +66,38 @@ export const producersApi = {
   token: (componentId: number) => http.post<StreamToken>(`/api/components/${componentId}/token/`),
 };
 
+/** Who a pipeline is shared with (owner and staff only may change it). */
+export const grantsApi = {
+  list: (pipelineId: number) =>
+    http.get<Paginated<Grant>>(`/api/grants/?pipeline=${pipelineId}&${ALL}`).then((r) => r.results),
+  create: (body: GrantPayload) => http.post<Grant>("/api/grants/", body),
+  setRole: (id: number, role: GrantRole) => http.patch<Grant>(`/api/grants/${id}/`, { role }),
+  remove: (id: number) => http.delete(`/api/grants/${id}/`),
+};
+
+/** The audit log of one pipeline, newest first, a page at a time. */
+export const auditApi = {
+  /** The first page, or the page a previous answer's `next` names. */
+  page: (pipelineId: number, next?: string | null) =>
+    http.get<Paginated<AuditEntry>>(
+      next ? samePath(next) : `/api/audit/?pipeline=${pipelineId}&page_size=50`,
+    ),
+};
+
+/** A link the API answered, as a path on this site (behind a proxy its host may differ). */
+function samePath(url: string): string {
+  const parsed = new URL(url, window.location.href);
+  return `${parsed.pathname}${parsed.search}`;
+}
+
+/** Refused before any request: the pipeline is shared with the caller as a viewer. */
+export class ReadOnlyError extends Error {
+  constructor() {
+    super("This pipeline is shared with you to view only: it cannot be changed");
+    this.name = "ReadOnlyError";
+  }
+}
+
 type RevListener = (rev: number) => void;
 
 interface WithRev {
@@ -72,15 +108,19 @@ interface WithRev {
 /**
  * The graph API of one pipeline. It remembers the pipeline's current `rev`, sends it with every
  * write and takes the new one from each answer, so a stale editor is answered 409.
+ * A read-only one (a viewer's) refuses every write and secret before sending it: the one gate
+ * the editor's commands, forms and dialogs all pass through.
  */
 export class GraphApi {
   readonly pipelineId: number;
+  readonly readOnly: boolean;
   rev: number;
   private listeners = new Set<RevListener>();
 
-  constructor(pipelineId: number, rev: number) {
+  constructor(pipelineId: number, rev: number, options: { readOnly?: boolean } = {}) {
     this.pipelineId = pipelineId;
     this.rev = rev;
+    this.readOnly = options.readOnly ?? false;
   }
 
   onRev(listener: RevListener): () => void {
@@ -94,9 +134,14 @@ export class GraphApi {
     this.listeners.forEach((l) => l(rev));
   }
 
-  /** Keeps the rev a write answered with; answers without one (204, actions) are re-read. */
-  private async track<T>(write: Promise<T>): Promise<T> {
-    const result = await write;
+  /** Sends `call` unless this API is read-only. */
+  private guard<T>(call: () => Promise<T>): Promise<T> {
+    return this.readOnly ? Promise.reject(new ReadOnlyError()) : call();
+  }
+
+  /** Sends a write and keeps the rev it answered; answers without one (204, actions) are re-read. */
+  private async track<T>(write: () => Promise<T>): Promise<T> {
+    const result = await this.guard(write);
     const body = (result ?? {}) as WithRev;
     if (typeof body.pipeline_rev === "number") this.setRev(body.pipeline_rev);
     else if (typeof body.rev === "number") this.setRev(body.rev);
@@ -127,20 +172,23 @@ export class GraphApi {
       .then((r) => r.results);
 
   createComponent = (body: { type: string; name: string; position: Position; config?: ComponentConfig }) =>
-    this.track(
+    this.track(() =>
       http.post<Component>("/api/components/", { ...body, pipeline: this.pipelineId, rev: this.rev }),
     );
   patchComponent = (id: number, body: Partial<Pick<Component, "name" | "position" | "config">>) =>
-    this.track(http.patch<Component>(`/api/components/${id}/`, { ...body, rev: this.rev }));
-  deleteComponent = (id: number) => this.track(http.delete(`/api/components/${id}/`, { rev: this.rev }));
-  revealSecret = (id: number) => http.get<{ ingestion_secret: string }>(`/api/components/${id}/secret/`);
+    this.track(() => http.patch<Component>(`/api/components/${id}/`, { ...body, rev: this.rev }));
+  deleteComponent = (id: number) =>
+    this.track(() => http.delete(`/api/components/${id}/`, { rev: this.rev }));
+  revealSecret = (id: number) =>
+    this.guard(() => http.get<{ ingestion_secret: string }>(`/api/components/${id}/secret/`));
   regenerateSecret = (id: number) =>
-    this.track(
+    this.track(() =>
       http.post<{ ingestion_secret: string }>(`/api/components/${id}/regenerate-secret/`, {
         rev: this.rev,
       }),
     );
-  validate = (id: number) => http.post<{ checks: Check[] }>(`/api/components/${id}/validate/`, {});
+  validate = (id: number) =>
+    this.guard(() => http.post<{ checks: Check[] }>(`/api/components/${id}/validate/`, {}));
 
   createEvent = (body: {
     kind: EventKind;
@@ -150,28 +198,31 @@ export class GraphApi {
     partitions?: number;
     retention_hours?: number;
   }) =>
-    this.track(http.post<FlowEvent>("/api/events/", { ...body, pipeline: this.pipelineId, rev: this.rev }));
+    this.track(() =>
+      http.post<FlowEvent>("/api/events/", { ...body, pipeline: this.pipelineId, rev: this.rev }),
+    );
   patchEvent = (id: number, body: Partial<FlowEvent>) =>
-    this.track(http.patch<FlowEvent>(`/api/events/${id}/`, { ...body, rev: this.rev }));
-  deleteEvent = (id: number) => this.track(http.delete(`/api/events/${id}/`, { rev: this.rev }));
+    this.track(() => http.patch<FlowEvent>(`/api/events/${id}/`, { ...body, rev: this.rev }));
+  deleteEvent = (id: number) => this.track(() => http.delete(`/api/events/${id}/`, { rev: this.rev }));
 
   createConnection = (body: { event: number; component: number; direction: Direction }) =>
-    this.track(
+    this.track(() =>
       http.post<Connection>("/api/connections/", {
         ...body,
         pipeline: this.pipelineId,
         rev: this.rev,
       }),
     );
-  deleteConnection = (id: number) => this.track(http.delete(`/api/connections/${id}/`, { rev: this.rev }));
+  deleteConnection = (id: number) =>
+    this.track(() => http.delete(`/api/connections/${id}/`, { rev: this.rev }));
 
   update = (message: string) =>
-    this.track(http.post<UpdateResult>(`${this.p}/update/`, { message, rev: this.rev }));
-  activate = () => this.track(http.post<Pipeline>(`${this.p}/activate/`, { rev: this.rev }));
-  deactivate = () => this.track(http.post<Pipeline>(`${this.p}/deactivate/`, { rev: this.rev }));
+    this.track(() => http.post<UpdateResult>(`${this.p}/update/`, { message, rev: this.rev }));
+  activate = () => this.track(() => http.post<Pipeline>(`${this.p}/activate/`, { rev: this.rev }));
+  deactivate = () => this.track(() => http.post<Pipeline>(`${this.p}/deactivate/`, { rev: this.rev }));
   status = () => http.get<PipelineStatusPayload>(`${this.p}/status/`);
   versions = () => http.get<Paginated<VersionSummary>>(`${this.p}/versions/?${ALL}`).then((r) => r.results);
   version = (n: number) => http.get<VersionDetail>(`${this.p}/versions/${n}/`);
   restore = (n: number) =>
-    this.track(http.post<Pipeline>(`${this.p}/versions/${n}/restore/`, { rev: this.rev }));
+    this.track(() => http.post<Pipeline>(`${this.p}/versions/${n}/restore/`, { rev: this.rev }));
 }

@@ -2,6 +2,12 @@
 
 export type PipelineStatus = "draft" | "active" | "inactive";
 
+/** The role a grant gives on a pipeline. */
+export type GrantRole = "viewer" | "editor";
+
+/** The caller's role on a pipeline: owner, a grant's role, or staff (sees every pipeline). */
+export type Access = "owner" | GrantRole | "staff";
+
 export interface Pipeline {
   id: number;
   name: string;
@@ -12,6 +18,10 @@ export interface Pipeline {
   created_at: string;
   updated_at: string;
   owner: string | number | null;
+  /** The caller's role on this pipeline (read only). */
+  access: Access;
+  /** How many users and groups it is shared with (read only). */
+  grant_count: number;
 }
 
 export interface Position {
@@ -326,4 +336,40 @@ export interface ProducerSummary {
 export interface StreamToken {
   token: string;
   expires_in: number;
+}
+
+/** `GET /api/grants/?pipeline=<id>`: a pipeline shared with one user or one group. */
+export interface Grant {
+  id: number;
+  pipeline: number;
+  user: string | null;
+  group: string | null;
+  role: GrantRole;
+  created_at: string;
+}
+
+/** `POST /api/grants/`: exactly one of `user` and `group`. */
+export type GrantPayload =
+  { pipeline: number; user: string; role: GrantRole } | { pipeline: number; group: string; role: GrantRole };
+
+export type AuditVia = "api" | "admin" | "system";
+
+export type AuditTargetType = "pipeline" | "component" | "event" | "connection" | "grant" | "";
+
+/** `GET /api/audit/?pipeline=<id>`: who did what, when and from where (newest first). */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string | null;
+  /** e.g. "pipeline.deploy", "component.secret_regenerate", "grant.create". */
+  action: string;
+  pipeline: number | null;
+  pipeline_name: string;
+  target_type: AuditTargetType;
+  target_id: number | string | null;
+  target_name: string;
+  summary: string;
+  /** The client's IP address, or "". */
+  address: string;
+  via: AuditVia;
 }

@@ -1,4 +1,4 @@
-/** The React Flow canvas: drop from the palette, wire with checks, drag, context menu. */
+/** The React Flow canvas: drop from the palette, wire with checks, drag, context menu; or just look. */
 import {
   Background,
   BackgroundVariant,
@@ -23,6 +23,8 @@ import type { Graph } from "./useGraph";
 interface Props {
   graph: Graph;
   nodes: FlowNode[];
+  /** Nodes can be selected (to read their settings) but not moved, wired or deleted. */
+  readOnly: boolean;
   onDropItem: (item: PaletteItem, position: Position) => void;
   onRefused: (reason: string) => void;
   onDeleteNode: (key: string) => void;
@@ -46,7 +48,7 @@ function minimapColor(node: FlowNode): string {
   return node.type === "event" ? "#8b5cf6" : "#2563eb";
 }
 
-export function Canvas({ graph, nodes, onDropItem, onRefused, onDeleteNode, onQuickEvent }: Props) {
+export function Canvas({ graph, nodes, readOnly, onDropItem, onRefused, onDeleteNode, onQuickEvent }: Props) {
   const { screenToFlowPosition } = useReactFlow<FlowNode, FlowEdge>();
   const [menu, setMenu] = useState<Menu | null>(null);
   const menuRef = useRef<HTMLDivElement>(null);
@@ -91,13 +93,13 @@ export function Canvas({ graph, nodes, onDropItem, onRefused, onDeleteNode, onQu
   const onDrop = useCallback(
     (event: React.DragEvent) => {
       const raw = event.dataTransfer.getData(PALETTE_MIME);
-      if (!raw) return;
+      if (!raw || readOnly) return;
       event.preventDefault();
       const item = JSON.parse(raw) as PaletteItem;
       const at = screenToFlowPosition({ x: event.clientX, y: event.clientY });
       onDropItem(item, { x: Math.round(at.x - NODE_HALF.x), y: Math.round(at.y - NODE_HALF.y) });
     },
-    [screenToFlowPosition, onDropItem],
+    [screenToFlowPosition, onDropItem, readOnly],
   );
 
   useEffect(() => {
@@ -112,9 +114,9 @@ export function Canvas({ graph, nodes, onDropItem, onRefused, onDeleteNode, onQu
 
   return (
     <div
-      className="canvas"
+      className={readOnly ? "canvas canvas-readonly" : "canvas"}
       onDragOver={(e) => {
-        if (e.dataTransfer.types.includes(PALETTE_MIME)) {
+        if (!readOnly && e.dataTransfer.types.includes(PALETTE_MIME)) {
           e.preventDefault();
           e.dataTransfer.dropEffect = "copy";
         }
@@ -127,12 +129,15 @@ export function Canvas({ graph, nodes, onDropItem, onRefused, onDeleteNode, onQu
         nodeTypes={nodeTypes}
         onNodesChange={graph.onNodesChange}
         onEdgesChange={graph.onEdgesChange}
-        onConnect={onConnect}
-        onConnectEnd={onConnectEnd}
+        onConnect={readOnly ? undefined : onConnect}
+        onConnectEnd={readOnly ? undefined : onConnectEnd}
         isValidConnection={isValidConnection}
+        nodesDraggable={!readOnly}
+        nodesConnectable={!readOnly}
         onNodeDragStop={(_, __, dragged) => void graph.finishDrag(dragged)}
         onNodeContextMenu={(event, node) => {
           event.preventDefault();
+          if (readOnly) return;
           graph.select(node.id);
           setMenu({ x: event.clientX, y: event.clientY, key: node.id, component: isComponentNode(node) });
         }}
@@ -146,7 +151,7 @@ export function Canvas({ graph, nodes, onDropItem, onRefused, onDeleteNode, onQu
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
-        <Controls position="bottom-left" />
+        <Controls position="bottom-left" showInteractive={!readOnly} />
         {nodes.length > 0 && (
           <MiniMap
             position="bottom-right"
@@ -160,7 +165,9 @@ export function Canvas({ graph, nodes, onDropItem, onRefused, onDeleteNode, onQu
       </ReactFlow>
       {nodes.length === 0 && (
         <div className="canvas-empty" aria-hidden="true">
-          Drag a component from the palette to start. Wire components through events.
+          {readOnly
+            ? "This pipeline has no components yet."
+            : "Drag a component from the palette to start. Wire components through events."}
         </div>
       )}
       {menu && (

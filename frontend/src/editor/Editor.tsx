@@ -4,6 +4,8 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { ApiError, errorMessage } from "../api/client";
 import { GraphApi } from "../api/endpoints";
 import type { PaletteItem, Pipeline, Position, UpdateResult } from "../api/types";
+import { canEdit } from "../sharing/access";
+import { ShareDialog } from "../sharing/ShareDialog";
 import { useFeedback } from "../ui/feedback";
 import { Canvas } from "./Canvas";
 import { type FlowNode, TypeIndex, isComponentNode, nodeName } from "./model";
@@ -27,11 +29,13 @@ interface PendingComponent {
 export function Editor({ initial, types }: { initial: Pipeline; types: TypeIndex }) {
   const { toast, confirm, prompt } = useFeedback();
   const { screenToFlowPosition } = useReactFlow();
-  const api = useMemo(() => new GraphApi(initial.id, initial.rev), [initial]);
+  // A viewer's editor: every write is refused by the API object, and the UI offers none.
+  const readOnly = !canEdit(initial.access);
+  const api = useMemo(() => new GraphApi(initial.id, initial.rev, { readOnly }), [initial, readOnly]);
   const [pipeline, setPipeline] = useState(initial);
   const [conflict, setConflict] = useState(false);
   const [drafts, setDrafts] = useState<Record<string, Draft>>({});
-  const [dialog, setDialog] = useState<"update" | "versions" | null>(null);
+  const [dialog, setDialog] = useState<"update" | "versions" | "share" | null>(null);
   const [problems, setProblems] = useState<Record<string, string[]>>({});
   const [pending, setPending] = useState<PendingComponent | null>(null);
 
@@ -112,6 +116,7 @@ export function Editor({ initial, types }: { initial: Pipeline; types: TypeIndex
   }, []);
 
   async function addItem(item: PaletteItem, position: Position) {
+    if (readOnly) return;
     if (item.item === "component") {
       const errors = await graph.addComponent(item.type, item.label, position);
       if (errors) setPending({ item, position, errors });
@@ -133,7 +138,7 @@ export function Editor({ initial, types }: { initial: Pipeline; types: TypeIndex
 
   const deleteSelection = useCallback(
     async (keys: string[], edgeKeys: string[] = []) => {
-      if (!keys.length && !edgeKeys.length) return;
+      if (readOnly || (!keys.length && !edgeKeys.length)) return;
       const wired = keys.reduce((n, k) => n + graph.attachedWires(k), 0);
       if (wired > 0) {
         const names = keys
@@ -151,7 +156,7 @@ export function Editor({ initial, types }: { initial: Pipeline; types: TypeIndex
       await graph.deleteElements(keys, edgeKeys);
       keys.forEach((k) => setDraft(k, null));
     },
-    [graph, confirm, setDraft],
+    [graph, confirm, setDraft, readOnly],
   );
 
   useEditorKeys({
@@ -197,6 +202,7 @@ export function Editor({ initial, types }: { initial: Pipeline; types: TypeIndex
     <>
       <Toolbar
         pipeline={pipeline}
+        readOnly={readOnly}
         canUndo={graph.canUndo}
         canRedo={graph.canRedo}
         undoLabel={graph.undoLabel}
@@ -206,6 +212,7 @@ export function Editor({ initial, types }: { initial: Pipeline; types: TypeIndex
         onVersions={() => setDialog(dialog === "versions" ? null : "versions")}
         onToggleActive={() => void toggleActive()}
         onUpdate={() => setDialog("update")}
+        onShare={() => setDialog("share")}
       />
       {conflict && (
         <div className="banner banner-warning conflict" role="alert">
@@ -215,12 +222,15 @@ export function Editor({ initial, types }: { initial: Pipeline; types: TypeIndex
           </button>
         </div>
       )}
-      <div className="workspace">
-        <Palette groups={types.payload.palette} onAdd={(item) => void addItem(item, viewportCenter())} />
+      <div className={readOnly ? "workspace workspace-readonly" : "workspace"}>
+        {!readOnly && (
+          <Palette groups={types.payload.palette} onAdd={(item) => void addItem(item, viewportCenter())} />
+        )}
         {ready ? (
           <Canvas
             graph={graph}
             nodes={nodes}
+            readOnly={readOnly}
             onDropItem={(item, position) => void addItem(item, position)}
             onRefused={(reason) => toast(reason, "error")}
             onDeleteNode={(key) => void deleteSelection([key])}
@@ -235,6 +245,7 @@ export function Editor({ initial, types }: { initial: Pipeline; types: TypeIndex
           <VersionsDrawer
             api={api}
             current={pipeline.current_version}
+            readOnly={readOnly}
             onClose={() => setDialog(null)}
             onRestored={(p) => {
               setPipeline(p);
@@ -249,6 +260,7 @@ export function Editor({ initial, types }: { initial: Pipeline; types: TypeIndex
             graph={graph}
             node={selectedNode}
             pipeline={pipeline}
+            readOnly={readOnly}
             events={events}
             drafts={drafts}
             dirty={dirty}
@@ -269,6 +281,13 @@ export function Editor({ initial, types }: { initial: Pipeline; types: TypeIndex
               .addComponent(item.type, item.label, position, config)
               .then((errors) => setPending(errors ? { item, position, errors } : null));
           }}
+        />
+      )}
+      {dialog === "share" && (
+        <ShareDialog
+          pipeline={pipeline}
+          onClose={() => setDialog(null)}
+          onCount={(count) => setPipeline((p) => ({ ...p, grant_count: count }))}
         />
       )}
       {dialog === "update" && (

@@ -1,4 +1,4 @@
-/** The side tray for the selected node: keeps drafts, saves them, shows the server's errors. */
+/** The side tray for the selected node: keeps drafts, saves them, shows the server's errors; or only shows. */
 import { useState } from "react";
 import { ApiError } from "../api/client";
 import type { GraphApi } from "../api/endpoints";
@@ -25,6 +25,8 @@ interface Props {
   graph: Graph;
   node: FlowNode | null;
   pipeline: Pipeline;
+  /** Settings shown, nothing changed: no save, delete, secret or checks. */
+  readOnly: boolean;
   events: FlowEvent[];
   drafts: Record<string, Draft>;
   dirty: ReadonlySet<string>;
@@ -38,6 +40,7 @@ export function PropertiesPanel({
   graph,
   node,
   pipeline,
+  readOnly,
   events,
   drafts,
   dirty,
@@ -53,20 +56,31 @@ export function PropertiesPanel({
     return (
       <aside className="tray tray-empty" aria-label="Properties">
         <h2 className="tray-title">Properties</h2>
-        <p className="muted">Select a component or an event to edit its properties.</p>
-        <ul className="hints muted small">
-          <li>Drag items from the palette onto the canvas.</li>
-          <li>Wire a handle on the right of a node to a handle on the left of another.</li>
-          <li>Components connect only through events.</li>
-          <li>Right-click a component to add a Kafka Event next to it.</li>
-          <li>
-            <kbd>Del</kbd> deletes, <kbd>Ctrl</kbd>+<kbd>Z</kbd> undoes, <kbd>Ctrl</kbd>+<kbd>Shift</kbd>+
-            <kbd>Z</kbd> redoes.
-          </li>
-        </ul>
+        {readOnly ? (
+          <p className="muted">
+            This pipeline is shared with you to view. Select a component or an event to see its settings; Live
+            Tap and the dashboards are open to you, changes are not.
+          </p>
+        ) : (
+          <>
+            <p className="muted">Select a component or an event to edit its properties.</p>
+            <ul className="hints muted small">
+              <li>Drag items from the palette onto the canvas.</li>
+              <li>Wire a handle on the right of a node to a handle on the left of another.</li>
+              <li>Components connect only through events.</li>
+              <li>Right-click a component to add a Kafka Event next to it.</li>
+              <li>
+                <kbd>Del</kbd> deletes, <kbd>Ctrl</kbd>+<kbd>Z</kbd> undoes, <kbd>Ctrl</kbd>+<kbd>Shift</kbd>+
+                <kbd>Z</kbd> redoes.
+              </li>
+            </ul>
+          </>
+        )}
         <dl className="facts small">
           <dt>Pipeline</dt>
           <dd>{pipeline.name}</dd>
+          <dt>Owner</dt>
+          <dd>{pipeline.owner ?? "—"}</dd>
           <dt>Deployed version</dt>
           <dd>{pipeline.current_version ? `v${pipeline.current_version}` : "none yet"}</dd>
         </dl>
@@ -117,6 +131,7 @@ export function PropertiesPanel({
           errors={nodeErrors}
           events={events}
           saving={saving}
+          readOnly={readOnly}
           onChange={(d) => setDraft(key, d)}
           onDelete={() => onDelete(key)}
           onSave={() =>
@@ -128,15 +143,19 @@ export function PropertiesPanel({
               graph.putComponent(saved);
             }, "Component saved")
           }
-          secret={{
-            reveal: async () => (await api.revealSecret(component.id)).ingestion_secret,
-            regenerate: async () => (await api.regenerateSecret(component.id)).ingestion_secret,
-          }}
-          runChecks={async () => (await api.validate(component.id)).checks}
+          secret={
+            readOnly
+              ? undefined
+              : {
+                  reveal: async () => (await api.revealSecret(component.id)).ingestion_secret,
+                  regenerate: async () => (await api.regenerateSecret(component.id)).ingestion_secret,
+                }
+          }
+          runChecks={readOnly ? undefined : async () => (await api.validate(component.id)).checks}
           views={producerViews(
             component,
             pipeline,
-            async () => (await api.revealSecret(component.id)).ingestion_secret,
+            readOnly ? undefined : async () => (await api.revealSecret(component.id)).ingestion_secret,
           )}
         />
       </aside>
@@ -155,6 +174,7 @@ export function PropertiesPanel({
         dirty={dirty.has(key)}
         errors={nodeErrors}
         saving={saving}
+        readOnly={readOnly}
         onChange={(d) => setDraft(key, d)}
         onDelete={() => onDelete(key)}
         onSave={() =>

@@ -1,10 +1,25 @@
-/** The editor's toolbar: pipeline status, undo/redo, monitoring, versions, activation, Update Pipeline. */
+/**
+ * The editor's toolbar: pipeline status, undo/redo, sharing, monitoring, versions, activation,
+ * Update Pipeline. A read-only editor shows whose pipeline it is instead of the changing buttons.
+ */
 import type { Pipeline } from "../api/types";
-import { ChartIcon, HistoryIcon, PowerIcon, RedoIcon, RocketIcon, UndoIcon } from "../ui/Icons";
+import { accessNote, canShare } from "../sharing/access";
+import {
+  ChartIcon,
+  EyeIcon,
+  HistoryIcon,
+  PowerIcon,
+  RedoIcon,
+  RocketIcon,
+  ShareIcon,
+  UndoIcon,
+  UsersIcon,
+} from "../ui/Icons";
 import { StatusBadge } from "../ui/StatusBadge";
 
 interface Props {
   pipeline: Pipeline;
+  readOnly: boolean;
   canUndo: boolean;
   canRedo: boolean;
   undoLabel: string | null;
@@ -14,11 +29,14 @@ interface Props {
   onVersions: () => void;
   onToggleActive: () => void;
   onUpdate: () => void;
+  onShare: () => void;
 }
 
 export function Toolbar(props: Props) {
-  const { pipeline } = props;
+  const { pipeline, readOnly } = props;
   const active = pipeline.status === "active";
+  const note = accessNote(pipeline);
+  const grants = pipeline.grant_count ?? 0;
   return (
     <div className="toolbar" role="toolbar" aria-label="Pipeline">
       <div className="toolbar-title">
@@ -33,30 +51,50 @@ export function Toolbar(props: Props) {
         <span className="muted small" title="Deployed version">
           {pipeline.current_version ? `v${pipeline.current_version} deployed` : "not deployed"}
         </span>
+        {note && (
+          <span className={`access-badge access-${pipeline.access}`} data-access={pipeline.access}>
+            {readOnly ? <EyeIcon /> : <UsersIcon />}
+            {note}
+          </span>
+        )}
       </div>
-      <div className="toolbar-group">
-        <button
-          type="button"
-          className="icon-button"
-          onClick={props.onUndo}
-          disabled={!props.canUndo}
-          aria-label="Undo"
-          title={props.undoLabel ? `Undo ${props.undoLabel} (Ctrl+Z)` : "Undo (Ctrl+Z)"}
-        >
-          <UndoIcon />
-        </button>
-        <button
-          type="button"
-          className="icon-button"
-          onClick={props.onRedo}
-          disabled={!props.canRedo}
-          aria-label="Redo"
-          title={props.redoLabel ? `Redo ${props.redoLabel} (Ctrl+Shift+Z)` : "Redo (Ctrl+Shift+Z)"}
-        >
-          <RedoIcon />
-        </button>
-      </div>
+      {!readOnly && (
+        <div className="toolbar-group">
+          <button
+            type="button"
+            className="icon-button"
+            onClick={props.onUndo}
+            disabled={!props.canUndo}
+            aria-label="Undo"
+            title={props.undoLabel ? `Undo ${props.undoLabel} (Ctrl+Z)` : "Undo (Ctrl+Z)"}
+          >
+            <UndoIcon />
+          </button>
+          <button
+            type="button"
+            className="icon-button"
+            onClick={props.onRedo}
+            disabled={!props.canRedo}
+            aria-label="Redo"
+            title={props.redoLabel ? `Redo ${props.redoLabel} (Ctrl+Shift+Z)` : "Redo (Ctrl+Shift+Z)"}
+          >
+            <RedoIcon />
+          </button>
+        </div>
+      )}
       <div className="toolbar-group toolbar-end">
+        {canShare(pipeline.access) && (
+          <button
+            type="button"
+            className="button"
+            onClick={props.onShare}
+            aria-label={grants > 0 ? `Share (shared with ${grants})` : "Share"}
+            title={grants > 0 ? `Shared with ${grants}` : "Not shared yet"}
+          >
+            <ShareIcon /> Share
+            {grants > 0 && <span className="chip">{grants}</span>}
+          </button>
+        )}
         <a
           className="button"
           href={`/pipelines/${pipeline.id}/monitoring/`}
@@ -64,19 +102,28 @@ export function Toolbar(props: Props) {
         >
           <ChartIcon /> Monitoring
         </a>
-        <button type="button" className="button" onClick={props.onVersions}>
-          <HistoryIcon /> Versions
-        </button>
         <button
           type="button"
-          className={active ? "button" : "button button-success"}
-          onClick={props.onToggleActive}
+          className="button"
+          onClick={props.onVersions}
+          title="Versions, and the History of who did what"
         >
-          <PowerIcon /> {active ? "Deactivate" : "Activate"}
+          <HistoryIcon /> Versions
         </button>
-        <button type="button" className="button button-primary" onClick={props.onUpdate}>
-          <RocketIcon /> Update Pipeline
-        </button>
+        {!readOnly && (
+          <>
+            <button
+              type="button"
+              className={active ? "button" : "button button-success"}
+              onClick={props.onToggleActive}
+            >
+              <PowerIcon /> {active ? "Deactivate" : "Activate"}
+            </button>
+            <button type="button" className="button button-primary" onClick={props.onUpdate}>
+              <RocketIcon /> Update Pipeline
+            </button>
+          </>
+        )}
       </div>
     </div>
   );

@@ -1,22 +1,50 @@
-/** Version history: list, compare two snapshots, restore one. */
+/** The drawer of the pipeline's past: its versions (list, compare, restore) and its audit History. */
 import { useEffect, useState } from "react";
 import { errorMessage } from "../api/client";
 import type { GraphApi } from "../api/endpoints";
 import type { Pipeline, VersionSummary } from "../api/types";
 import { CrossIcon } from "../ui/Icons";
 import { exactTime, relativeTime } from "../ui/StatusBadge";
+import { Tabs } from "../ui/Tabs";
 import { useFeedback } from "../ui/feedback";
+import { AuditHistory } from "./AuditHistory";
 import { type SnapshotDiff, diffSnapshots, isEmptyDiff } from "./diff";
 
 interface Props {
   api: GraphApi;
   current: number | null;
+  /** A viewer compares versions but cannot restore one. */
+  readOnly?: boolean;
   onClose: () => void;
   onRestored: (pipeline: Pipeline) => void;
   onError: (error: unknown) => void;
 }
 
-export function VersionsDrawer({ api, current, onClose, onRestored, onError }: Props) {
+const TABS = [
+  { key: "versions", label: "Versions" },
+  { key: "history", label: "History" },
+];
+
+export function VersionsDrawer(props: Props) {
+  const [tab, setTab] = useState("versions");
+  return (
+    <aside className="drawer drawer-tabbed" aria-label="Versions and history">
+      <button
+        type="button"
+        className="icon-button drawer-close"
+        aria-label="Close versions"
+        onClick={props.onClose}
+      >
+        <CrossIcon />
+      </button>
+      <Tabs label="Versions and history" tabs={TABS} active={tab} onChange={setTab}>
+        {tab === "history" ? <AuditHistory pipelineId={props.api.pipelineId} /> : <Versions {...props} />}
+      </Tabs>
+    </aside>
+  );
+}
+
+function Versions({ api, current, readOnly, onRestored, onError }: Props) {
   const { confirm, toast } = useFeedback();
   const [versions, setVersions] = useState<VersionSummary[] | null>(null);
   const [error, setError] = useState("");
@@ -68,13 +96,7 @@ export function VersionsDrawer({ api, current, onClose, onRestored, onError }: P
   }
 
   return (
-    <aside className="drawer" aria-label="Versions">
-      <div className="drawer-header">
-        <h2>Versions</h2>
-        <button type="button" className="icon-button" aria-label="Close versions" onClick={onClose}>
-          <CrossIcon />
-        </button>
-      </div>
+    <section aria-label="Versions">
       {error && (
         <p className="field-error" role="alert">
           {error}
@@ -104,9 +126,15 @@ export function VersionsDrawer({ api, current, onClose, onRestored, onError }: P
                     {relativeTime(v.created_at)}
                   </span>
                 </div>
-                <button type="button" className="button button-small" onClick={() => void restore(v.number)}>
-                  Restore
-                </button>
+                {!readOnly && (
+                  <button
+                    type="button"
+                    className="button button-small"
+                    onClick={() => void restore(v.number)}
+                  >
+                    Restore
+                  </button>
+                )}
               </li>
             ))}
           </ul>
@@ -121,7 +149,7 @@ export function VersionsDrawer({ api, current, onClose, onRestored, onError }: P
         </>
       )}
       {diff && <DiffView from={diff.from} to={diff.to} diff={diff.result} />}
-    </aside>
+    </section>
   );
 }
 

@@ -5,7 +5,8 @@ import { pipelinesApi } from "../api/endpoints";
 import type { Pipeline, PipelineSummary } from "../api/types";
 import { formatCount, formatRate } from "../monitoring/format";
 import { usePoll } from "../monitoring/usePoll";
-import { ChartIcon, PlusIcon, PowerIcon, TrashIcon } from "../ui/Icons";
+import { canDelete, canEdit, sharingNote } from "../sharing/access";
+import { ChartIcon, PlusIcon, PowerIcon, TrashIcon, UsersIcon } from "../ui/Icons";
 import { SearchBox } from "../ui/SearchBox";
 import { StatusBadge, exactTime, relativeTime } from "../ui/StatusBadge";
 import { useFeedback } from "../ui/feedback";
@@ -256,6 +257,8 @@ interface RowProps {
 function PipelineRow({ pipeline: p, summary, onRename, onToggle, onDelete }: RowProps) {
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(p.name);
+  const editable = canEdit(p.access);
+  const sharing = sharingNote(p);
 
   async function save(event: React.FormEvent) {
     event.preventDefault();
@@ -297,6 +300,11 @@ function PipelineRow({ pipeline: p, summary, onRename, onToggle, onDelete }: Row
               {p.name}
             </a>
             {p.description && <div className="muted small">{p.description}</div>}
+            {sharing && (
+              <div className={`share-note share-note-${p.access}`} data-sharing={p.access}>
+                <UsersIcon /> {sharing}
+              </div>
+            )}
           </>
         )}
       </td>
@@ -315,7 +323,7 @@ function PipelineRow({ pipeline: p, summary, onRename, onToggle, onDelete }: Row
       <td>
         <div className="row-actions">
           <a className="button button-small button-primary" href={`/pipelines/${p.id}/editor/`}>
-            Open editor
+            {editable ? "Open editor" : "View"}
           </a>
           <a
             className="button button-small"
@@ -325,34 +333,40 @@ function PipelineRow({ pipeline: p, summary, onRename, onToggle, onDelete }: Row
           >
             <ChartIcon /> Monitoring
           </a>
-          <button
-            type="button"
-            className="button button-small"
-            onClick={() => {
-              setName(p.name);
-              setEditing(true);
-            }}
-            aria-label={`Rename ${p.name}`}
-          >
-            Rename
-          </button>
-          <button
-            type="button"
-            className="button button-small"
-            onClick={onToggle}
-            aria-label={`${p.status === "active" ? "Deactivate" : "Activate"} ${p.name}`}
-          >
-            <PowerIcon /> {p.status === "active" ? "Deactivate" : "Activate"}
-          </button>
-          <button
-            type="button"
-            className="icon-button icon-button-danger"
-            onClick={onDelete}
-            aria-label={`Delete ${p.name}`}
-            title="Delete"
-          >
-            <TrashIcon />
-          </button>
+          {editable && (
+            <>
+              <button
+                type="button"
+                className="button button-small"
+                onClick={() => {
+                  setName(p.name);
+                  setEditing(true);
+                }}
+                aria-label={`Rename ${p.name}`}
+              >
+                Rename
+              </button>
+              <button
+                type="button"
+                className="button button-small"
+                onClick={onToggle}
+                aria-label={`${p.status === "active" ? "Deactivate" : "Activate"} ${p.name}`}
+              >
+                <PowerIcon /> {p.status === "active" ? "Deactivate" : "Activate"}
+              </button>
+            </>
+          )}
+          {canDelete(p.access) && (
+            <button
+              type="button"
+              className="icon-button icon-button-danger"
+              onClick={onDelete}
+              aria-label={`Delete ${p.name}`}
+              title="Delete"
+            >
+              <TrashIcon />
+            </button>
+          )}
         </div>
       </td>
     </tr>

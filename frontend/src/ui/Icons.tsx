@@ -181,3 +181,19 @@ export const ChartIcon = () => (
     <path d="M3 20h18M6 16v-5M11 16V6M16 16v-8M21 16v-3" />
   </Svg>
 );
+
+export const ShareIcon = () => (
+  <Svg>
+    <path d="M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2" />
+    <circle cx="9" cy="7" r="4" />
+    <path d="M19 8v6M22 11h-6" />
+  </Svg>
+);
+
+export const UsersIcon = () => (
+  <Svg>
+    <path d="M17 21v-2a4 4 0 0 0-4-4H5a4 4 0 0 0-4 4v2" />
+    <circle cx="9" cy="7" r="4" />
+    <path d="M23 21v-2a4 4 0 0 0-3-3.87M16 3.13a4 4 0 0 1 0 7.75" />
+  </Svg>
+);

@@ -290,6 +290,25 @@ describe("ComponentForm", () => {
     expect(screen.getByText("12 ms")).toBeInTheDocument();
   });
 
+  it("read-only: shows every setting, changes none, offers no save, delete, secret or checks", () => {
+    const props = renderForm({ readOnly: true, onDelete: vi.fn() });
+    expect(screen.queryByRole("button", { name: "Save Component" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Delete component" })).toBeNull();
+    expect(screen.getByText(/View only/)).toBeInTheDocument();
+    expect(screen.getByLabelText(/^Name/)).toBeDisabled();
+    expect(screen.getByLabelText(/Batch Size/)).toBeDisabled();
+    expect(screen.getByLabelText(/Batch Size/)).toHaveValue(100);
+    expect(screen.getByLabelText(/Intelligent Scaling/)).toBeDisabled();
+    fireEvent.click(screen.getByRole("tab", { name: "Meta Information" }));
+    expect(screen.getByRole("button", { name: "Reveal Ingestion Secret" })).toBeDisabled();
+    expect(screen.getByRole("button", { name: "Regenerate Ingestion Secret" })).toBeDisabled();
+    expect(screen.getByRole("button", { name: "Copy WebSocket Endpoint" })).toBeEnabled();
+    fireEvent.click(screen.getByRole("tab", { name: "Connection Validation" }));
+    expect(screen.getByRole("button", { name: "Run checks" })).toBeDisabled();
+    fireEvent.submit(screen.getByRole("form"));
+    expect(props.onSave).not.toHaveBeenCalled();
+  });
+
   it("saves with the disk button", () => {
     const props = renderForm({ dirty: true });
     fireEvent.click(screen.getByRole("button", { name: "Save Component" }));

@@ -20,6 +20,8 @@ export interface ComponentFormProps {
   errors: FormErrors;
   events: readonly FlowEvent[];
   saving?: boolean;
+  /** Settings shown, not editable; no save or delete (a viewer's editor). */
+  readOnly?: boolean;
   onChange: (draft: ComponentDraft) => void;
   onSave: () => void;
   onDelete?: () => void;
@@ -39,7 +41,8 @@ const VALIDATION_TAB = "validation";
 const SETTINGS_VIEW = "settings";
 
 export function ComponentForm(props: ComponentFormProps) {
-  const { component, spec, draft, dirty, errors, events, saving, onChange, onSave, onDelete } = props;
+  const { component, spec, draft, dirty, errors, events, saving, readOnly, onChange, onSave, onDelete } =
+    props;
   const [active, setActive] = useState(spec.tabs[0]?.key ?? "");
   const [view, setView] = useState(SETTINGS_VIEW);
   const errorTabs = tabsWithErrors(errors);
@@ -81,7 +84,7 @@ export function ComponentForm(props: ComponentFormProps) {
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        onSave();
+        if (!readOnly) onSave();
       }}
     >
       <div className="props-header">
@@ -92,15 +95,18 @@ export function ComponentForm(props: ComponentFormProps) {
         <div className={`field${nameErrors.length ? " field-has-error" : ""}`}>
           <label className="field-label" htmlFor={`component-name-${component.id}`}>
             Name
-            <span className="required" aria-hidden="true">
-              *
-            </span>
+            {!readOnly && (
+              <span className="required" aria-hidden="true">
+                *
+              </span>
+            )}
           </label>
           <input
             id={`component-name-${component.id}`}
             className="input input-title"
             value={draft.name}
             required
+            disabled={readOnly}
             aria-invalid={nameErrors.length ? true : undefined}
             onChange={(e) => onChange({ ...draft, name: e.target.value })}
           />
@@ -110,7 +116,13 @@ export function ComponentForm(props: ComponentFormProps) {
             </p>
           )}
         </div>
-        <PropsActions noun="Component" saving={saving} onDelete={onDelete} generalErrors={errors.general} />
+        <PropsActions
+          noun="Component"
+          saving={saving}
+          readOnly={readOnly}
+          onDelete={onDelete}
+          generalErrors={errors.general}
+        />
       </div>
       {props.views && props.views.length > 0 && (
         <div className="segmented props-views" role="group" aria-label="Component views">
@@ -157,6 +169,7 @@ export function ComponentForm(props: ComponentFormProps) {
                       errors={errors.fields[key]}
                       events={events}
                       secret={props.secret}
+                      locked={readOnly}
                     />
                   );
                 })}

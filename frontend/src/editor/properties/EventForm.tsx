@@ -12,6 +12,7 @@ export interface EventFormProps {
   dirty: boolean;
   errors: FormErrors;
   saving?: boolean;
+  readOnly?: boolean;
   onChange: (draft: EventDraft) => void;
   onSave: () => void;
   onDelete?: () => void;
@@ -24,6 +25,7 @@ export function EventForm({
   dirty,
   errors,
   saving,
+  readOnly,
   onChange,
   onSave,
   onDelete,
@@ -35,7 +37,7 @@ export function EventForm({
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        onSave();
+        if (!readOnly) onSave();
       }}
     >
       <div className="props-header">
@@ -44,7 +46,13 @@ export function EventForm({
           {dirty && <span className="dirty-dot" title="Unsaved changes" aria-label="Unsaved changes" />}
         </div>
         <h2 className="props-name">{event.name}</h2>
-        <PropsActions noun="Event" saving={saving} onDelete={onDelete} generalErrors={errors.general} />
+        <PropsActions
+          noun="Event"
+          saving={saving}
+          readOnly={readOnly}
+          onDelete={onDelete}
+          generalErrors={errors.general}
+        />
       </div>
       <div className="tab-fields">
         {(spec?.fields ?? []).map((field) => (
@@ -55,6 +63,7 @@ export function EventForm({
             onChange={(value) => onChange({ ...draft, values: { ...draft.values, [field.name]: value } })}
             errors={errors.fields[field.name]}
             events={[]}
+            locked={readOnly}
           />
         ))}
       </div>

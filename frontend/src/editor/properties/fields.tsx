@@ -10,17 +10,19 @@ export interface FieldProps {
   errors?: string[];
   events: readonly FlowEvent[];
   secret?: SecretActions;
+  /** Shown but not editable (a viewer's editor). */
+  locked?: boolean;
 }
 
 const UNASSIGNED: Record<string, string> = { guid: "Assigned on Update Pipeline" };
 
-export function Field({ spec, value, onChange, errors = [], events, secret }: FieldProps) {
+export function Field({ spec, value, onChange, errors = [], events, secret, locked }: FieldProps) {
   const id = useId();
   const errorId = `${id}-error`;
   const helpId = `${id}-help`;
   const describedBy =
     [errors.length ? errorId : "", spec.help ? helpId : ""].filter(Boolean).join(" ") || undefined;
-  const disabled = spec.read_only || spec.kind === "readonly";
+  const disabled = locked || spec.read_only || spec.kind === "readonly";
   const common = {
     id,
     disabled,
