@@ -53,6 +53,7 @@ class ProducerConsumer(AsyncWebsocketConsumer):
     # connection cost a Redis subscription, a queue and a waiting task each, unused.
     channel_layer_alias = None
     grant: Grant | None = None
+    told_messages_ignored = False
 
     async def connect(self) -> None:
         ingestion_id = self.scope["url_route"]["kwargs"]["ingestion_id"]
@@ -77,9 +78,26 @@ class ProducerConsumer(AsyncWebsocketConsumer):
         self.flow = credits.reporter.join(
             self.grant.ingestion_id, self._stuck_since, lambda: self.draining
         )
+        since, problems = self._read_since()
+        self.cursor = Cursor.resuming(since)
+        # Subscribed (and placed at the edge) before the handshake ends: whatever the
+        # worker publishes once the client sees it connected reaches this session. Held
+        # in the inbox until the socket is open.
+        self.draining = True
+        self.cursor.place(
+            [(p, last + 1) for p, last in (await hub().join(self.group, self)).items()]
+        )
         await self.accept()
-        if await self._start_cursor():
-            self._place(await hub().join(self.group, self))
+        for problem in problems:
+            await self._control({"type": "error", "message": problem})
+        if problems and problems[0].startswith("Bad since"):
+            await self.close(code=BAD_REQUEST)
+            return
+        self._announce()
+        self.draining = False
+        if self.inbox:
+            self.draining = True
+            asyncio.get_running_loop().create_task(self._drain())
 
     def _blocked(self) -> bool:
         return self.writer is not None and self.writer.paused
@@ -87,27 +105,17 @@ class ProducerConsumer(AsyncWebsocketConsumer):
     def _stuck_since(self) -> float | None:
         return None if self.writer is None else self.writer.stuck_since
 
-    async def _start_cursor(self) -> bool:
+    def _read_since(self) -> tuple[dict[int, int], list[str]]:
+        """The client's `since` within the stream's partitions, and what to tell it."""
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         try:
             since = parse_since((query.get("since") or [None])[0])
         except BadSince as exc:
-            await self._control({"type": "error", "message": f"Bad since: {exc}"})
-            await self.close(code=BAD_REQUEST)
-            return False
+            return {}, [f"Bad since: {exc}"]
         partitions = self.grant.deployed.inputs[0].partitions
         unknown = sorted(p for p in since if p >= partitions)
-        if unknown:
-            await self._control(
-                {"type": "error", "message": f"No partition {unknown} in the stream; ignored."}
-            )
-        self.cursor = Cursor.resuming({p: o for p, o in since.items() if p < partitions})
-        return True
-
-    def _place(self, edge: dict[int, int]) -> None:
-        """Start the partitions the client named no position for at the stream's edge."""
-        self.cursor.place([(partition, last + 1) for partition, last in edge.items()])
-        self._announce()
+        problems = [f"No partition {unknown} in the stream; ignored."] if unknown else []
+        return {p: o for p, o in since.items() if p < partitions}, problems
 
     def _announce(self) -> None:
         """Tell the client where it stands whenever it gains a partition it has no id for:
@@ -128,7 +136,11 @@ class ProducerConsumer(AsyncWebsocketConsumer):
             self.inbox.clear()
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
-        await self.send(text_data=_CLIENT_MESSAGE_REPLY)
+        # Answered once, then dropped: a reply per message would let a client that sends
+        # without reading make the server queue replies for it without bound.
+        if not self.told_messages_ignored:
+            self.told_messages_ignored = True
+            await self.send(text_data=_CLIENT_MESSAGE_REPLY)
 
     def deliver(self, message: dict) -> None:
         """The hub's entry point: the usual batch is written here and now, the rest queued."""

@@ -46,6 +46,9 @@ from producer import transport as streaming_transport
 
 WRITER = "flowcast.writer"  # scope key: the connection's SocketWriter
 DENIAL = "websocket.http.response"  # the ASGI extension this server adds (scope "extensions")
+GOING_AWAY = 1001
+MESSAGE_TOO_BIG = 1009
+GOODBYE_SECONDS = 3.0  # how long a stopping process waits for its clients' closing handshakes
 SLOW_SECONDS = 30.0  # a socket that stays full this long is closed (1013), and a ping
 # queued behind a client's frames gets this much more time for its pong
 
@@ -202,6 +205,13 @@ class FlowcastWebSocketProtocol(WebSocketProtocol):
     def serverClose(self, code=None):
         self.sendCloseFrame(code=1000 if code is None else code, isReply=False)
 
+    def _fail_connection(self, code=1001, reason="going away"):
+        # A frame over daphne's 1 MiB: tell the client why with a close frame (RFC 6455
+        # §7.1.7) rather than autobahn's default of dropping the connection (a bare 1006).
+        if code == MESSAGE_TOO_BIG:
+            self.failByDrop = False
+        super()._fail_connection(code, reason)
+
     def _sendAutoPing(self):
         # daphne pings every interval, pong or not: a later ping must not replace the
         # one still waiting (and the note of what was queued ahead of it).
@@ -241,12 +251,47 @@ class FlowcastServer(Server):
         # collector's full passes, which otherwise walk them between two batches (51 ms
         # measured with Django loaded, 0 after the freeze).
         gc.freeze()
+        from twisted.internet import reactor
+
+        # SIGTERM and SIGINT stop the reactor; before it stops, say goodbye (added before
+        # daphne's own trigger, which cancels the applications).
+        reactor.addSystemEventTrigger("before", "shutdown", self.goodbye)
         super().run()
+
+    def goodbye(self):
+        """Stop listening, close every WebSocket with 1001 and wait (at most
+        GOODBYE_SECONDS) for the closing handshakes, so clients see "going away" and
+        resume elsewhere instead of an abrupt 1006. Returns the Deferred shutdown waits on."""
+        from twisted.internet import defer, reactor
+
+        for listener in self.listeners:
+            listener.addCallback(lambda port: port.stopListening())
+        sockets = [
+            p
+            for p in list(self.connections)
+            if isinstance(p, WebSocketProtocol) and p.state == p.STATE_OPEN
+        ]
+        for protocol in sockets:
+            writer = getattr(protocol, "flowcast_writer", None)
+            if writer is not None:
+                writer.discard_queued()  # the close frame must not wait behind a backlog
+            protocol.sendCloseFrame(code=GOING_AWAY, reasonUtf8=b"Server going away")
+        done = defer.Deferred()
+        deadline = time.monotonic() + GOODBYE_SECONDS
+
+        def check() -> None:
+            if all(p.state == p.STATE_CLOSED for p in sockets) or time.monotonic() > deadline:
+                done.callback(None)
+            else:
+                reactor.callLater(0.02, check)
+
+        check()
+        return done
 
     def create_application(self, protocol, scope):
         if scope.get("type") == "websocket":
             scope.setdefault("extensions", {})[DENIAL] = {}
-            scope[WRITER] = SocketWriter(
+            scope[WRITER] = protocol.flowcast_writer = SocketWriter(
                 protocol,
                 settings.FLOWCAST["SOCKET_BUFFER_BYTES"],
                 settings.FLOWCAST["SOCKET_SEND_BUFFER_BYTES"],

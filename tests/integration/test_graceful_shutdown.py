@@ -1,0 +1,81 @@
+"""A stopping web process says goodbye: every client gets 1001 (DESIGN §6), resumes on
+another process with `since`, and ends with every record exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+import orjson
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+from tests.integration.clients import bearer, ws_url
+from tests.runtime import build_stream, wait_for
+
+pytestmark = pytest.mark.integration
+
+CLIENTS = 10
+RECORDS = 600
+
+
+class ResumingClient:
+    """Keeps the last id per partition; after a close, reconnects elsewhere with since."""
+
+    def __init__(self, producer):
+        self.producer = producer
+        self.ids: list[str] = []
+        self.last: dict[int, int] = {}
+        self.codes: list[int] = []
+        self.connected = asyncio.Event()  # its first handshake is done
+
+    async def run(self, hosts: list[str], want: int) -> None:
+        for host in hosts:
+            since = ",".join(f"{p}-{o}" for p, o in sorted(self.last.items()))
+            url = ws_url(host, self.producer, f"?since={since}" if since else "")
+            async with connect(url, additional_headers=bearer(self.producer)) as ws:
+                self.connected.set()
+                try:
+                    async for frame in ws:
+                        record = orjson.loads(frame)
+                        if "type" in record:
+                            continue
+                        self.ids.append(record["id"])
+                        self.last[record["partition"]] = record["offset"]
+                        if len(self.ids) >= want:
+                            return
+                except ConnectionClosed:
+                    pass
+                self.codes.append(ws.close_code)
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_clients_of_a_stopping_process_get_1001_and_lose_nothing(stack, owner, how):
+    s = build_stream(owner, batch_size=20)
+    leaving, staying = stack.web(), stack.web()
+    stack.worker(s["reader"])
+    stack.worker(s["producer"])
+    clients = [ResumingClient(s["producer"]) for _ in range(CLIENTS)]
+    daphne = next(c for c in stack.children if c.name == f"daphne:{leaving.split(':')[1]}")
+
+    async def scenario():
+        runs = [asyncio.create_task(c.run([leaving, staying], RECORDS)) for c in clients]
+        await asyncio.wait_for(asyncio.gather(*(c.connected.wait() for c in clients)), 20)
+        values = [{"n": i} for i in range(RECORDS)]
+        producing = asyncio.create_task(
+            asyncio.to_thread(stack.produce, s["topic"], values, per_second=400)
+        )
+        await asyncio.to_thread(
+            wait_for, lambda: all(len(c.ids) >= 50 for c in clients), 30, "the first records"
+        )
+        daphne.process.send_signal(how)  # as a deploy or Ctrl-C would
+        await producing
+        _, pending = await asyncio.wait(runs, timeout=60)
+        assert not pending, [(c.codes, len(c.ids)) for c in clients]
+
+    asyncio.run(scenario())
+    wait_for(lambda: not daphne.running(), 10, "the stopped daphne to exit")
+    for client in clients:
+        assert client.codes == [1001]
+        assert sorted(client.ids) == sorted(set(client.ids)) and len(client.ids) == RECORDS
