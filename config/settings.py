@@ -25,6 +25,9 @@ try:
     FLOWCAST_VERSION = version("flowcast")
 except PackageNotFoundError:  # running from a checkout that was never installed
     FLOWCAST_VERSION = "0.0.0"
+# The container image that runs this process (`make image` tags it flowcast:<version>; the
+# image and export_k8s's ConfigMap set it): what Container Image Version shows.
+FLOWCAST_IMAGE = env_str("FLOWCAST_IMAGE", f"flowcast:{FLOWCAST_VERSION}")
 
 
 def _secret_key() -> str:
@@ -233,6 +236,10 @@ FLOWCAST = {
     # a fixed 128 KB made that rarer (not gone: the clients' receive buffers grow too).
     "SOCKET_SEND_BUFFER_BYTES": env_int("FLOWCAST_SOCKET_SEND_BUFFER_BYTES", 128 * 1024, minimum=0),
     "SLOW_CLIENT_GRACE": env_int("FLOWCAST_SLOW_CLIENT_GRACE", 10, minimum=0),
+    # Consumer groups' session timeout. 6 s is the smallest a default Kafka broker allows;
+    # the embedded broker answers a JoinGroup only after half of it, so the test suite
+    # sets 2 s (every worker it starts joins 2 s sooner).
+    "KAFKA_SESSION_TIMEOUT_MS": env_int("FLOWCAST_KAFKA_SESSION_TIMEOUT_MS", 6000, minimum=1000),
     # Intelligent Scaling (pipelines.scaling): seconds between lag measurements, how long a
     # high or low lag ratio must last before a change, and the pause after every change.
     "SCALE_INTERVAL": env_int("FLOWCAST_SCALE_INTERVAL", 3, minimum=1),

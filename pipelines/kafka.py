@@ -40,8 +40,8 @@ def consumer_config(
         "fetch.wait.max.ms": 10,
         # The embedded broker answers JoinGroup after session.timeout.ms / 2; 6 s is also
         # the smallest a default Kafka broker allows.
-        "session.timeout.ms": 6000,
-        "heartbeat.interval.ms": 1000,
+        "session.timeout.ms": settings.FLOWCAST["KAFKA_SESSION_TIMEOUT_MS"],
+        "heartbeat.interval.ms": min(1000, settings.FLOWCAST["KAFKA_SESSION_TIMEOUT_MS"] // 3),
         # Notice a source topic created after the consumer started within seconds.
         "topic.metadata.refresh.interval.ms": 10_000,
         # librdkafka prefetches up to 64 MB per consumer by default, and once its queue is

@@ -3,16 +3,56 @@
     python -m producer.tail ws://HOST/ws/producers/<ingestion_id>/ --secret-file FILE
 
 The secret is read from a file or FLOWCAST_SECRET so it never shows in a shell history.
+It follows the close codes of DESIGN §6: after 1001, 1013, 4001 or a lost connection it
+reconnects with `since` (the last id it printed per partition), after 4002 without it, and
+it stops on 4500-4999.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+import time
 from pathlib import Path
 
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
+
+PAUSE = 2.0  # seconds before reconnecting after anything but an Update Pipeline close
+
+RESUME, RESTART, RESUME_NOW, STOP = "resume", "restart", "resume now", "stop"
+
+
+def after_close(code: int) -> str:
+    """What to do once the server closed with `code` (1006: the connection was lost)."""
+    if 4500 <= code <= 4999:  # secret regenerated, pipeline deactivated, producer removed
+        return STOP
+    if code == 4002:  # stream replaced by Update Pipeline: its ids mean nothing now
+        return RESTART
+    if code == 4001:  # stream reconfigured by Update Pipeline: same records, new framing
+        return RESUME_NOW
+    return RESUME
+
+
+def remember(last: dict[int, str], frame: str | bytes) -> None:
+    """Notes the id of each record in an envelope or batch frame (raw frames carry none)."""
+    try:
+        data = json.loads(frame)
+    except ValueError:
+        return
+    for item in data if isinstance(data, list) else [data]:
+        if isinstance(item, dict) and isinstance(item.get("partition"), int) and "id" in item:
+            last[item["partition"]] = str(item["id"])
+
+
+def since_of(last: dict[int, str]) -> str:
+    return ",".join(last[p] for p in sorted(last))
+
+
+def parse_since(since: str) -> dict[int, str]:
+    return {int(part.split("-", 1)[0]): part for part in since.split(",") if part}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,15 +69,42 @@ def main(argv: list[str] | None = None) -> int:
     )
     if not secret:
         parser.error("give --secret-file or set FLOWCAST_SECRET")
-    url = f"{args.url}?since={args.since}" if args.since else args.url
-    with connect(
-        url, additional_headers={"Authorization": f"Bearer {secret}"}, max_size=2**20
-    ) as ws:
-        for n, frame in enumerate(ws, start=1):
-            print(frame, flush=True)
-            if args.count and n >= args.count:
-                break
-    return 0
+    headers = {"Authorization": f"Bearer {secret}"}
+    last = parse_since(args.since or "")
+    printed = 0
+    while True:
+        since = since_of(last)
+        url = f"{args.url}?since={since}" if since else args.url
+        pause = PAUSE
+        try:
+            with connect(url, additional_headers=headers, max_size=2**20) as ws:
+                for frame in ws:
+                    print(frame, flush=True)
+                    remember(last, frame)
+                    printed += 1
+                    if args.count and printed >= args.count:
+                        return 0
+            code, reason = ws.close_code or 1006, ws.close_reason or ""
+        except ConnectionClosed as closed:
+            code, reason = (closed.rcvd.code, closed.rcvd.reason) if closed.rcvd else (1006, "")
+        except InvalidStatus as refused:
+            status = refused.response.status_code
+            if status != 429:  # 403: wrong secret, or the pipeline is not active
+                print(f"refused: HTTP {status}", file=sys.stderr)
+                return 1
+            code, reason = 1013, "too many handshakes"
+            pause = float(refused.response.headers.get("Retry-After", PAUSE))
+        except OSError as error:
+            code, reason = 1006, str(error)
+        action = after_close(code)
+        print(f"closed: {reason or 'no reason'} ({code}); {action}", file=sys.stderr)
+        if action == STOP:
+            return 1
+        if action == RESTART:
+            last.clear()
+        if action in (RESTART, RESUME_NOW):
+            continue
+        time.sleep(pause)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,20 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -
         yield
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """pytest-django's, which drops the test database at the end. PostgreSQL refuses while
+    sessions remain: the per-thread connections of ORM calls that tests made through
+    asyncio.to_thread stay open until garbage-collected. They are ended first."""
+    yield
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+
+
 # --- Embedded services ---------------------------------------------------------------------
 # One broker and one Redis per test session, started on free loopback ports by the same code
 # as `manage.py up`. Set KAFKA_BOOTSTRAP_SERVERS / REDIS_URL to run against existing ones.
@@ -80,6 +94,10 @@ def stack(settings, kafka_bootstrap, redis_url, transactional_db) -> Iterator[St
         "DATABASE_URL": database_url(connection.settings_dict),
         "SECRET_KEY": settings.SECRET_KEY,
         "LOG_LEVEL": "WARNING",
+        # Workers join their consumer group in 1 s instead of 3 (see settings).
+        "FLOWCAST_KAFKA_SESSION_TIMEOUT_MS": os.environ.get(
+            "FLOWCAST_KAFKA_SESSION_TIMEOUT_MS", "2000"
+        ),
     }
     stack = Stack(kafka_bootstrap, redis_url, env)
     yield stack

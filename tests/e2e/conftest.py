@@ -234,6 +234,12 @@ def editor(page: Page) -> Editor:
     return Editor(page)
 
 
+def snapshot(page: Page, name: str) -> None:
+    """Saves the page as $FLOWCAST_E2E_SHOTS/<name>.png when that is set, to look at a state."""
+    if folder := os.environ.get("FLOWCAST_E2E_SHOTS"):
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
 def eventually(check: Callable[[], Any], timeout: float = 10.0, interval: float = 0.1) -> Any:
     """Retries `check` until it returns a truthy value (server state lags a UI action)."""
     deadline = time.monotonic() + timeout

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Api, Editor, eventually
+from tests.e2e.conftest import Api, Editor, eventually, snapshot
 
 pytestmark = pytest.mark.e2e
 
@@ -60,3 +60,41 @@ def test_it_undoes_and_redoes_a_delete(page: Page, editor: Editor, api: Api):
     editor.shortcut("Control+y")
     expect(editor.node("Orders feed")).to_have_count(0)
     eventually(lambda: components() == [] and wires() == 0)
+
+
+def test_undoing_the_delete_of_a_deployed_producer_keeps_its_guid_and_credentials(
+    page: Page, editor: Editor, api: Api
+):
+    pipeline = api.pipeline("Deployed deletes")
+    orders = api.event(pipeline, "Orders", 0, 0)
+    feed = api.component(pipeline, "websocket_producer", "Orders feed", 300, 0)
+    api.wire(pipeline, orders, feed, "input")
+    api.post(f"/api/pipelines/{pipeline['id']}/update/", {"message": "First feed"})
+    deployed = api.get(f"/api/components/{feed['id']}/")
+    assert deployed["guid"]
+    editor.open(pipeline["id"])
+
+    def components() -> list[int]:
+        return [c["id"] for c in api.results(f"/api/components/?pipeline={pipeline['id']}")]
+
+    editor.select("Orders feed")
+    page.keyboard.press("Delete")
+    page.get_by_role("dialog").get_by_role("button", name="Delete").click()
+    expect(editor.node("Orders feed")).to_have_count(0)
+    eventually(lambda: components() == [])
+
+    editor.shortcut("Control+z")
+    expect(editor.node("Orders feed")).to_be_visible()
+    expect(editor.edges()).to_have_count(1)
+    eventually(lambda: components() == [feed["id"]])  # the same component, not a new one
+    editor.select("Orders feed")
+    editor.tab("Meta Information")
+    expect(page.get_by_role("textbox", name="GUID")).to_have_value(deployed["guid"])
+    expect(page.get_by_role("textbox", name="Ingestion ID")).to_have_value(deployed["ingestion_id"])
+    snapshot(page, "editor-after-undo")
+    restored = api.get(f"/api/components/{feed['id']}/")
+    assert restored["ingestion_secret"] == deployed["ingestion_secret"]
+
+    editor.shortcut("Control+y")
+    expect(editor.node("Orders feed")).to_have_count(0)
+    eventually(lambda: components() == [])

@@ -179,6 +179,9 @@ export class GraphApi {
     this.track(() => http.patch<Component>(`/api/components/${id}/`, { ...body, rev: this.rev }));
   deleteComponent = (id: number) =>
     this.track(() => http.delete(`/api/components/${id}/`, { rev: this.rev }));
+  /** Undoes a delete Update Pipeline has not applied: the same component and credentials, no wires. */
+  restoreComponent = (id: number) =>
+    this.track(() => http.post<Component>(`/api/components/${id}/restore/`, { rev: this.rev }));
   revealSecret = (id: number) =>
     this.guard(() => http.get<{ ingestion_secret: string }>(`/api/components/${id}/secret/`));
   regenerateSecret = (id: number) =>

@@ -1,8 +1,10 @@
 /**
  * The graph's undoable operations: each is an API call paired with its inverse. A re-created
  * node or wire gets a new server id; commands keep the id they first saw and resolve it
- * through `Ids`, so older commands still find what they changed.
+ * through `Ids`, so older commands still find what they changed. A deleted component that is
+ * still deployed comes back as itself (restore keeps its id, GUID and credentials).
  */
+import { ApiError } from "../api/client";
 import type { GraphApi } from "../api/endpoints";
 import type { Component, Connection, Direction, FlowEvent, Position } from "../api/types";
 import type { Command, Ids } from "./history";
@@ -34,6 +36,8 @@ export interface WireEnds {
 export interface GraphStore {
   api: GraphApi;
   ids: Ids;
+  /** Nodes this editor deleted and has not brought back: a wire to one waits for its return. */
+  gone: Set<string>;
   edges: () => FlowEdge[];
   putComponent: (component: Component) => void;
   putEvent: (event: FlowEvent) => void;
@@ -45,12 +49,13 @@ export interface GraphStore {
 export type Creation = Command & { key: () => string };
 
 export function makeCommands(store: GraphStore) {
-  const { api, ids } = store;
+  const { api, ids, gone } = store;
 
   async function deleteByKey(key: string) {
     if (key.startsWith("c-")) await api.deleteComponent(keyId(key));
     else await api.deleteEvent(keyId(key));
     store.dropNode(key);
+    gone.add(key);
   }
 
   async function createWire(ends: WireEnds): Promise<string> {
@@ -72,6 +77,29 @@ export function makeCommands(store: GraphStore) {
     const current = ids.resolve(key);
     if (current.startsWith("c-")) store.putComponent(await api.patchComponent(keyId(current), { position }));
     else store.putEvent(await api.patchEvent(keyId(current), { position }));
+  }
+
+  /**
+   * Brings a deleted component back as itself while Update Pipeline has not applied the delete;
+   * after that the server has nothing to restore (404), nor for one never deployed (no GUID):
+   * re-create.
+   */
+  function bringBack(node: FlowNode): () => Promise<string> {
+    const create = recreate(node);
+    if (!isComponentNode(node) || !node.data.component.guid) return create;
+    return async () => {
+      let key: string;
+      try {
+        const restored = await api.restoreComponent(keyId(ids.resolve(node.id)));
+        store.putComponent(restored);
+        key = componentKey(restored.id);
+      } catch (error) {
+        if (!(error instanceof ApiError && error.status === 404)) throw error;
+        key = await create();
+      }
+      gone.delete(key);
+      return key;
+    };
   }
 
   /** Posts the node again as it was (a component gets new credentials and no GUID). */
@@ -154,16 +182,23 @@ export function makeCommands(store: GraphStore) {
       };
     },
 
-    /** Deletes a node (the server drops its wires); undo re-creates both. */
+    /**
+     * Deletes a node (the server drops its wires); undo brings it back (restored or re-created)
+     * and draws its wires again, each once both its ends are back.
+     */
     deletion(node: FlowNode): Command {
       const attached = store.edges().filter((e) => e.source === node.id || e.target === node.id);
-      const create = recreate(node);
+      const back = bringBack(node);
       return {
         label: `Delete ${nodeName(node)}`,
         run: () => deleteByKey(ids.resolve(node.id)),
         async revert() {
-          ids.moved(node.id, await create());
-          for (const edge of attached) ids.moved(edge.id, await createWire(endsOf(edge)));
+          ids.moved(node.id, await back());
+          for (const edge of attached) {
+            const ends = endsOf(edge);
+            if (gone.has(ids.resolve(ends.event)) || gone.has(ids.resolve(ends.component))) continue;
+            ids.moved(edge.id, await createWire(ends));
+          }
         },
       };
     },

@@ -1,5 +1,5 @@
 /**
- * Undo/redo as a stack of API operations with their inverse. A deleted node comes back with a
+ * Undo/redo as a stack of API operations with their inverse. A deleted node may come back with a
  * new server id, so commands name nodes by the id they first had and resolve it through `Ids`.
  */
 

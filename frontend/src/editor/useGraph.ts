@@ -35,6 +35,7 @@ export function useGraph(api: GraphApi, types: TypeIndex, onError: (error: unkno
   nodesRef.current = nodes;
   edgesRef.current = edges;
   const ids = useMemo(() => new Ids(), []);
+  const gone = useMemo(() => new Set<string>(), []);
   const history = useMemo(() => new History(rerender), []);
   const dragStart = useRef(new Map<string, Position>());
 
@@ -108,11 +109,13 @@ export function useGraph(api: GraphApi, types: TypeIndex, onError: (error: unkno
     setEdges(connections.map(wireEdge));
     history.clear();
     ids.clear();
-  }, [api, types, setNodes, setEdges, history, ids]);
+    gone.clear();
+  }, [api, types, setNodes, setEdges, history, ids, gone]);
 
   const commands = makeCommands({
     api,
     ids,
+    gone,
     edges: () => edgesRef.current,
     putComponent,
     putEvent,

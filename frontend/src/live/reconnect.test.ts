@@ -38,8 +38,19 @@ describe("closeVerdict", () => {
     });
   });
 
-  it("drops the resume point only when the server refused it", () => {
+  it("drops the resume point only when the server refused it or replaced the stream", () => {
     expect(closeVerdict(4400)).toMatchObject({ reconnect: true, resetResume: true });
+    expect(closeVerdict(4002)).toMatchObject({ reconnect: true, resetResume: true });
+    expect(closeVerdict(4001)).toMatchObject({ reconnect: true, resetResume: false });
     expect(closeVerdict(1006)).toMatchObject({ reconnect: true, resetResume: false });
+  });
+
+  it.each([
+    [4001, true, "Stream reconfigured by Update Pipeline"],
+    [4002, true, "Stream replaced by Update Pipeline"],
+    [1001, false, "The server is going away"],
+    [1013, false, "This page fell behind the stream"],
+  ])("code %i: reconfigured by a deploy=%s", (code, reconfigured, message) => {
+    expect(closeVerdict(code)).toMatchObject({ reconnect: true, reconfigured, message });
   });
 });

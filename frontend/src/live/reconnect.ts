@@ -33,7 +33,19 @@ export class Backoff {
 }
 
 export type CloseVerdict =
-  { reconnect: true; message: string; resetResume: boolean } | { reconnect: false; message: string };
+  | {
+      reconnect: true;
+      message: string;
+      /** Reconnect without `since`: the ids this client has mean nothing in the new stream. */
+      resetResume: boolean;
+      /** Update Pipeline changed the stream: reconnect at once (no back-off) and read the
+       *  producer's settings (frame format) again first. */
+      reconfigured: boolean;
+    }
+  | { reconnect: false; message: string };
+
+export const RECONFIGURED = 4001;
+export const REPLACED = 4002;
 
 const REASONS: Record<number, string> = {
   1000: "The server closed the connection",
@@ -41,6 +53,8 @@ const REASONS: Record<number, string> = {
   1006: "The connection was lost",
   1011: "The server hit an error",
   1013: "This page fell behind the stream",
+  4001: "Stream reconfigured by Update Pipeline",
+  4002: "Stream replaced by Update Pipeline",
   4400: "The server refused the resume point",
   4501: "The Ingestion Secret was regenerated",
   4502: "The pipeline was deactivated or the producer removed",
@@ -55,11 +69,17 @@ export function describeClose(code: number, reason = ""): string {
 /**
  * 4500–4999 mean "not with these credentials". A page's token comes from the user's session,
  * so after 4501 (secret regenerated) a freshly minted token is a new credential: reconnect.
- * Any other code in that range stops the stream; everything else reconnects with `since`.
+ * Any other code in that range stops the stream; everything else reconnects: with `since`,
+ * except after 4002 (a new input: its ids start over) and 4400 (a resume point the server
+ * cannot use: start again from the live edge).
  */
 export function closeVerdict(code: number, reason = ""): CloseVerdict {
   const message = describeClose(code, reason);
   if (code >= 4500 && code <= 4999 && code !== 4501) return { reconnect: false, message };
-  // 4400 is a resume point the server cannot use: start again from the live edge.
-  return { reconnect: true, message, resetResume: code === 4400 };
+  return {
+    reconnect: true,
+    message,
+    resetResume: code === 4400 || code === REPLACED,
+    reconfigured: code === RECONFIGURED || code === REPLACED,
+  };
 }

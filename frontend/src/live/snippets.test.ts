@@ -42,6 +42,24 @@ describe("client snippets", () => {
     expect(snippet("python", raw)).not.toContain("?since=");
   });
 
+  it("follow the close codes: at once after 4001/4002, without since after 4002, stop on 45xx", () => {
+    const js = snippet("javascript", target);
+    expect(js).toContain("if (event.code >= 4500 && event.code <= 4999) return");
+    expect(js).toContain("if (event.code === 4002) lastIds.clear();");
+    expect(js).toContain("event.code === 4001 || event.code === 4002 ? 0 : 2000");
+    const py = snippet("python", target);
+    expect(py).toContain("if 4500 <= code <= 4999:");
+    expect(py).toContain(
+      "if code == 4002:  # stream replaced by Update Pipeline: its ids start over\n                last_ids.clear()",
+    );
+    expect(py).toContain("if code in (4001, 4002):");
+    expect(py).toContain('response.headers.get("Retry-After"');
+    const raw = { ...target, format: "raw" as const };
+    expect(snippet("javascript", raw)).not.toContain("lastIds");
+    expect(snippet("python", raw)).not.toContain("last_ids");
+    expect(snippet("websocat", target)).toMatch(/4002 .*without since/s);
+  });
+
   it("derive the HTTP origin from the WebSocket endpoint", () => {
     expect(httpOrigin("ws://127.0.0.1:8000/ws/producers/x/")).toBe("http://127.0.0.1:8000");
     expect(httpOrigin(target.endpoint)).toBe("https://flowcast.example");

@@ -58,6 +58,11 @@ function javascript({ endpoint, componentId, format }: SnippetTarget): string {
     format === "raw"
       ? ""
       : `\n  if (lastIds.size) url.searchParams.set("since", [...lastIds.values()].join(","));`;
+  const forget =
+    format === "raw"
+      ? ""
+      : `\n    // 4002 replaced it (a new input): its ids start over, so reconnect without since.
+    if (event.code === 4002) lastIds.clear();`;
   return `// Browsers cannot send headers, so the page connects with a short-lived token. Your server
 // mints one per connection and hands it to the page; never put the Ingestion Secret in a page:
 //   curl -X POST -H "Authorization: Token $FLOWCAST_API_TOKEN" ${tokenUrl}
@@ -74,8 +79,11 @@ async function connect() {
   const socket = new WebSocket(url);
 ${handle}
   socket.onclose = (event) => {
-    // 4500–4999: the producer was deactivated or removed; anything else: reconnect.
-    if (event.code < 4500 || event.code > 4999) setTimeout(reconnect, 2000);
+    // 4500–4999: secret regenerated, pipeline deactivated or producer removed: stop.
+    if (event.code >= 4500 && event.code <= 4999) return console.warn("Flowcast stopped:", event.reason);
+    // 4001/4002: Update Pipeline changed the stream: reconnect at once.${forget}
+    // Others (1001 going away, 1013 too slow, a lost connection): after a pause.
+    setTimeout(reconnect, event.code === 4001 || event.code === 4002 ? 0 : 2000);
   };
 }
 
@@ -126,10 +134,24 @@ ${url}
             async with connect(url, additional_headers=headers) as ws:
 ${body}
         except ConnectionClosed as closed:
-            if closed.rcvd and 4500 <= closed.rcvd.code <= 4999:
-                raise SystemExit(f"Stopped: {closed.rcvd.reason} ({closed.rcvd.code})") from None
+            code = closed.rcvd.code if closed.rcvd else 1006
+            if 4500 <= code <= 4999:  # secret regenerated, pipeline deactivated, producer removed
+                raise SystemExit(f"Stopped: {closed.rcvd.reason} ({code})") from None
+${
+  format === "raw"
+    ? ""
+    : `            if code == 4002:  # stream replaced by Update Pipeline: its ids start over
+                last_ids.clear()
+`
+}            if code in (4001, 4002):  # Update Pipeline changed the stream: reconnect at once
+                continue
+            # 1001 server going away, 1013 too slow, a lost connection: reconnect after a pause
         except InvalidStatus as refused:  # 403: wrong secret, or the pipeline is not active
-            print("refused:", refused.response.status_code)
+            response = refused.response
+            print("refused:", response.status_code)
+            if response.status_code == 429:  # too many handshakes: wait as long as it says
+                await asyncio.sleep(float(response.headers.get("Retry-After", "5")))
+                continue
         except OSError as error:
             print("cannot connect:", error)
         await asyncio.sleep(2)
@@ -142,6 +164,11 @@ asyncio.run(main())
 function websocat({ endpoint, secret }: SnippetTarget): string {
   const value = secret ?? `$${SECRET_VARIABLE}`;
   return `# One frame per line. To resume after the last ids you saw, add ?since=<partition>-<offset>,…
-websocat -H "Authorization: Bearer ${value}" "${endpoint}"
+# Close codes: 1001 (server going away), 1013 (too slow) and 4001 (reconfigured by Update
+# Pipeline): reconnect with since; 4002 (replaced by Update Pipeline): reconnect without since;
+# 4500–4999 (secret regenerated, pipeline deactivated, producer removed): stop. websocat does not
+# show the code, so this loop reconnects after any close and stops once the server refuses the
+# handshake (what follows a 45xx); the Python client tells the codes apart.
+while websocat -H "Authorization: Bearer ${value}" "${endpoint}"; do sleep 1; done
 `;
 }

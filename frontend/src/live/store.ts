@@ -48,6 +48,11 @@ export class RecordStore {
     }
   }
 
+  /** A notice from the page's side of the stream (e.g. "Stream replaced by Update Pipeline"). */
+  note(message: string): void {
+    this.notice = message;
+  }
+
   /** Moves queued records into `recent`; false when nothing was queued. */
   flush(): boolean {
     if (!this.pending.length) return false;

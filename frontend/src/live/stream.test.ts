@@ -138,6 +138,100 @@ describe("LiveStream", () => {
     expect(stream.state).toMatchObject({ status: "waiting", attempt: 1 });
   });
 
+  it("reconnects at once with since after Update Pipeline reconfigured the stream (4001)", async () => {
+    const { stream, sockets, records, last } = setup();
+    stream.start();
+    await vi.advanceTimersByTimeAsync(0);
+    last().open();
+    last().send([record(0, 5), record(1, 2)]);
+    last().drop(4001, "frame_format changed by Update Pipeline; resume with since");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sockets).toHaveLength(2);
+    expect(last().url.searchParams.get("since")).toBe("0-5,1-2");
+    last().open();
+    last().send([record(0, 5), record(0, 6)]); // one it already has, one new
+    expect(records.map((r) => r.id)).toEqual(["0-5", "1-2", "0-6"]);
+    expect(stream.state).toEqual({ status: "open", resumedFrom: "0-5,1-2" });
+  });
+
+  it("reads the producer's new frame format before reconnecting after 4001", async () => {
+    let format: "envelope" | "raw" = "raw";
+    const asked: string[] = [];
+    const { stream, records, last } = setup(undefined, {
+      format: "envelope",
+      currentFormat: async () => {
+        asked.push(format);
+        return format;
+      },
+    });
+    stream.start();
+    await vi.advanceTimersByTimeAsync(0);
+    last().open();
+    last().send(record(0, 1));
+    expect(asked).toEqual([]); // the first connection uses the format it was given
+    last().drop(4001);
+    await vi.advanceTimersByTimeAsync(0);
+    last().open();
+    last().send({ amount: 3 }); // a raw value, no envelope
+    expect(asked).toEqual(["raw"]);
+    expect(records.map((r) => r.value)).toEqual([{}, { amount: 3 }]);
+  });
+
+  it("reconnects at once without since after Update Pipeline replaced the stream (4002)", async () => {
+    const notices: string[] = [];
+    const { stream, sockets, records, last } = setup(undefined, { onNotice: (m) => notices.push(m) });
+    stream.start();
+    await vi.advanceTimersByTimeAsync(0);
+    last().open();
+    last().send([record(0, 50), record(1, 20)]);
+    last().drop(4002, "Input event changed by Update Pipeline; reconnect without since");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sockets).toHaveLength(2);
+    expect(last().url.searchParams.has("since")).toBe(false);
+    expect(stream.resume.since).toBe("");
+    expect(notices).toEqual([
+      "Stream replaced by Update Pipeline: its input changed, so record ids start over.",
+    ]);
+    last().open();
+    last().send([record(0, 3)]); // a low offset of the new input is a new record, not a duplicate
+    expect(records.map((r) => r.id)).toEqual(["0-50", "1-20", "0-3"]);
+    expect(stream.duplicates).toBe(0);
+  });
+
+  it("waits and asks again when the new frame format cannot be read", async () => {
+    let fail = true;
+    const { stream, sockets, last } = setup(undefined, {
+      currentFormat: async () => {
+        if (fail) throw new Error("offline");
+        return "batch";
+      },
+    });
+    stream.start();
+    await vi.advanceTimersByTimeAsync(0);
+    last().open();
+    last().drop(4001);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(stream.state).toMatchObject({
+      status: "waiting",
+      lastClose: "Could not read the producer's frame format: offline",
+    });
+    fail = false;
+    await vi.advanceTimersByTimeAsync(100);
+    expect(sockets).toHaveLength(2);
+  });
+
+  it("backs off as usual when a 4001 comes before the session ever opened", async () => {
+    const { stream, sockets, last } = setup();
+    stream.start();
+    await vi.advanceTimersByTimeAsync(0);
+    last().drop(4001);
+    expect(stream.state).toMatchObject({ status: "waiting", attempt: 1 });
+    await vi.advanceTimersByTimeAsync(99);
+    expect(sockets).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(sockets).toHaveLength(2);
+  });
+
   it("stops for good when the pipeline is deactivated (4502)", async () => {
     const { stream, sockets, last } = setup();
     stream.start();

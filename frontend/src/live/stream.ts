@@ -1,7 +1,9 @@
 /**
  * One live subscription to a producer's WebSocket: a fresh short-lived token per attempt,
  * reconnects with back-off and `since` (so nothing is missed or repeated across outages), and
- * stops for good only on the close codes that say so. No React here: the hook wraps it.
+ * stops for good only on the close codes that say so. After Update Pipeline changed the stream
+ * (4001, 4002) it reconnects at once, in the producer's new frame format. No React here: the
+ * hook wraps it.
  */
 import {
   type ControlMessage,
@@ -10,7 +12,7 @@ import {
   type RecordFields,
   parseFrame,
 } from "./frames";
-import { Backoff, closeVerdict } from "./reconnect";
+import { Backoff, REPLACED, closeVerdict } from "./reconnect";
 import { ResumePoint } from "./resume";
 
 export type ConnectionState =
@@ -35,11 +37,15 @@ export interface LiveStreamOptions {
   /** `ws[s]://host/ws/producers/<ingestion id>/`, the component's `endpoint`. */
   endpoint: string;
   format: FrameFormat;
+  /** The producer's deployed frame format, read again after Update Pipeline changed the stream. */
+  currentFormat?: () => Promise<FrameFormat>;
   /** A fresh token for each attempt: tokens are short-lived and tied to the current secret. */
   token: () => Promise<string>;
   onRecords: (records: LiveRecord[]) => void;
   onControl?: (message: ControlMessage) => void;
   onState?: (state: ConnectionState) => void;
+  /** Something the viewer should know about the stream (e.g. it was replaced). */
+  onNotice?: (message: string) => void;
   createSocket?: (url: string) => SocketLike;
   backoff?: Backoff;
   /** Shared with an earlier stream of the same page, so a restart resumes where it stopped. */
@@ -68,15 +74,19 @@ export class LiveStream {
   private generation = 0; // bumps on start/stop, so late callbacks of an old attempt do nothing
   private openedAt = 0;
   private seq = 0;
+  private format: FrameFormat;
+  private formatStale = false;
 
   constructor(options: LiveStreamOptions) {
     this.options = options;
+    this.format = options.format;
     this.backoff = options.backoff ?? new Backoff();
     this.resume = options.resume ?? new ResumePoint();
   }
 
   start(): void {
     if (this.state.status !== "idle" && this.state.status !== "stopped") return;
+    if (this.state.status === "stopped") this.formatStale = true; // e.g. redeployed since
     this.backoff.reset();
     void this.connect(++this.generation);
   }
@@ -100,12 +110,20 @@ export class LiveStream {
   private async connect(generation: number): Promise<void> {
     this.setState({ status: "connecting", attempt: this.backoff.attempt });
     let token: string;
+    let step = "read the producer's frame format";
     try {
+      if (this.formatStale && this.options.currentFormat) {
+        const format = await this.options.currentFormat();
+        if (generation !== this.generation) return;
+        this.format = format;
+      }
+      this.formatStale = false;
+      step = "get a token";
       token = await this.options.token();
     } catch (error) {
       if (generation !== this.generation) return;
       if (error instanceof StreamStop) this.stop(error.message);
-      else this.retry(generation, `Could not get a token: ${error instanceof Error ? error.message : error}`);
+      else this.retry(generation, `Could not ${step}: ${error instanceof Error ? error.message : error}`);
       return;
     }
     if (generation !== this.generation) return;
@@ -129,7 +147,7 @@ export class LiveStream {
   }
 
   private receive(text: string): void {
-    const parsed = parseFrame(text, this.options.format);
+    const parsed = parseFrame(text, this.format);
     if (parsed.control) {
       if (parsed.control.type === "position" && typeof parsed.control.since === "string") {
         this.resume.place(parsed.control.since);
@@ -161,7 +179,18 @@ export class LiveStream {
       return;
     }
     if (verdict.resetResume) this.resume.clear();
-    if (this.openedAt && Date.now() - this.openedAt >= STABLE_MS) this.backoff.reset();
+    if (code === REPLACED) {
+      this.options.onNotice?.(`${verdict.message}: its input changed, so record ids start over.`);
+    }
+    const stable = this.openedAt && Date.now() - this.openedAt >= STABLE_MS;
+    if (stable) this.backoff.reset();
+    if (verdict.reconfigured && this.openedAt) {
+      // Not a failure: a deploy closed a healthy session; come back in the new form at once.
+      this.openedAt = 0;
+      this.formatStale = true;
+      void this.connect(generation);
+      return;
+    }
     this.openedAt = 0;
     this.retry(generation, verdict.message);
   }

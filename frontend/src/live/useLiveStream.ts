@@ -25,10 +25,10 @@ export interface LiveStreamHandle {
 const REFRESH_MS = 250;
 const IDLE_REFRESH_MS = 1000; // the chart scrolls and countdowns tick even with no records
 
-/** A token for one connection attempt; no access or no producer any more ends the stream. */
-async function mintToken(componentId: number): Promise<string> {
+/** A request made for the stream; no access or no producer any more ends the stream. */
+async function orStop<T>(request: () => Promise<T>): Promise<T> {
   try {
-    return (await producersApi.token(componentId)).token;
+    return await request();
   } catch (error) {
     if (error instanceof ApiError && (error.status === 403 || error.status === 404)) {
       throw new StreamStop("You can no longer watch this producer.");
@@ -36,6 +36,13 @@ async function mintToken(componentId: number): Promise<string> {
     throw error;
   }
 }
+
+/** A token for one connection attempt. */
+const mintToken = async (componentId: number) => (await orStop(() => producersApi.token(componentId))).token;
+
+/** The producer's deployed frame format, after Update Pipeline changed the stream. */
+const readFormat = async (componentId: number) =>
+  (await orStop(() => producersApi.get(componentId))).frame_format;
 
 export function useLiveStream(
   source: StreamSource | null,
@@ -51,18 +58,23 @@ export function useLiveStream(
 
   const componentId = source?.componentId;
   const endpoint = source?.endpoint;
-  const format = source?.format;
+  // The stream reads a new format itself when Update Pipeline reconfigures it (4001): a page's
+  // poll catching up later must not restart it.
+  const format = useRef(source?.format);
+  if (source?.format) format.current = source.format;
   useEffect(() => {
-    if (componentId === undefined || !endpoint || !format) return;
+    if (componentId === undefined || !endpoint || !format.current) return;
     const stream = new LiveStream({
       endpoint,
-      format,
+      format: format.current,
+      currentFormat: () => readFormat(componentId),
       token: () => mintToken(componentId),
       onRecords: (records) => {
         store.add(records);
         onRecords.current?.(records);
       },
       onControl: (message) => store.control(message),
+      onNotice: (message) => store.note(message),
       onState: setConnection,
       resume,
     });
@@ -73,7 +85,7 @@ export function useLiveStream(
       streamRef.current = null;
       setConnection({ status: "idle" });
     };
-  }, [componentId, endpoint, format, store, resume]);
+  }, [componentId, endpoint, store, resume]);
 
   useEffect(() => {
     let last = Date.now();

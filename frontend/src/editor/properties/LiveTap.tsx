@@ -64,6 +64,11 @@ export function LiveTap({ componentId, pipelineStatus }: Props) {
           {frozen ? <PlayIcon /> : <PauseIcon />} {frozen ? "Resume" : "Pause"}
         </button>
       </div>
+      {live.store.notice && (
+        <p className="muted small live-tap-notice" role="status">
+          {live.store.notice}
+        </p>
+      )}
       {records.length === 0 ? (
         <p className="muted small">Waiting for records… the first ones appear here as they arrive.</p>
       ) : (
