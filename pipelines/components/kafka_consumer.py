@@ -70,8 +70,8 @@ class KafkaConsumerRunner(Runner):
 
     A record of source partition p goes to partition p modulo the event's partitions, so
     what Kafka ordered stays ordered (the client library's partitioner would scatter
-    unkeyed records at random). Source offsets are stored only after the platform producer confirmed the batch
-    (flush), so a crash may repeat records but never drops them.
+    unkeyed records at random). Source offsets are stored only after the platform producer
+    confirmed the batch (flush), so a crash may repeat records but never drops them.
     """
 
     def __init__(self, deployed: DeployedComponent):

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def deployed(build, api):
-    pipeline, consumer, event, producer = build.demo()
+    pipeline, _, event, producer = build.demo()
     url = f"/api/pipelines/{pipeline['id']}"
     assert api.post(f"{url}/update/", {}, format="json").status_code == 200
     assert api.post(f"{url}/activate/").status_code == 200
@@ -47,7 +47,7 @@ def test_undo_restores_guid_ingestion_id_and_secret(deployed, api):
 
 
 def test_update_pipeline_removes_it_for_good(deployed, api):
-    pipeline, event, producer = deployed
+    pipeline, _, producer = deployed
     api.delete(f"/api/components/{producer['id']}/")
     api.post(f"/api/pipelines/{pipeline['id']}/update/", {}, format="json")
     assert not Component.with_removed.filter(pk=producer["id"]).exists()
