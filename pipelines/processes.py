@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import signal
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from django.conf import settings
@@ -23,7 +24,12 @@ KEEPALIVE = (20, 30)  # daphne's ping interval and pong timeout, seconds
 
 
 def daphne_command(
-    host: str, port: int, *, access_log: str | None = None, ping: tuple[int, int] = KEEPALIVE
+    host: str,
+    port: int,
+    *,
+    access_log: str | None = None,
+    ping: tuple[int, int] = KEEPALIVE,
+    proxy_headers: bool | None = None,
 ) -> list[str]:
     """daphne (with Flowcast's slow-client hook) serving the ASGI app.
 
@@ -34,7 +40,9 @@ def daphne_command(
     options += ["--websocket_timeout", "-1"]
     # A storm of handshakes on a busy host can queue longer than daphne's 5 s default.
     options += ["--websocket_connect_timeout", "30"]
-    if settings.BEHIND_TLS_PROXY:
+    if proxy_headers is None:
+        proxy_headers = settings.BEHIND_TLS_PROXY
+    if proxy_headers:
         # Client addresses from the proxy's X-Forwarded-For. Only behind it: daphne believes
         # the header from anyone, and the proxy must overwrite it.
         options += ["--proxy-headers"]
@@ -46,17 +54,51 @@ def daphne_command(
     ]
 
 
-class Child:
-    """One child in its own session, so a terminal's Ctrl-C reaches only its parent."""
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
-    def __init__(self, name: str, argv: Sequence[str], env: Mapping[str, str] | None = None):
+
+def _term_when_parent_dies() -> Callable[[], None] | None:
+    """Linux: a preexec_fn after which the child gets SIGTERM when its parent dies, even by
+    SIGKILL. Elsewhere None (nothing does it)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    libc = ctypes.CDLL(None, use_errno=True)  # loaded before the fork, not in the child
+    parent = os.getpid()
+
+    def arm() -> None:
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # died before prctl: no signal would ever come
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return arm
+
+
+class Child:
+    """One child in its own session, so a terminal's Ctrl-C reaches only its parent.
+
+    `die_with_parent`: SIGTERM it when the parent dies (a supervisor's instances: another
+    supervisor takes their slots over, and must not find them still running).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        argv: Sequence[str],
+        env: Mapping[str, str] | None = None,
+        *,
+        die_with_parent: bool = False,
+    ):
         self.name = name
         self.argv = list(argv)
         self.env = dict(env) if env is not None else None
+        self.die_with_parent = die_with_parent
         self.process: subprocess.Popen | None = None
 
     def start(self) -> Child:
-        self.process = subprocess.Popen(self.argv, env=self.env, start_new_session=True)
+        arm = _term_when_parent_dies() if self.die_with_parent else None
+        self.process = subprocess.Popen(
+            self.argv, env=self.env, start_new_session=True, preexec_fn=arm
+        )
         return self
 
     @property

@@ -3,7 +3,12 @@
 Each reconcile pass compares the wanted instances (deployed components with a runner,
 times their instance count) with the children it runs: starts the missing, stops the
 ones no longer wanted or on an old version, and restarts crashed ones with exponential
-back-off. Several supervisors can run at once: Kafka consumer groups split the work.
+back-off.
+
+Several supervisors can run at once (pipelines.coordination): counts are totals across
+them. Each instance slot (GUID, index) runs under the one supervisor holding its lease, and
+each component's Intelligent Scaling is decided by the one holding its leader lease; the
+others run the count that leader stored. Without Redis a lone supervisor owns everything.
 
 A component with Intelligent Scaling gets its count from pipelines.scaling, fed every
 SCALE_INTERVAL seconds with the lag its instances report; every change is recorded.
@@ -16,9 +21,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import redis
 from django.conf import settings
 
-from pipelines import deployment, instances, monitoring, registry
+from pipelines import coordination, deployment, instances, monitoring, registry
+from pipelines.coordination import LocalCoordinator, RedisCoordinator
 from pipelines.processes import Child, manage_command
 from pipelines.scaling import Bounds, Decision, Scaler, Timing
 from pipelines.services.scaling import record_scaling_decision
@@ -49,10 +56,19 @@ class Observation:
     partitions: int | None  # of the input topic, as the instances see it
 
 
+def configured_bounds(
+    deployed: deployment.DeployedComponent, partitions: int | None = None
+) -> Bounds:
+    return Bounds(
+        int(deployed.setting("resources", "min_instances", 1) or 0),
+        int(deployed.setting("resources", "max_instances", 1) or 1),
+        partitions,
+    )
+
+
 def wanted_instances(deployed: deployment.DeployedComponent) -> int:
-    low = int(deployed.setting("resources", "min_instances", 1) or 0)
-    high = int(deployed.setting("resources", "max_instances", 1) or 1)
-    return min(max(low, 1), high)
+    bounds = configured_bounds(deployed)
+    return min(max(bounds.min_instances, 1), bounds.max_instances)
 
 
 def scales(deployed: deployment.DeployedComponent) -> bool:
@@ -98,9 +114,12 @@ class Supervisor:
         ),
         timing: Timing | None = None,
         scale_interval: float | None = None,
+        coordinator: LocalCoordinator | RedisCoordinator | None = None,
     ):
         self.spawn = spawn or (
-            lambda guid: Child(f"component {guid}", manage_command("run_component", guid))
+            lambda guid: Child(
+                f"component {guid}", manage_command("run_component", guid), die_with_parent=True
+            )
         )
         self.clock = clock
         self.measure = measure
@@ -109,8 +128,11 @@ class Supervisor:
         self.scale_interval = (
             settings.FLOWCAST["SCALE_INTERVAL"] if scale_interval is None else scale_interval
         )
+        self.coordinator = coordinator or coordination.for_settings()
         self.instances: dict[Key, Instance] = {}
-        self.scalers: dict[str, Scaler] = {}
+        self.scalers: dict[str, Scaler] = {}  # of the components whose scaling this one leads
+        self._tokens: dict[str, int] = {}  # their fencing tokens
+        self._counts: dict[str, int] = {}  # last count of every scaling component
         self._measured_at: dict[str, float] = {}
 
     def desired(self) -> dict[Key, int]:
@@ -126,34 +148,45 @@ class Supervisor:
                 count = wanted_instances(d)
             for index in range(count):
                 want[(d.guid, index)] = d.version
-        for guid in set(self.scalers) - scaled:
-            del self.scalers[guid]
-            self._measured_at.pop(guid, None)
+        for guid in set(self._counts) - scaled:
+            self._forget(guid)
         return want
 
     def scaled_count(self, d: deployment.DeployedComponent) -> int:
-        """The count Intelligent Scaling chooses, re-decided every scale_interval seconds."""
-        scaler = self.scalers.get(d.guid)
-        if scaler is None:
-            scaler = self.scalers[d.guid] = Scaler(wanted_instances(d), self.timing)
-        now = self.clock()
-        if now - self._measured_at.get(d.guid, float("-inf")) < self.scale_interval:
-            return scaler.count
-        self._measured_at[d.guid] = now
+        """The count Intelligent Scaling chooses: decided here while this supervisor leads
+        the component's scaling (re-decided every scale_interval seconds), else its leader's."""
         try:
-            observation = self.measure(d)
-        except Exception as exc:  # Redis away: keep the count, instances keep running
-            log.warning("Lag of %s not read: %s", d.name, exc)
+            token = self.coordinator.lead(d.guid)
+            count = self._follow(d) if token is None else self._decide(d, token)
+        except redis.RedisError as exc:  # keep the last count; instances keep running
+            log.warning("Scaling of %s not coordinated: %s", d.name, exc)
+            count = self._counts.get(d.guid, wanted_instances(d))
+        self._counts[d.guid] = count
+        return count
+
+    def _follow(self, d: deployment.DeployedComponent) -> int:
+        if self.scalers.pop(d.guid, None) is not None:
+            log.info("Scaling of %s is decided by another supervisor now", d.name)
+        self._tokens.pop(d.guid, None)
+        stored = self.coordinator.stored_count(d.guid)
+        return wanted_instances(d) if stored is None else configured_bounds(d).clamp(stored)
+
+    def _decide(self, d: deployment.DeployedComponent, token: int) -> int:
+        scaler = self.scalers.get(d.guid)
+        if scaler is None or self._tokens.get(d.guid) != token:
+            # A new leader goes on from the stored count; the scaling memory starts afresh.
+            stored = self.coordinator.stored_count(d.guid)
+            start = wanted_instances(d) if stored is None else configured_bounds(d).clamp(stored)
+            scaler = self.scalers[d.guid] = Scaler(start, self.timing)
+            self._tokens[d.guid] = token
+            if not self.coordinator.publish(d.guid, start, token):
+                return self._follow(d)
+        decision = self._observe(d, scaler)
+        if decision is None:
             return scaler.count
-        if observation is None:  # nothing reported yet, or a rebalance in progress
-            return scaler.count
-        bounds = Bounds(
-            int(d.setting("resources", "min_instances", 1) or 0),
-            int(d.setting("resources", "max_instances", 1) or 1),
-            observation.partitions,
-        )
-        threshold = int(d.setting("resources", "lag_threshold", 10_000) or 1)
-        decision = scaler.observe(observation.lag, threshold, bounds, now)
+        if not self.coordinator.publish(d.guid, scaler.count, token):
+            log.warning("Scaling of %s was taken over; %s dropped", d.name, decision.action)
+            return self._follow(d)
         if scaler.worth_recording(decision):
             log.info("Scaling %s %d → %d: %s", d.name, decision.old, decision.new, decision.reason)
             try:
@@ -162,21 +195,74 @@ class Supervisor:
                 log.warning("Scaling decision for %s not recorded: %s", d.name, exc)
         return scaler.count
 
+    def _observe(self, d: deployment.DeployedComponent, scaler: Scaler) -> Decision | None:
+        """One lag observation every scale_interval seconds; None between them."""
+        now = self.clock()
+        if now - self._measured_at.get(d.guid, float("-inf")) < self.scale_interval:
+            return None
+        self._measured_at[d.guid] = now
+        try:
+            observation = self.measure(d)
+        except Exception as exc:  # Redis away: keep the count, instances keep running
+            log.warning("Lag of %s not read: %s", d.name, exc)
+            return None
+        if observation is None:  # nothing reported yet, or a rebalance in progress
+            return None
+        threshold = int(d.setting("resources", "lag_threshold", 10_000) or 1)
+        bounds = configured_bounds(d, observation.partitions)
+        return scaler.observe(observation.lag, threshold, bounds, now)
+
+    def _forget(self, guid: str) -> None:
+        """A component that no longer scales: hand its leadership back at once."""
+        self.scalers.pop(guid, None)
+        self._measured_at.pop(guid, None)
+        self._counts.pop(guid, None)
+        if self._tokens.pop(guid, None) is not None:
+            self._quietly(self.coordinator.resign, guid)
+
     def reconcile(self) -> None:
         want = self.desired()
-        for key, inst in list(self.instances.items()):
-            if want.get(key) != inst.version:
-                self._stop(inst, self._why_stopped(key, want))
-                del self.instances[key]
-        for key, version in want.items():
-            inst = self.instances.setdefault(key, Instance(key[0], key[1], version))
+        mine = self._claim(want)
+        leaving = {
+            key: inst
+            for key, inst in self.instances.items()
+            if key not in mine or want[key] != inst.version
+        }
+        for inst in leaving.values():
+            if inst.child is not None:
+                inst.child.terminate()  # all at once, then wait for each
+        for key, inst in leaving.items():
+            self._stop(inst, self._why_stopped(key, want, mine))
+            del self.instances[key]
+        # Handed over only now that their instances stopped: never two at once.
+        self._quietly(self.coordinator.settle, mine)
+        for key in sorted(mine):
+            inst = self.instances.setdefault(key, Instance(key[0], key[1], want[key]))
             self._keep_running(inst)
 
+    def _claim(self, want: dict[Key, int]) -> set[Key]:
+        """The slots this supervisor runs; while Redis is away, the ones it runs already."""
+        try:
+            return self.coordinator.claim(want)
+        except redis.RedisError as exc:
+            log.warning("Instance leases not renewed, nothing new started: %s", exc)
+            return {key for key in self.instances if key in want}
+
     @staticmethod
-    def _why_stopped(key: Key, want: dict[Key, int]) -> str:
-        if key in want:
+    def _why_stopped(key: Key, want: dict[Key, int], mine: set[Key]) -> str:
+        if key in mine:
             return "new version"
+        if key in want:
+            return "run by another supervisor"
         return "scaled down" if any(guid == key[0] for guid, _ in want) else "undeployed"
+
+    @staticmethod
+    def _quietly(action: Callable[..., object], *args: object) -> None:
+        """Best effort: a lease not handed over lapses by itself after its TTL."""
+        try:
+            action(*args)
+        except redis.RedisError as exc:
+            log.warning("Leases not updated: %s", exc)
 
     def _keep_running(self, inst: Instance) -> None:
         now = self.clock()
@@ -220,3 +306,4 @@ class Supervisor:
         for inst in self.instances.values():
             self._stop(inst, "supervisor stopping")
         self.instances.clear()
+        self._quietly(self.coordinator.leave)

@@ -75,7 +75,7 @@ def deployment_type() -> str:
 
 
 def image_version() -> str:
-    return settings.FLOWCAST_VERSION
+    return settings.FLOWCAST_IMAGE
 
 
 class BasicForm(TabForm):

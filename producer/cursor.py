@@ -7,6 +7,7 @@ what it sent. Offsets are Kafka offsets of the producer's input topic.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -14,23 +15,31 @@ class BadSince(ValueError):
     """A `since` parameter that is not `<partition>-<offset>[,…]`."""
 
 
+MAX_PARTITION = 2**31 - 1  # Kafka partitions are int32 and offsets int64
+MAX_OFFSET = 2**63 - 1
+_ENTRY = re.compile(r"(\d+)-(-1|\d+)", re.ASCII)  # ASCII: int() takes other digits too
+
+
 def parse_since(raw: str | None) -> dict[int, int]:
-    """`0-41,1-17` → {0: 41, 1: 17}: the last offset the client saw in each partition."""
+    """`0-41,1-17` → {0: 41, 1: 17}: the last offset the client saw in each partition
+    (-1: none). Refused, with the bad part: anything else, numbers beyond Kafka's range,
+    a partition named twice."""
     if not raw:
         return {}
     seen: dict[int, int] = {}
     for part in raw.split(","):
-        partition, sep, offset = part.strip().partition("-")
-        if (
-            not sep
-            or not partition.isdigit()
-            or not offset.lstrip("-").isdigit()
-            or int(offset) < -1
-        ):
-            raise BadSince(f"{part!r} is not <partition>-<offset>, e.g. 0-41.")
-        if int(partition) in seen:
+        match = _ENTRY.fullmatch(part.strip())
+        shown = repr(part) if len(part) <= 40 else f"{part[:40]!r}…"
+        if match is None:
+            raise BadSince(f"{shown} is not <partition>-<offset>, e.g. 0-41.")
+        if len(match[1]) > 10 or len(match[2]) > 19:  # before int(): no 10,000-digit numbers
+            raise BadSince(f"{shown} is beyond Kafka's partitions and offsets.")
+        partition, offset = int(match[1]), int(match[2])
+        if partition > MAX_PARTITION or offset > MAX_OFFSET:
+            raise BadSince(f"{shown} is beyond Kafka's partitions and offsets.")
+        if partition in seen:
             raise BadSince(f"Partition {partition} appears twice in since.")
-        seen[int(partition)] = int(offset)
+        seen[partition] = offset
     return seen
 
 

@@ -24,7 +24,10 @@ def streaming_types() -> list[str]:
 
 def visible_producers(user) -> QuerySet[Component]:
     return (
-        Component.with_removed.select_related("pipeline")
+        # The deployed version's id and time find its parsed snapshot (pipelines.deployment)
+        # without a query per producer; the snapshot itself is read once per process.
+        Component.with_removed.select_related("pipeline__current_version")
+        .defer("pipeline__current_version__snapshot")
         .filter(type__in=streaming_types(), pipeline__in=visible_pipelines(user))
         .order_by("pipeline__name", "name", "pk")
     )
@@ -33,7 +36,7 @@ def visible_producers(user) -> QuerySet[Component]:
 def summary(component: Component, reports: dict[str, list[dict]] | None = None) -> dict:
     """How a producer streams and how it is doing; `reports` are instances.read_all()'s, when
     a page lists many producers (one Redis scan instead of one per producer)."""
-    deployed = deployment.of_component(component)
+    deployed = deployment.of_pipeline(component.pipeline).get(component.pk)
     meta = component.config.get("meta") or {}
     frame_format = (deployed.setting("meta", "frame_format", None) if deployed else None) or (
         meta.get("frame_format", "envelope")

@@ -18,6 +18,7 @@ import pwd
 import secrets
 import shutil
 import signal
+import stat
 import subprocess
 import tempfile
 from pathlib import Path
@@ -105,7 +106,8 @@ class PostgresCluster(EmbeddedService):
         }
 
     def start(self) -> PostgresCluster:
-        self.workdir = self._folder = Path(tempfile.mkdtemp(prefix="flowcast-postgres-"))
+        parent = _parent_folder(self.account)
+        self.workdir = self._folder = Path(tempfile.mkdtemp(prefix="flowcast-pg-", dir=parent))
         try:
             if self.account:
                 os.chown(self.workdir, *self.account)
@@ -188,6 +190,16 @@ class PostgresCluster(EmbeddedService):
             return []
         uid, gid = self.account
         return ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--"]
+
+
+def _parent_folder(account: tuple[int, int] | None) -> str:
+    """Where the cluster's folder goes: the temp dir, unless the server's account could not
+    reach it (a private TMPDIR) or the socket's path would be too long for Unix (107 bytes)."""
+    base = Path(tempfile.gettempdir())
+    hidden = account is not None and not all(
+        folder.stat().st_mode & stat.S_IXOTH for folder in (base, *base.parents)
+    )
+    return "/tmp" if hidden or len(str(base)) > 64 else str(base)
 
 
 def _server_account() -> tuple[int, int] | None:

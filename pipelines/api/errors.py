@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
+from django.views.defaults import bad_request as html_bad_request
 from django.views.defaults import page_not_found
 from rest_framework import status
 from rest_framework.response import Response
@@ -50,3 +53,14 @@ def not_found(request, exception):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "No such API route."}, status=status.HTTP_404_NOT_FOUND)
     return page_not_found(request, exception)
+
+
+def bad_request(request, exception):
+    """Django's 400 (e.g. a body over DATA_UPLOAD_MAX_MEMORY_SIZE): JSON under /api/, and
+    413 for a body too large, as the schema says."""
+    if not request.path.startswith("/api/"):
+        return html_bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return JsonResponse({"detail": f"The body is larger than {limit} bytes."}, status=413)
+    return JsonResponse({"detail": "Bad request."}, status=status.HTTP_400_BAD_REQUEST)

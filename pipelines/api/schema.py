@@ -124,7 +124,7 @@ class ErrorsAutoSchema(AutoSchema):
         if self.method in WRITES and ("rev" in query or "rev" in self._request_fields()):
             statuses.append("409")
         if self._get_request_body():
-            statuses.append("415")
+            statuses += ["413", "415"]  # over DATA_UPLOAD_MAX_MEMORY_SIZE; not a parser's type
         if self.view.get_throttles():
             statuses.append("429")
         return statuses

@@ -50,13 +50,17 @@ class RevMixin(serializers.Serializer):
     pipeline_rev = serializers.SerializerMethodField()
 
     def get_pipeline_rev(self, obj) -> int:
+        listed = getattr(obj, "listed_pipeline_rev", None)  # see PipelineChildViewSet
+        if listed is not None:
+            return listed
+        # After a write, the rev that write made.
         return Pipeline.objects.values_list("rev", flat=True).get(pk=obj.pipeline_id)
 
 
 class PipelineSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner.get_username", read_only=True)
     current_version = serializers.IntegerField(
-        source="current_version.number", read_only=True, default=None, allow_null=True
+        source="current_version.number", read_only=True, allow_null=True
     )
     rev = serializers.IntegerField(required=False)
     access = serializers.SerializerMethodField(
@@ -199,7 +203,7 @@ class ConnectionSerializer(RevMixin, serializers.ModelSerializer):
 
 class VersionSerializer(serializers.ModelSerializer):
     created_by = serializers.CharField(
-        source="created_by.get_username", read_only=True, default=None
+        source="created_by.get_username", read_only=True, default=None, allow_null=True
     )
 
     class Meta:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
@@ -161,7 +162,9 @@ class PipelineViewSet(AccessMixin, viewsets.ModelViewSet):
 
 
 def _rev(request) -> int | None:
-    raw = request.data.get("rev") if hasattr(request, "data") else None
+    if not hasattr(request.data, "get"):  # a JSON array or scalar
+        raise InvalidChange('The body is a JSON object, e.g. {"rev": 3}, or empty.')
+    raw = request.data.get("rev")
     raw = raw if raw is not None else request.query_params.get("rev")
     if raw in (None, ""):
         return None
@@ -177,7 +180,10 @@ class PipelineChildViewSet(AccessMixin, viewsets.ModelViewSet):
     filterset_fields = ["pipeline"]
 
     def get_queryset(self):
-        return self.queryset.filter(pipeline__in=access.visible_pipelines(self.request.user))
+        queryset = self.queryset.filter(pipeline__in=access.visible_pipelines(self.request.user))
+        if self.action == "list":  # pipeline_rev in the page's query, not one query per row
+            queryset = queryset.annotate(listed_pipeline_rev=F("pipeline__rev"))
+        return queryset
 
     def perform_destroy(self, instance):
         self.remove(instance, rev=_rev(self.request), by=self.by)
@@ -274,6 +280,7 @@ class ComponentViewSet(PipelineChildViewSet):
     def token(self, request, pk=None):
         return Response(mint_token(self.get_object()))
 
+    @extend_schema(request=r.RevRequest)
     @action(detail=True, methods=["post"])
     def restore(self, request, pk=None):
         """Undo a delete that Update Pipeline has not applied: the same component, with its

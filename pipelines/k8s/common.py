@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 APP = "flowcast"
+WEB = f"{APP}-web"  # the web tier's Deployment, Service and PodDisruptionBudget
 UID = 10001  # the image's non-root user (Dockerfile)
 TMP = "/tmp"  # the one writable place: the root filesystem is read-only
 
@@ -30,7 +31,8 @@ class Site:
     config_map: str = APP
 
 
-# Environment variable → (key in the Secret, required). Optional ones may be left out.
+# Variables read from the Secret (under the same key) → required; the optional ones may
+# be left out of it.
 SECRET_ENV = {
     "SECRET_KEY": True,
     "DATABASE_URL": True,
@@ -59,9 +61,6 @@ def config_map(site: Site) -> dict:
     }
 
 
-WEB = f"{APP}-web"  # the web tier's Deployment and Service
-
-
 def environment(site: Site) -> dict:
     """`env` and `envFrom` of every Flowcast container."""
     env = [
@@ -76,24 +75,36 @@ def environment(site: Site) -> dict:
     return {"envFrom": [{"configMapRef": {"name": site.config_map}}], "env": env}
 
 
-def container(site: Site, name: str, command: list[str], **extra) -> dict:
+def container(site: Site, name: str, command: list[str], *, env=(), **fields) -> dict:
     """A Flowcast container: the image, its settings, non-root on a read-only filesystem."""
-    spec = {"name": name, "image": site.image, "command": command, **environment(site)}
-    env = extra.pop("env", [])
-    spec["env"] = [*spec["env"], *env]
-    spec.update(extra)
-    spec["securityContext"] = {
-        "allowPrivilegeEscalation": False,
-        "readOnlyRootFilesystem": True,
-        "capabilities": {"drop": ["ALL"]},
+    settings = environment(site)
+    return {
+        "name": name,
+        "image": site.image,
+        "command": command,
+        "envFrom": settings["envFrom"],
+        "env": [*settings["env"], *env],
+        **fields,
+        "securityContext": {
+            "allowPrivilegeEscalation": False,
+            "readOnlyRootFilesystem": True,
+            "capabilities": {"drop": ["ALL"]},
+        },
+        "volumeMounts": [{"name": "tmp", "mountPath": TMP}],
     }
-    spec["volumeMounts"] = [{"name": "tmp", "mountPath": TMP}]
-    return spec
 
 
 def migrations_applied(site: Site) -> dict:
     """Init container: the pod starts once the database has every migration (migrate Job)."""
-    return container(site, "migrations-applied", ["python", "manage.py", "migrate", "--check"])
+    return container(
+        site,
+        "migrations-applied",
+        ["python", "manage.py", "migrate", "--check"],
+        resources={
+            "requests": {"cpu": "100m", "memory": "128Mi"},
+            "limits": {"cpu": "1000m", "memory": "256Mi"},
+        },
+    )
 
 
 def pod_spec(containers: list[dict], *, grace: int, init: list[dict] | None = None) -> dict:

@@ -11,6 +11,7 @@ from pipelines import audit, configs, graph, registry, signals
 from pipelines.access import Actor, Right, check
 from pipelines.exceptions import InvalidChange
 from pipelines.models import Component, Connection, Event, Pipeline
+from pipelines.names import clean_name
 from pipelines.services.common import (
     bump,
     component_node,
@@ -27,9 +28,9 @@ def _checked_config(component: Component, incoming: Mapping, *, partial: bool = 
     so a component can be dropped on the canvas before its required fields are filled in.
     Save Component and Update Pipeline judge every field."""
     ctype = registry.get_type(component.type)
-    unknown = configs.unknown_tabs(ctype, incoming)
-    if unknown:
-        raise InvalidChange({"config": {key: ["Unknown tab."] for key in unknown}})
+    shape = configs.shape_errors(ctype, incoming)
+    if shape:
+        raise InvalidChange({"config": shape})
     merged = configs.merge_config(ctype, component.config, incoming)
     cleaned, errors = configs.validate_config(ctype, merged, event_nodes(component.pipeline))
     if partial:
@@ -48,9 +49,7 @@ def _only_sent(errors: dict, incoming: Mapping) -> dict:
 
 
 def _check_name(pipeline: Pipeline, name: str, *, exclude: object | None = None) -> str:
-    name = (name or "").strip()
-    if not name:
-        raise InvalidChange({"name": ["A name is required."]})
+    name = clean_name(name)
     problem = graph.check_unique_name(name, node_names(pipeline, exclude=exclude))
     if problem:
         raise InvalidChange({"name": [problem]})

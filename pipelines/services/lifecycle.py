@@ -19,6 +19,7 @@ from pipelines.exceptions import (
     TopicChangeRefused,
 )
 from pipelines.models import Component, Pipeline, PipelineVersion
+from pipelines.names import clean_name
 from pipelines.services.common import (
     bump,
     component_node,
@@ -30,9 +31,7 @@ from pipelines.services.common import (
 
 
 def _check_pipeline_name(owner, name: str, *, exclude: int | None = None) -> str:
-    name = (name or "").strip()
-    if not name:
-        raise InvalidChange({"name": ["A name is required."]})
+    name = clean_name(name)
     taken = Pipeline.objects.filter(owner=owner, name__iexact=name).exclude(pk=exclude)
     if taken.exists():
         raise InvalidChange({"name": [f"You already have a pipeline named {name!r}."]})

@@ -139,3 +139,12 @@ def test_a_session_on_a_shared_pipeline_reaches_the_dashboard(build, api, bob, c
     assert client.get(f"/dashboards/{producer['id']}/").status_code == 200
     assert client.get(f"/pipelines/{pipeline['id']}/editor/").status_code == 200
     assert client.get(f"/pipelines/{pipeline['id']}/monitoring/").status_code == 200
+
+
+def test_a_patch_without_a_role_keeps_the_grant_as_it_was(build, api, bob):
+    """Found by schemathesis: an empty PATCH was a 500 (the role was read unconditionally)."""
+    pipeline = build.pipeline()
+    grant = share(api, pipeline, user="bob", role="viewer")
+    response = api.patch(f"/api/grants/{grant['id']}/", {}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["role"] == "viewer"

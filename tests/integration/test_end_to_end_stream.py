@@ -46,11 +46,16 @@ def test_kafka_records_reach_every_client_in_order(stack, owner):
         sockets = await open_clients(ws_url(host, s["producer"]), bearer(s["producer"]), CLIENTS)
         await asyncio.to_thread(stack.produce, s["topic"], [{"n": i} for i in range(RECORDS)])
         clients = await gather_records(sockets, "envelope", RECORDS, 60)
+        # Runners report their counters once a second: wait for the report after the last batch.
         status = await asyncio.to_thread(
             wait_for,
-            lambda: (st := component_status(s["producer"]))["clients"] == CLIENTS and st,
+            lambda: (
+                (st := component_status(s["producer"]))["clients"] == CLIENTS
+                and st["records_out"] >= RECORDS
+                and st
+            ),
             10,
-            "clients",
+            "clients and counters",
         )
         for ws in sockets:
             await ws.close()

@@ -104,8 +104,15 @@ def test_since_a_partition_that_does_not_exist_is_reported_and_ignored(stack, hi
     assert code is None
 
 
+MALFORMED = [
+    *("abc", "0-", "0-1,0-2"),  # not <partition>-<offset>; a partition named twice
+    *("-1-5", "0--7"),  # negative partition; offset below -1
+    *("0-" + "9" * 5000, "2147483648-0", "0-\u00b2"),  # beyond Kafka's range; not ASCII digits
+]
+
+
 def test_malformed_since_gets_an_error_and_close_4400(stack, history):
-    for since in ["abc", "0-", "0-1,0-2"]:
+    for since in MALFORMED:
         frames, code = resume(stack, history, since)
         assert frames[0]["type"] == "error" and frames[0]["message"].startswith("Bad since")
         assert offsets(frames) == []

@@ -41,7 +41,7 @@ def test_deployment_type_and_image_version_are_preselected_and_read_only(setting
     for name in ("deployment_type", "container_image_version"):
         assert basic[name]["read_only"] is True
         assert basic[name]["default"]
-    assert basic["container_image_version"]["default"] == settings.FLOWCAST_VERSION
+    assert basic["container_image_version"]["default"] == settings.FLOWCAST_IMAGE
 
 
 def test_batch_size_spec_is_a_required_integer_of_at_least_ten():

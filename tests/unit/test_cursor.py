@@ -15,16 +15,30 @@ from producer.cursor import BadSince, Cursor, Hole, parse_since
         ("0-41", {0: 41}),
         ("0-41,1-17", {0: 41, 1: 17}),
         (" 2-0 , 3--1", {2: 0, 3: -1}),
+        ("2147483647-9223372036854775807", {2**31 - 1: 2**63 - 1}),  # Kafka's largest
     ],
 )
 def test_since_parses_partition_offset_pairs(raw, parsed):
     assert parse_since(raw) == parsed
 
 
-@pytest.mark.parametrize("raw", ["x", "0", "0-", "-3", "a-1", "0-1,0-2", "0-x", "0--5"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        *("x", "0", "0-", "-3", "a-1", "0-1,0-2", "0-x", "0--5", "-1-0", "0-+1", "0-1 1"),
+        *("0-\u00b2", "\u0661-0", "0-\uff11"),  # digits int() reads but Kafka ids are not
+        *("2147483648-0", "0-9223372036854775808", "0-" + "9" * 5000, "1" * 5000 + "-1"),
+    ],
+)
 def test_malformed_since_is_refused_with_the_bad_part(raw):
     with pytest.raises(BadSince):
         parse_since(raw)
+
+
+def test_a_refusal_quotes_at_most_forty_characters_of_the_bad_part():
+    with pytest.raises(BadSince) as refused:
+        parse_since("0-" + "9" * 100_000)
+    assert str(refused.value) == f"'0-{'9' * 38}'… is beyond Kafka's partitions and offsets."
 
 
 def test_a_new_client_joins_at_the_first_batch_it_sees():

@@ -73,7 +73,7 @@ def test_read_only_fields_ignore_what_a_client_sends(settings):
     )
     cleaned, errors = validate_config(ctype, config, EVENTS)
     assert errors == {}
-    assert cleaned["basic"]["container_image_version"] == settings.FLOWCAST_VERSION
+    assert cleaned["basic"]["container_image_version"] == settings.FLOWCAST_IMAGE
 
 
 def test_kafka_consumer_needs_a_topic_and_a_sasl_mechanism_with_sasl():

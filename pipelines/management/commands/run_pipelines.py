@@ -5,9 +5,10 @@ from __future__ import annotations
 import signal
 import threading
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
+from pipelines.coordination import LEASE_SECONDS
 from pipelines.exceptions import KafkaUnavailable
 from pipelines.models import Pipeline
 from pipelines.services.lifecycle import provision_topics
@@ -19,10 +20,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--interval", type=float, default=1.0, help="Seconds between reconciles."
+            "--interval",
+            type=float,
+            default=1.0,
+            help=f"Seconds between reconciles (at most {LEASE_SECONDS / 3:g}).",
         )
 
     def handle(self, *args, interval: float, **options):
+        if not 0 < interval <= LEASE_SECONDS / 3:
+            # Every pass renews this supervisor's leases: a few passes must fit in one.
+            raise CommandError(
+                f"--interval must be above 0 and at most {LEASE_SECONDS / 3:g} s (a third "
+                f"of the {LEASE_SECONDS:g} s instance lease), got {interval:g}"
+            )
         stop = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())

@@ -1,8 +1,10 @@
-"""Kubernetes manifests for a deployed pipeline version (`manage.py export_k8s`).
+"""Workers: a Deployment per deployed component with a runner, its KEDA ScaledObject, its
+PodDisruptionBudget.
 
-A Deployment per component with a runner, running `run_component <guid>` with its
-Resource Configuration as requests and limits; for a component with Intelligent Scaling a
-KEDA ScaledObject on the lag of the instances' consumer group.
+Each pod runs `run_component <guid>` with the component's Resource Configuration as
+requests and limits. Its probes read the runner's liveness file (pipelines.liveness),
+which the loop touches on every turn and every back-off wait: a stuck worker is
+restarted, one that waits for Kafka or Redis to come back is not.
 
 KEDA's Kafka scaler asks for ceil(total lag ÷ lagThreshold) replicas. Our local rule adds
 an instance once the lag passes 60 % of the component's lag threshold, so lagThreshold is
@@ -14,29 +16,35 @@ behaviour below adds or removes one pod at a time after the same stable periods.
 from __future__ import annotations
 
 import math
-import re
 
 from django.utils.module_loading import import_string
 
-from pipelines import registry
+from pipelines import liveness, registry
 from pipelines.deployment import DeployedComponent
+from pipelines.k8s.common import (
+    APP,
+    TMP,
+    Site,
+    container,
+    disruption_budget,
+    migrations_applied,
+    pod_spec,
+    slug,
+)
 from pipelines.runner import LagSource
 from pipelines.scaling import UP_RATIO, Bounds, Timing
 from pipelines.supervisor import scales, wanted_instances
 
-APP = "flowcast"
-ENV_SOURCE = "flowcast"  # ConfigMap and Secret with DATABASE_URL, REDIS_URL, SECRET_KEY, …
+HEARTBEAT_FILE = f"{TMP}/flowcast-heartbeat"
+VERSION = "flowcast.io/version"  # pod annotation: the pipeline version the pods run
+LIVE_SECONDS = 60  # no beat for this long: restart (the longest back-off wait is 5 s)
+READY_SECONDS = 15
 
 
-def manifests(
-    components: list[DeployedComponent],
-    *,
-    pipeline_name: str,
-    image: str,
-    bootstrap: str,
-    timing: Timing | None = None,
+def workers(
+    site: Site, pipeline_name: str, components: list[DeployedComponent], timing: Timing
 ) -> list[dict]:
-    """Deployments (and ScaledObjects) for the components that have a runner."""
+    """Deployments, disruption budgets and ScaledObjects of the components with a runner."""
     out: list[dict] = []
     for d in sorted(components, key=lambda c: c.name):
         runner_path = registry.get_type(d.type).runner
@@ -44,16 +52,19 @@ def manifests(
             continue
         name = resource_name(pipeline_name, d)
         source = import_string(runner_path).lag_source(d) if scales(d) else None
-        replicas = _bounds(d).low if source is not None else wanted_instances(d)
-        out.append(deployment(d, name, image, bootstrap, replicas))
+        # KEDA's autoscaler owns the replica count of a scaling component: with a count in
+        # the manifest every `kubectl apply` would reset it to that.
+        replicas = None if source is not None else wanted_instances(d)
+        out.append(deployment(site, d, name, replicas))
+        out.append(disruption_budget(name, labels(d), selector(d)))
         if source is not None:
-            out.append(scaled_object(d, name, source, timing or Timing()))
+            out.append(scaled_object(d, name, source, timing))
     return out
 
 
 def resource_name(pipeline_name: str, d: DeployedComponent) -> str:
     """A DNS-1123 name: pipeline and component slugs, unique by the GUID's first 8 hex."""
-    base = f"{_slug(pipeline_name)}-{_slug(d.name)}".strip("-")[:50].strip("-")
+    base = f"{slug(pipeline_name)}-{slug(d.name)}".strip("-")[:50].strip("-")
     return f"{base or 'component'}-{d.guid.replace('-', '')[:8]}"
 
 
@@ -66,33 +77,46 @@ def labels(d: DeployedComponent) -> dict:
     }
 
 
-def deployment(d: DeployedComponent, name: str, image: str, bootstrap: str, replicas: int) -> dict:
-    selector = {"flowcast.io/guid": d.guid}
-    container = {
-        "name": "worker",
-        "image": image,
-        "command": ["python", "manage.py", "run_component", d.guid],
-        "env": [{"name": "KAFKA_BOOTSTRAP_SERVERS", "value": bootstrap}],
-        "envFrom": [
-            {"configMapRef": {"name": ENV_SOURCE, "optional": True}},
-            {"secretRef": {"name": ENV_SOURCE, "optional": True}},
-        ],
-        "resources": resources(d),
+def selector(d: DeployedComponent) -> dict:
+    return {"flowcast.io/guid": d.guid}
+
+
+def liveness_probe(max_age: int, *, period: int, failures: int) -> dict:
+    command = ["python", "-m", "pipelines.liveness", "--max-age", str(max_age)]
+    return {
+        "exec": {"command": command},
+        "periodSeconds": period,
+        "timeoutSeconds": 5,
+        "failureThreshold": failures,
     }
+
+
+def deployment(site: Site, d: DeployedComponent, name: str, replicas: int | None) -> dict:
+    worker = container(
+        site,
+        "worker",
+        ["python", "manage.py", "run_component", d.guid],
+        env=[{"name": liveness.ENV, "value": HEARTBEAT_FILE}],
+        resources=resources(d),
+        # The first beat comes once the runner opened its consumer: allow a minute.
+        startupProbe=liveness_probe(LIVE_SECONDS, period=3, failures=20),
+        livenessProbe=liveness_probe(LIVE_SECONDS, period=15, failures=2),
+        readinessProbe=liveness_probe(READY_SECONDS, period=10, failures=1),
+    )
+    spec = {} if replicas is None else {"replicas": replicas}
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
         "metadata": {"name": name, "labels": labels(d)},
         "spec": {
-            "replicas": replicas,
-            "selector": {"matchLabels": selector},
+            **spec,
+            "selector": {"matchLabels": selector(d)},
             "template": {
-                "metadata": {"labels": labels(d)},
-                "spec": {
-                    # SIGTERM finishes the batch and commits (pipelines.runner).
-                    "terminationGracePeriodSeconds": 30,
-                    "containers": [container],
-                },
+                # A new deployed version changes the template: `kubectl apply` after Update
+                # Pipeline rolls the pods over to it, as the supervisor restarts instances.
+                "metadata": {"labels": labels(d), "annotations": {VERSION: str(d.version)}},
+                # SIGTERM finishes the batch and commits (pipelines.runner).
+                "spec": pod_spec([worker], grace=30, init=[migrations_applied(site)]),
             },
         },
     }
@@ -164,7 +188,3 @@ def _bounds(d: DeployedComponent) -> Bounds:
         int(d.setting("resources", "max_instances", 1) or 1),
         partitions,
     )
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
