@@ -142,9 +142,9 @@ class ProducerConsumer(AsyncWebsocketConsumer):
 
     def deliver(self, message: dict) -> None:
         """The hub's entry point: the usual batch is written here and now, the rest queued."""
-        write = self.session.arrive(message, self._blocked())
-        if write is not None:
-            self.writer.write(write.wire)  # False once closing: disconnect() follows
+        wire = self.session.arrive(message, self._blocked())
+        if wire is not None:
+            self.writer.write(wire)  # False once closing: disconnect() follows
         if not self.session.draining and self.session.pending():
             self._start_draining()
         else:

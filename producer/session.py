@@ -82,11 +82,12 @@ class StreamSession:
 
     # --- Arrival: the hub's hot path ------------------------------------------------------
 
-    def arrive(self, message: dict, blocked: bool) -> Write | None:
-        """A group message reached this client. A Write to send now, or None: queued (the
-        adapter starts draining if it is not already)."""
+    def arrive(self, message: dict, blocked: bool) -> bytes | None:
+        """A group message reached this client: the framed batch to write now, or None
+        (handled, or queued: the adapter drains while `pending()`). Bytes, not a Write:
+        this runs per client and batch, and an object each would cost more than the rest."""
         if not self.draining and not self.actions and self._in_step(message, blocked):
-            return Write(message["wire"]) if message["type"] == "stream.batch" else None
+            return message["wire"] if message["type"] == "stream.batch" else None
         self.cursor.place(message.get("due", ()))  # on arrival: see Cursor.place
         kind = message["type"]
         if kind == "stream.close":

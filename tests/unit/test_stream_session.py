@@ -119,7 +119,7 @@ def test_arrival(cursor, message, blocked, slow, written, queued):
     write = s.arrive(message, blocked)
     assert (write is not None, s.pending()) == (written, queued)
     if written:
-        assert write == Write(message["wire"]) and s.flow.notes == [("w1", 1)]
+        assert write == message["wire"] and s.flow.notes == [("w1", 1)]
 
 
 # --- Draining -------------------------------------------------------------------------------
