@@ -12,6 +12,7 @@ import threading
 import orjson
 import psutil
 import pytest
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from pipelines.embedded import find_free_port
@@ -53,11 +54,18 @@ def test_up_streams_the_demo_and_stops_every_process_on_sigint(tmp_path):
             url, additional_headers={"Authorization": f"Bearer {secret}"}, open_timeout=10
         ) as ws:
             record = orjson.loads(ws.recv(timeout=60))
+            # Ctrl-C: the web process says goodbye (1001) before it exits.
+            up.send_signal(signal.SIGINT)
+            with pytest.raises(ConnectionClosed):
+                while True:
+                    ws.recv(timeout=30)
+        assert ws.close_code == 1001
         assert {"id", "account", "amount", "currency", "status", "timestamp"} <= set(
             record["value"]
         )
     finally:
-        up.send_signal(signal.SIGINT)
+        if up.poll() is None:
+            up.send_signal(signal.SIGINT)
         code = up.wait(60)
     assert code == 0, "".join(output)[-3000:]
     still_alive = [p for p in tree if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
