@@ -131,7 +131,7 @@ return 1
 """
 
 
-def for_settings() -> LocalCoordinator | RedisCoordinator:
+def for_settings() -> Coordinator:
     """Leases in the shared Redis when REDIS_URL is set; else this supervisor owns everything."""
     client = instances.client()
     return LocalCoordinator() if client is None else RedisCoordinator(client)
@@ -264,6 +264,9 @@ class RedisCoordinator:
                 taken.append(key)
                 self.held.add(key)
         return taken
+
+
+Coordinator = LocalCoordinator | RedisCoordinator
 
 
 def holder(key: str, client: redis.Redis) -> str | None:

@@ -25,7 +25,7 @@ import redis
 from django.conf import settings
 
 from pipelines import coordination, deployment, instances, monitoring, registry
-from pipelines.coordination import LocalCoordinator, RedisCoordinator
+from pipelines.coordination import Coordinator
 from pipelines.processes import Child, manage_command
 from pipelines.scaling import Bounds, Decision, Scaler, Timing
 from pipelines.services.scaling import record_scaling_decision
@@ -114,7 +114,7 @@ class Supervisor:
         ),
         timing: Timing | None = None,
         scale_interval: float | None = None,
-        coordinator: LocalCoordinator | RedisCoordinator | None = None,
+        coordinator: Coordinator | None = None,
     ):
         self.spawn = spawn or (
             lambda guid: Child(

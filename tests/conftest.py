@@ -21,6 +21,12 @@ from tests.runtime import Stack
 # SQLite default (tests/database.py; FLOWCAST_TEST_DATABASE=postgres|sqlite forces one).
 
 
+def pytest_report_header() -> str:
+    engine = django_settings.DATABASES["default"]["ENGINE"]
+    private = wants_private_cluster(engine)
+    return f"database: {'PostgreSQL, private cluster' if private else engine.rsplit('.', 1)[-1]}"
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -> Iterator[None]:
     """Point the default database at a session-wide private cluster before pytest-django

@@ -109,9 +109,15 @@ class Source:
     def produce(self, count: int) -> None:
         for _ in range(count):
             value = orjson.dumps({"n": self.sent})
-            self.producer.produce(self.topic, value=value, key=str(self.sent % 7).encode())
+            self.producer.produce(self.topic, value=value, key=str(self.sent % 7).encode(), on_delivery=self._report)
             self.sent += 1
             self.producer.poll(0)
+
+    errors: list = []
+
+    def _report(self, err, msg) -> None:
+        if err is not None:
+            self.errors.append((str(err), msg.value()))
 
     def _paced(self) -> None:
         while not self.stopped.is_set():
@@ -142,6 +148,8 @@ def test_workers_ride_out_a_broker_outage_and_every_client_gets_every_record(
 ):
     # Reads from S3 storage outlast the 10 ms default: such fetches come back empty.
     stack.env["FLOWCAST_KAFKA_FETCH_WAIT_MS"] = "100"
+    stack.env["RDK_DEBUG"] = ""  # TEMP
+    stack.env["LOG_LEVEL"] = "INFO"  # TEMP
     s = build_stream(owner, batch_size=20)
     host = stack.web()
     stack.worker(s["reader"])
@@ -178,7 +186,38 @@ def test_workers_ride_out_a_broker_outage_and_every_client_gets_every_record(
         await asyncio.to_thread(outage)
         want.update(range(source.sent))
         done.set()
-        _, pending = await asyncio.wait(runs, timeout=60)
+        _, pending = await asyncio.wait(runs, timeout=40)
+        if pending:  # TEMP diagnostics
+            from confluent_kafka import Consumer, TopicPartition
+            topic = s["event"].topic if hasattr(s["event"], "topic") else None
+            from pipelines.models import Event
+            print("EVENT", topic, s["event"].__dict__)
+            c = Consumer({"bootstrap.servers": broker.bootstrap_servers, "group.id": "diag", "enable.auto.commit": False, "fetch.wait.max.ms": 100})
+            tps = [TopicPartition(topic, p, 0) for p in range(3)]
+            c.assign(tps)
+            ev = {}
+            t0 = time.time()
+            while time.time() - t0 < 15:
+                m = c.poll(0.5)
+                if m and not m.error():
+                    ev.setdefault(orjson.loads(m.value())["n"], []).append(f"{m.partition()}-{m.offset()}")
+            print("event values", len(ev), "records", sum(map(len, ev.values())))
+            c.close()
+            c = Consumer({"bootstrap.servers": broker.bootstrap_servers, "group.id": "diag2", "enable.auto.commit": False, "fetch.wait.max.ms": 100})
+            c.assign([TopicPartition(s["topic"], p, 0) for p in range(3)])
+            src = {}
+            t0 = time.time()
+            while time.time() - t0 < 15:
+                m = c.poll(0.5)
+                if m and not m.error():
+                    src.setdefault(orjson.loads(m.value())["n"], []).append(f"{m.partition()}-{m.offset()}")
+            print("source values", len(src), "records", sum(map(len, src.values())), [(n, src.get(n)) for n in (118, 119, 120, 121, 126, 127, 128)])
+            print("delivery errors", source.errors[:10], len(source.errors))
+            for cl in clients[:3]:
+                missing = sorted(set(range(source.sent)) - cl.values)
+                print("missing", len(missing), [(n, ev.get(n)) for n in missing[:40]])
+                print("last", cl.last, "codes", cl.codes)
+            print("timeline", timeline, "sent", source.sent)
         assert not pending, [(len(c.values), c.codes) for c in clients]
         timeline["caught_up"] = time.monotonic()
 
@@ -189,5 +228,7 @@ def test_workers_ride_out_a_broker_outage_and_every_client_gets_every_record(
     for client in clients:
         ids = {r["id"] for r in client.records}
         deduped = {r["id"]: r["value"]["n"] for r in client.records}
-        assert sorted(deduped.values()) == list(range(total)), len(ids)
+        import collections  # TEMP
+        dups = {v: [i for i, w in deduped.items() if w == v] for v, c in collections.Counter(deduped.values()).items() if c > 1}  # TEMP
+        assert sorted(deduped.values()) == list(range(total)), (len(ids), dups)
     assert seen["reader"] and seen["producer"], "monitoring never showed the outage"

@@ -78,7 +78,6 @@ class Layout:
     front: str  # nginx's TLS host:port
     redirect: str  # nginx's plain-HTTP host:port
     tls: ssl.SSLContext  # trusts the test's certificate
-    folder: Path
 
     def ws_url(self, producer, query: str = "") -> str:
         return f"wss://{self.front}/ws/producers/{producer.ingestion_id}/{query}"
@@ -105,7 +104,7 @@ def layout(stack, owner, tmp_path, settings) -> Layout:
         site = site.replace(example, value)
     start_nginx(stack, tmp_path, site)
     tls = ssl.create_default_context(cafile=str(certificate))
-    return Layout(stream, webs, f"127.0.0.1:{front}", f"127.0.0.1:{redirect}", tls, tmp_path)
+    return Layout(stream, webs, f"127.0.0.1:{front}", f"127.0.0.1:{redirect}", tls)
 
 
 def test_the_readme_shows_the_nginx_configuration_the_tests_run():
@@ -164,39 +163,41 @@ def test_clients_through_nginx_survive_a_crash_and_a_rolling_restart(layout, sta
         return clients_of(stack, host, producer) or 0
 
     async def until(condition, what: str, timeout: float = 20) -> None:
-        await asyncio.to_thread(wait_for, condition, timeout, what)
+        try:
+            await asyncio.to_thread(wait_for, condition, timeout, what)
+        except AssertionError as exc:
+            seen = {(tuple(c.codes), len(set(c.ids)), *c.failures[-1:]) for c in clients}
+            raise AssertionError(f"{exc}; clients (closes, records, failure): {seen}") from None
 
     async def scenario() -> tuple[tuple[int, int], int]:
         runs = [asyncio.create_task(c.run()) for c in clients]
-        await until(lambda: on(first) + on(second) == CLIENTS, "both processes' client counts")
-        spread = on(first), on(second)
-        producing = asyncio.create_task(asyncio.to_thread(produce_until_stopped))
-        await until(lambda: all(len(c.ids) >= 50 for c in clients), "the first records", 30)
+        try:
+            await until(lambda: on(first) + on(second) == CLIENTS, "both processes' clients")
+            spread = on(first), on(second)
+            producing = asyncio.create_task(asyncio.to_thread(produce_until_stopped))
+            await until(lambda: all(len(c.ids) >= 50 for c in clients), "the first records", 30)
 
-        crashed = daphne(stack, first)
-        os.killpg(crashed.pid, signal.SIGKILL)
-        await until(lambda: on(second) == CLIENTS, "the crashed process's clients to move")
-        await asyncio.to_thread(stack.web, port_of(first), PROXIED)
+            crashed = daphne(stack, first)
+            os.killpg(crashed.pid, signal.SIGKILL)
+            await until(lambda: on(second) == CLIENTS, "the crashed process's clients to move")
+            await asyncio.to_thread(stack.web, port_of(first), PROXIED)
 
-        for stopping, staying in ((second, first), (first, second)):  # the rolling restart
-            port = await asyncio.to_thread(stack.stop_web, stopping)  # SIGTERM
-            await until(lambda h=staying: on(h) == CLIENTS, f"clients of :{port} to move")
-            await asyncio.to_thread(stack.web, port, PROXIED)
+            for stopping, staying in ((second, first), (first, second)):  # a rolling restart
+                port = await asyncio.to_thread(stack.stop_web, stopping)  # SIGTERM
+                await until(lambda h=staying: on(h) == CLIENTS, f"clients of :{port} to move")
+                await asyncio.to_thread(stack.web, port, PROXIED)
 
-        stop_producing.set()
-        sent = await producing
-        await until(lambda: all(len(set(c.ids)) >= sent for c in clients), "every record", 30)
-        for run in runs:
-            run.cancel()
-        await asyncio.gather(*runs, return_exceptions=True)
-        return spread, sent
+            stop_producing.set()
+            sent = await producing
+            await until(lambda: all(len(set(c.ids)) >= sent for c in clients), "all records", 30)
+            return spread, sent
+        finally:
+            stop_producing.set()
+            for run in runs:
+                run.cancel()
+            await asyncio.gather(*runs, return_exceptions=True)
 
     spread, sent = asyncio.run(scenario())
-    import collections
-    print("\nDEBUG spread", spread, "sent", sent)
-    print("DEBUG codes", collections.Counter(tuple(c.codes) for c in clients))
-    print("DEBUG failures", [c.failures for c in clients if c.failures])
-    print("DEBUG received", collections.Counter(len(c.ids) for c in clients), "distinct", collections.Counter(len(set(c.ids)) for c in clients))
     assert all(spread), f"nginx did not spread the clients: {spread} per process"
     crashed_clients = [c for c in clients if c.codes[:1] == [1006]]
     assert len(crashed_clients) == spread[0]
@@ -234,7 +235,7 @@ class Subscriber:
                             self.take(orjson.loads(frame))
                     self.codes.append(ws.close_code)
             except (OSError, TimeoutError, InvalidHandshake) as exc:
-                self.failures.append(repr(exc))
+                self.failures.append(f"{type(exc).__name__}: {exc}")
                 await asyncio.sleep(0.2)  # the client's back-off before it tries again
 
     def take(self, record: dict) -> None:

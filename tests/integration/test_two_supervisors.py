@@ -7,6 +7,7 @@ starting or orphaned, sampled all along: never more than the count) and as live 
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import threading
@@ -42,9 +43,9 @@ def instance_processes(guid: str) -> list[dict]:
     found = []
     for process in psutil.process_iter(["cmdline", "status", "ppid"]):
         cmdline = process.info["cmdline"] or []
-        if "run_component" in cmdline and guid in cmdline:
-            if process.info["status"] != psutil.STATUS_ZOMBIE:
-                found.append(process.info)
+        zombie = process.info["status"] == psutil.STATUS_ZOMBIE
+        if "run_component" in cmdline and guid in cmdline and not zombie:
+            found.append(process.info)
     return found
 
 
@@ -56,6 +57,13 @@ def reporting(guid: str) -> int:
     """Instances whose heartbeat is fresh and whose process still lives."""
     pids = {int(r["instance"].rsplit("-", 1)[1]) for r in instances.read(guid)}
     return sum(1 for pid in pids if psutil.pid_exists(pid))
+
+
+def assigned(guid: str) -> int:
+    """Partitions assigned to live instances (3 once a rebalance has settled)."""
+    reports = instances.read(guid)
+    live = [r for r in reports if psutil.pid_exists(int(r["instance"].rsplit("-", 1)[1]))]
+    return sum(len(r.get("assigned") or []) for r in live)
 
 
 def pid_of(supervisor_id: str | None) -> int | None:
@@ -93,7 +101,6 @@ def test_two_supervisors_share_the_count_and_one_takes_over_when_the_leader_dies
     census = Census(guid)
     census.start()
     stack.env.update(FAST_SCALING)
-    stack.env["LOG_LEVEL"] = "INFO"  # DEBUGONLY
     argv = manage_command("run_pipelines", "--interval", "0.3")
     supervisors = [stack.start("supervisor alice", argv), stack.start("supervisor bob", argv)]
 
@@ -111,6 +118,9 @@ def test_two_supervisors_share_the_count_and_one_takes_over_when_the_leader_dies
     stack.produce(s["event"].topic, [{"n": i} for i in range(TOTAL)], key=lambda i: str(i).encode())
     wait_for(lambda: ("up", 2, 3) in changes(pipeline), 30, "a scale-up to 3")
     wait_for(lambda: len(instance_processes(guid)) == reporting(guid) == 3, 30, "3 instances")
+    # Killed mid-rebalance, the embedded broker's group would stall: members that leave
+    # while it rebalances are never dropped (plain librdkafka consumers do the same to it).
+    wait_for(lambda: assigned(guid) == 3, 30, "the 3 partitions assigned")
     assert int(redis.hget(count_key(guid), "count")) == 3
 
     os.kill(leader.pid, signal.SIGKILL)
@@ -131,19 +141,12 @@ def test_two_supervisors_share_the_count_and_one_takes_over_when_the_leader_dies
     )
 
     # Drained, the new leader scales down to the minimum and not below.
-    try:
-        wait_for(lambda: changes(pipeline)[-1:] == [("down", 3, 2)], 40, "a scale-down to 2")
-    except AssertionError:
-        print("DEBUG", list(ScalingDecision.objects.filter(pipeline=pipeline).values_list("action", "old_count", "new_count", "lag", "reason")))
-        for r in instances.read(guid):
-            print("DEBUG", r.get("instance"), r.get("partition_lag"), r.get("partitions"), r.get("assigned"), r.get("reported_at"))
-        print("DEBUG", redis.hgetall(count_key(guid)), redis.get(leader_key(guid)), time.time())
-        raise
+    wait_for(lambda: changes(pipeline)[-1:] == [("down", 3, 2)], 40, "a scale-down to 2")
     wait_for(lambda: run_by(guid, survivor) == reporting(guid) == 2, 30, "2 instances")
     census.done.set()
     census.join()
     assert census.most <= RESOURCES["max_instances"]
     history = changes(pipeline)
     assert history.count(("up", 2, 3)) == 1, history  # one decider, not one per supervisor
-    assert all(prev[2] == nxt[1] for prev, nxt in zip(history, history[1:])), history
+    assert all(prev[2] == nxt[1] for prev, nxt in itertools.pairwise(history)), history
     assert all(2 <= new <= 3 for _, _, new in history), history
