@@ -52,7 +52,11 @@ def consumer_config(
         # between fetches with 100 clients: smaller batches, more frames, 0.74 of the bridge.
         "queued.max.messages.kbytes": 4096,
         "fetch.queue.backoff.ms": 5,
-        **({"debug": __import__("os").environ["RDK_DEBUG"]} if __import__("os").environ.get("RDK_DEBUG") else {}),  # TEMP
+        **(
+            {"debug": __import__("os").environ["RDK_DEBUG"]}
+            if __import__("os").environ.get("RDK_DEBUG")
+            else {}
+        ),  # TEMP
         **extra,
     }
 
@@ -132,11 +136,8 @@ def apply_topic_changes(topics: Iterable[Topic], *, timeout: float = 10.0) -> li
         return []
     admin = AdminClient({"bootstrap.servers": bootstrap()})
     present = admin.list_topics(timeout=timeout).topics
-    grow = [
-        NewPartitions(name, t.partitions)
-        for name, t in wanted.items()
-        if name in present and t.partitions > len(present[name].partitions)
-    ]
+    counts = {name: len(present[name].partitions) for name in wanted if name in present}
+    grow = [NewPartitions(name, count) for name, count in partitions_to_add(wanted, counts)]
     changes = [f"{p.topic}: {p.new_total_count} partitions" for p in grow]
     _wait(admin.create_partitions(grow, operation_timeout=timeout) if grow else {}, "partitions")
     retention = _retention_changes(admin, [t for n, t in wanted.items() if n in present], timeout)
@@ -146,6 +147,15 @@ def apply_topic_changes(topics: Iterable[Topic], *, timeout: float = 10.0) -> li
     if changes:
         log.info("Changed topics: %s", "; ".join(changes))
     return changes
+
+
+def partitions_to_add(wanted: dict[str, Topic], present: dict[str, int]) -> list[tuple[str, int]]:
+    """(topic, new partition count) for existing topics their events want more of."""
+    return [
+        (name, topic.partitions)
+        for name, topic in wanted.items()
+        if name in present and topic.partitions > present[name]
+    ]
 
 
 def _retention_changes(admin: AdminClient, topics: list[Topic], timeout: float) -> list:
