@@ -60,6 +60,11 @@ def _active(user) -> bool:
     return user is not None and user.is_authenticated and user.is_active
 
 
+def sees_everything(user) -> bool:
+    """Staff: every pipeline, the admin, and `/metrics` from a browser."""
+    return _active(user) and user.is_staff
+
+
 def _group_ids(user) -> frozenset[int]:
     """The user's groups, read once per user object (a request's user lives one request)."""
     cached = getattr(user, "_flowcast_group_ids", None)
@@ -74,7 +79,7 @@ def visible_pipelines(user) -> QuerySet[Pipeline]:
     pipelines = Pipeline.objects.all()
     if not _active(user):
         return pipelines.none()
-    if user.is_staff:
+    if sees_everything(user):
         return pipelines
     shared = Q(grants__user=user) | Q(grants__group__in=_group_ids(user))
     ids = Pipeline.objects.filter(shared).values("pk")
@@ -88,7 +93,7 @@ def role_of(user, pipeline: Pipeline) -> str | None:
         return None
     if pipeline.owner_id == user.pk:
         return OWNER
-    if user.is_staff:
+    if sees_everything(user):
         return STAFF
     groups = _group_ids(user)
     roles = [

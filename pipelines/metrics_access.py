@@ -17,13 +17,14 @@ import ipaddress
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from pipelines import access
+
 PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
 
 
 def refusal(request: HttpRequest) -> HttpResponse | None:
     """None when the request may read the metrics, else the answer that refuses it."""
-    user = getattr(request, "user", None)
-    if user is not None and user.is_active and user.is_staff:
+    if access.sees_everything(getattr(request, "user", None)):
         return None
     token = settings.FLOWCAST["METRICS_TOKEN"]
     if token:
