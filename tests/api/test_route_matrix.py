@@ -15,7 +15,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
@@ -198,13 +198,24 @@ def _as_schema_path(route: str) -> str:
 # --- The world every case starts from -------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module: each case runs in a transaction rolled back after it."""
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        built = _build_world()
+    yield built
+    with django_db_blocker.unblock():
+        Pipeline.objects.filter(pk=built["pipeline"].pk).delete()
+        AuditEntry.objects.filter(actor__username__in=NAMES).delete()
+        User.objects.filter(username__in=NAMES).delete()
+        Group.objects.filter(name="watchers").delete()
 
 
-@pytest.fixture
-def world():
+NAMES = ["owner", "editor", "viewer", "other", "staff", "newcomer"]
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _build_world() -> dict:
     owner = User.objects.create_user("owner", password="pw")
     editor = User.objects.create_user("editor", password="pw")
     viewer = User.objects.create_user("viewer", password="pw")
