@@ -257,10 +257,11 @@ class RedisCoordinator:
     def _take(self, free: list[Key], wanted: int) -> list[Key]:
         holders = self.client.mget([slot_key(*key) for key in free])
         taken = []
-        for key, holder in zip(free, holders, strict=True):
+        for key, current in zip(free, holders, strict=True):
             if len(taken) == wanted:
                 break
-            if holder is None and self.client.set(slot_key(*key), self.me, nx=True, px=self.ttl_ms):
+            key_name = slot_key(*key)
+            if current is None and self.client.set(key_name, self.me, nx=True, px=self.ttl_ms):
                 taken.append(key)
                 self.held.add(key)
         return taken

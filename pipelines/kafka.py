@@ -52,11 +52,6 @@ def consumer_config(
         # between fetches with 100 clients: smaller batches, more frames, 0.74 of the bridge.
         "queued.max.messages.kbytes": 4096,
         "fetch.queue.backoff.ms": 5,
-        **(
-            {"debug": __import__("os").environ["RDK_DEBUG"]}
-            if __import__("os").environ.get("RDK_DEBUG")
-            else {}
-        ),  # TEMP
         **extra,
     }
 

@@ -17,9 +17,9 @@ import time
 from dataclasses import dataclass
 
 import psutil
-from confluent_kafka import OFFSET_INVALID, KafkaError, TopicPartition
+from confluent_kafka import OFFSET_INVALID, KafkaError, KafkaException, TopicPartition
 
-from pipelines import instances, liveness
+from pipelines import instances, liveness, rejoin
 from pipelines.deployment import DeployedComponent
 from pipelines.rates import RateMeter
 
@@ -67,6 +67,11 @@ class Runner:
         self._polled_bytes = 0  # value bytes of the last batch poll_messages returned
         self._stamped_error = ""
         self.assigned: list[int] = []  # partitions this instance owns right now
+        # Next offset after what this instance finished, per (topic, partition): where it
+        # resumes after a lost assignment (pipelines.rejoin).
+        self.done: dict[tuple[str, int], int] = {}
+        self._assignment_lost = False
+        self._last_lag: dict = {}
         self.stats = {
             "records_in": 0,
             "records_out": 0,
@@ -116,9 +121,40 @@ class Runner:
         return {"assigned": self.assigned}
 
     def _on_assign(self, consumer, partitions) -> None:
-        """Report the new assignment at once: tests and status pages wait for it."""
+        """Resume where this instance had got to, and report the assignment at once: tests
+        and status pages wait for it."""
+        try:
+            moved = rejoin.resume(consumer, partitions, self.done)
+        except KafkaException as exc:  # the group's committed offsets apply, as always
+            log.warning("%s: own positions not applied: %s", self.deployed.name, exc)
+        else:
+            if moved:
+                log.info("%s: resuming where this instance was: %s", self.deployed.name, moved)
+        self._assignment_lost = False
         self.assigned = sorted(p.partition for p in partitions)
         self.heartbeat(force=True)
+
+    def _on_lost(self, consumer, partitions) -> None:
+        """The group went on without this instance (no coordinator answered within the
+        session timeout: the broker was away). Don't commit: the partitions may belong to
+        another member already (DESIGN §9). librdkafka rejoins by itself once the
+        coordinator is back, and _on_assign resumes where this instance was."""
+        log.warning("%s: partition assignment lost; rejoining", self.deployed.name)
+        self._assignment_lost = True
+        self.assigned = []
+        self.stats["last_error"] = "Kafka: partition assignment lost (group session timed out)"
+        self.heartbeat(force=True)
+
+    def _on_kafka_error(self, error: KafkaError) -> None:
+        """error_cb of the runner's Kafka clients (broker down, transport errors): shown as
+        the last error. librdkafka retries by itself; it logs them too."""
+        self.stats["last_error"] = f"Kafka: {error.str()}"
+
+    def store(self, offsets: list[TopicPartition]) -> None:
+        """Store offsets for the next auto-commit, and remember them as this instance's own."""
+        self.consumer.store_offsets(offsets=offsets)
+        for tp in offsets:
+            self.done[(tp.topic, tp.partition)] = tp.offset
 
     def heartbeat(self, *, force: bool = False) -> None:
         now = time.monotonic()
@@ -171,11 +207,18 @@ class Runner:
 
         The cached high watermark comes with every fetch response of this consumer, so it is
         right where ListOffsets is not (the embedded broker answers it with the first offset
-        of the last batch) and it costs no round trip.
+        of the last batch) and it costs no round trip. While the assignment is lost or the
+        lag cannot be measured (the broker is away), the last measured lag stands: an outage
+        is not "no lag".
         """
         source = self.lag_source(self.deployed)
         if self.consumer is None or source is None:
             return {}
+        if not self._assignment_lost:
+            self._last_lag = self._measure_lag(source) or self._last_lag
+        return self._last_lag
+
+    def _measure_lag(self, source: LagSource) -> dict | None:
         try:
             assigned = self.consumer.assignment()
             positions = self.consumer.position(assigned) if assigned else []
@@ -193,7 +236,7 @@ class Runner:
             partitions = self._partitions(source.topic)
         except Exception as exc:  # lag is best effort; the stream must go on
             log.info("Lag not measured: %s", exc)
-            return {}
+            return None
         return {"lag": sum(per_partition.values()), "partition_lag": per_partition, **partitions}
 
     def _start_offsets(self, partitions: list) -> dict[str, int]:

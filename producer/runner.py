@@ -94,12 +94,15 @@ class ProducerRunner(Runner):
         self.gate = CreditGate(instances.client(), self.deployed.ingestion_id, self.instance_id)
         source = self.lag_source(self.deployed)
         self.consumer = Consumer(
-            kafka.consumer_config(source.group, offset_reset=source.offset_reset)
+            kafka.consumer_config(
+                source.group, offset_reset=source.offset_reset, error_cb=self._on_kafka_error
+            )
         )
         self.consumer.subscribe(
             [t.name for t in self.deployed.inputs],
             on_assign=self._on_assign,
             on_revoke=self._on_revoke,
+            on_lost=self._on_lost,
         )
         if self.deployed.failover:
             self.failover = Producer(kafka.producer_config())
@@ -236,9 +239,7 @@ class ProducerRunner(Runner):
             log.info("Progress not published: %s", exc)
 
     def store_offsets(self, spans: Spans) -> None:
-        self.consumer.store_offsets(
-            offsets=[TopicPartition(t, p, last + 1) for (t, p), (_first, last) in spans.items()]
-        )
+        self.store([TopicPartition(t, p, last + 1) for (t, p), (_first, last) in spans.items()])
 
     def status(self) -> dict:
         return {**super().status(), "format": self.frame_format}
@@ -263,3 +264,8 @@ class ProducerRunner(Runner):
         except Exception as exc:
             log.info("Commit on revoke: %s", exc)
         self.assigned = []
+
+    def _on_lost(self, consumer, partitions) -> None:
+        for p in partitions:
+            self.position.pop(p.partition, None)
+        super()._on_lost(consumer, partitions)

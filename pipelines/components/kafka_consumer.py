@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from confluent_kafka import Consumer, Producer, TopicPartition
 from django import forms
@@ -15,6 +16,7 @@ from pipelines.tabs import BasicForm, MetaForm, ResourcesForm
 
 log = logging.getLogger(__name__)
 
+FLUSH_WAIT = 1.0  # seconds per wait for the output's confirmations, between heartbeats
 SECURITY_PROTOCOLS = [(p, p) for p in ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")]
 SASL_MECHANISMS = [("", "—"), *[(m, m) for m in ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")]]
 
@@ -71,7 +73,8 @@ class KafkaConsumerRunner(Runner):
     A record of source partition p goes to partition p modulo the event's partitions, so
     what Kafka ordered stays ordered (the client library's partitioner would scatter
     unkeyed records at random). Source offsets are stored only after the platform producer
-    confirmed the batch (flush), so a crash may repeat records but never drops them.
+    confirmed the batch (flush), so a crash may repeat records but never drops them. While
+    the output is unreachable the batch waits, retried by librdkafka without a deadline.
     """
 
     def __init__(self, deployed: DeployedComponent):
@@ -96,11 +99,18 @@ class KafkaConsumerRunner(Runner):
             source.group,
             offset_reset=source.offset_reset,
             servers=source.servers,
+            error_cb=self._on_kafka_error,
             **kafka.source_security(self.meta),
         )
         self.consumer = Consumer(config)
-        self.consumer.subscribe([self.meta["topic"]], on_assign=self._on_assign)
-        self.producer = Producer(kafka.producer_config())
+        self.consumer.subscribe(
+            [self.meta["topic"]], on_assign=self._on_assign, on_lost=self._on_lost
+        )
+        # No delivery deadline (message.timeout.ms 0): a record that timed out would be
+        # reported to a callback nobody reads, and its offset stored all the same.
+        self.producer = Producer(
+            kafka.producer_config(error_cb=self._on_kafka_error, **{"message.timeout.ms": 0})
+        )
 
     def step(self) -> None:
         records = self.poll_messages(self.consumer, self.batch_size)
@@ -109,14 +119,13 @@ class KafkaConsumerRunner(Runner):
         for m in records:
             for topic, partitions in self.outputs:
                 self._produce(topic, m.partition() % partitions, m)
-        self._flush()
+        if not self._flush():
+            return  # stopped while the output was away: the next instance reads it again
         offsets = {}
         for m in records:
             offsets[(m.topic(), m.partition())] = m.offset() + 1
         if offsets:
-            self.consumer.store_offsets(
-                offsets=[TopicPartition(t, p, o) for (t, p), o in offsets.items()]
-            )
+            self.store([TopicPartition(t, p, o) for (t, p), o in offsets.items()])
         self.stats["records_in"] += len(records)
         self.stats["records_out"] += len(records) * len(self.outputs)
         self.stats["batches"] += 1
@@ -138,10 +147,26 @@ class KafkaConsumerRunner(Runner):
             except BufferError:  # local queue full: let deliveries drain
                 self.producer.poll(0.1)
 
-    def _flush(self) -> None:
-        while self.producer.flush(5.0) > 0:
-            self.stats["last_error"] = "output topic not reachable"
-            log.warning("%s: output not reachable; retrying", self.deployed.name)
+    def _flush(self) -> bool:
+        """Wait until the output confirmed everything produced; False if stopped first.
+
+        Heartbeats go on meanwhile, so monitoring shows the wait instead of an instance gone.
+        """
+        since = None
+        while (pending := self.producer.flush(FLUSH_WAIT)) > 0:
+            if since is None:
+                since = time.monotonic()
+                log.warning("%s: output not reachable; waiting", self.deployed.name)
+            self.stats["last_error"] = f"output topic not reachable: {pending} records waiting"
+            self.stats["output_pending"] = pending
+            self.heartbeat()
+            if self.stopping:
+                return False
+        if since is not None:
+            waited = time.monotonic() - since
+            log.warning("%s: output reachable again after %.0f s", self.deployed.name, waited)
+            self.stats["output_pending"] = 0
+        return True
 
     def close(self) -> None:
         self._flush()

@@ -8,8 +8,8 @@ same broker, on the same port, with its topics, records and committed offsets.
 from __future__ import annotations
 
 import sys
-import uuid
 import urllib.request
+import uuid
 
 import boto3
 

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 import redis
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from pipelines.coordination import (
     FENCES,
@@ -158,3 +160,9 @@ def test_each_acquisition_takes_a_new_token(client, guid):
     third = alice.lead(guid)
     assert first < second < third
     assert int(client.hget(FENCES, guid)) == third
+
+
+@pytest.mark.parametrize("interval", ["0", "2", "10"])
+def test_run_pipelines_refuses_an_interval_its_leases_would_not_outlive(interval):
+    with pytest.raises(CommandError, match=f"--interval must be .* got {interval}"):
+        call_command("run_pipelines", "--interval", interval)
