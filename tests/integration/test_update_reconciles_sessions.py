@@ -45,8 +45,7 @@ def build(owner) -> dict:
 
 async def open_on(hosts: list[str], producer) -> list:
     return [
-        await connect(ws_url(host, producer), additional_headers=bearer(producer))
-        for host in hosts
+        await connect(ws_url(host, producer), additional_headers=bearer(producer)) for host in hosts
     ]
 
 
