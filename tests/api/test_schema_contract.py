@@ -38,7 +38,7 @@ from pipelines import services
 from pipelines.access import Actor
 from pipelines.models import AuditEntry, Pipeline
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db, pytest.mark.contract]
 
 SEED = 20251015
 FUZZED = 5  # cases per operation on top of the coverage phase's (every boundary it defines)

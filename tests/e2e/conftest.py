@@ -218,7 +218,8 @@ class Editor:
         self.page.get_by_role("tab", name=label).click()
 
     def toast(self, text: str) -> Locator:
-        return self.page.locator(".toast", has_text=text)
+        """The newest toast with this text (an earlier one may not have faded yet)."""
+        return self.page.locator(".toast", has_text=text).last
 
     def edges(self) -> Locator:
         return self.page.locator(".react-flow__edge")
