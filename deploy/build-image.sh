@@ -12,7 +12,14 @@ set -eu
 
 IMAGE=${1:?usage: build-image.sh IMAGE}
 BASE_IMAGE=${BASE_IMAGE:-localhost/flowcast-base:bookworm}
-MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+# The machine's own Debian mirror (its apt sources), unless DEBIAN_MIRROR names one.
+host_mirror() {
+  sed -n 's/^URIs: *\(.*\/debian\)$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1
+  sed -n 's/^deb  *\(\[[^]]*\] *\)\{0,1\}\([^ ]*\/debian\) .*/\2/p' /etc/apt/sources.list 2>/dev/null \
+    | head -n 1
+}
+MIRROR=${DEBIAN_MIRROR:-$(host_mirror | head -n 1)}
+[ -n "$MIRROR" ] || { echo "No Debian mirror in the apt sources: set DEBIAN_MIRROR" >&2; exit 1; }
 # runc and cgroupfs: crun and the systemd cgroup manager do not work on these machines.
 PODMAN="podman --runtime runc --cgroup-manager cgroupfs"
 
