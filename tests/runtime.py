@@ -21,6 +21,7 @@ from pipelines.deployment import DeployedComponent, Topic
 from pipelines.embedded import find_free_port
 from pipelines.models import Component, Pipeline
 from pipelines.processes import KEEPALIVE, Child, daphne_command, manage_command
+from pipelines.runner import TEST_DELAY_ENV
 
 
 def wait_for(condition: Callable[[], object], timeout: float = 30.0, what: str = "condition"):
@@ -192,3 +193,33 @@ def deployed_producer(*, version: int = 1, config: dict | None = None) -> Deploy
         failover=None,
         source_format="json",
     )
+
+
+# Intelligent Scaling that decides within seconds, for tests that watch it (child env).
+FAST_SCALING = {
+    "FLOWCAST_SCALE_INTERVAL": "1",
+    "FLOWCAST_SCALE_UP_AFTER": "1",
+    "FLOWCAST_SCALE_DOWN_AFTER": "4",
+    "FLOWCAST_SCALE_COOLDOWN": "3",
+    TEST_DELAY_ENV: "0.05",  # batches of 20: at most ~400 records/s per instance
+}
+
+
+def scaled_feed(owner, name: str, resources: dict) -> tuple[Pipeline, Component]:
+    """API Ingestion → event (3 partitions) → a WebSocket Producer with Intelligent Scaling,
+    deployed and active."""
+    pipeline = services.create_pipeline(owner, name=name)
+    reader = services.create_component(pipeline, type="api_ingestion", name="In")
+    event = services.create_event(pipeline, name=name, partitions=3)
+    feed = services.create_component(
+        pipeline,
+        type="websocket_producer",
+        name="Feed",
+        config={"basic": {"intelligent_scaling": True}, "resources": resources},
+    )
+    services.connect(pipeline, event=event, component=reader, direction="output")
+    services.connect(pipeline, event=event, component=feed, direction="input")
+    services.deploy(pipeline)
+    services.set_active(pipeline, True)
+    feed.refresh_from_db()
+    return pipeline, feed

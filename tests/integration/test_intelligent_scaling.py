@@ -16,21 +16,13 @@ from websockets.exceptions import ConnectionClosed
 from pipelines import services
 from pipelines.models import Pipeline, ScalingDecision
 from pipelines.processes import manage_command
-from pipelines.runner import TEST_DELAY_ENV
 from tests.integration.clients import bearer, open_clients, ws_url
-from tests.runtime import build_stream, wait_assigned, wait_for
+from tests.runtime import FAST_SCALING, build_stream, wait_assigned, wait_for
 
 pytestmark = pytest.mark.integration
 
 TOTAL = 4000
 RESOURCES = {"min_instances": 1, "max_instances": 3, "lag_threshold": 200}
-FAST_SCALING = {
-    "FLOWCAST_SCALE_INTERVAL": "1",
-    "FLOWCAST_SCALE_UP_AFTER": "1",
-    "FLOWCAST_SCALE_DOWN_AFTER": "4",
-    "FLOWCAST_SCALE_COOLDOWN": "3",
-    TEST_DELAY_ENV: "0.05",  # batches of 20: at most ~400 records/s per instance
-}
 
 
 async def read_in_order(ws, want: int, timeout: float) -> tuple[set[str], list[str]]:

@@ -27,20 +27,12 @@ from pipelines import instances, services
 from pipelines.coordination import LEASE_SECONDS, count_key, holder, leader_key, slot_key
 from pipelines.models import Pipeline, ScalingDecision
 from pipelines.processes import Child, manage_command
-from pipelines.runner import TEST_DELAY_ENV
-from tests.runtime import build_stream, wait_for
+from tests.runtime import FAST_SCALING, build_stream, wait_for
 
 pytestmark = pytest.mark.integration
 
 BURST = 4000
 RESOURCES = {"min_instances": 2, "max_instances": 3, "lag_threshold": 200}
-FAST_SCALING = {
-    "FLOWCAST_SCALE_INTERVAL": "1",
-    "FLOWCAST_SCALE_UP_AFTER": "1",
-    "FLOWCAST_SCALE_DOWN_AFTER": "4",
-    "FLOWCAST_SCALE_COOLDOWN": "3",
-    TEST_DELAY_ENV: "0.05",  # batches of 20: at most ~400 records/s per instance
-}
 
 
 def instance_processes(guid: str) -> list[dict]:

@@ -8,6 +8,7 @@ from pipelines import deployment, instances, services
 from pipelines.models import ScalingDecision
 from pipelines.scaling import Timing
 from pipelines.supervisor import Observation, Supervisor, observed_lag
+from tests.runtime import scaled_feed
 from tests.unit.test_supervisor import Clock, FakeChild
 
 pytestmark = pytest.mark.django_db
@@ -32,19 +33,7 @@ class Lag:
 @pytest.fixture
 def scaled(django_user_model):
     owner = django_user_model.objects.create_user("scaler")
-    pipeline = services.create_pipeline(owner, name="Payments")
-    reader = services.create_component(pipeline, type="api_ingestion", name="In")
-    event = services.create_event(pipeline, name="Payments", partitions=3)
-    feed = services.create_component(
-        pipeline,
-        type="websocket_producer",
-        name="Feed",
-        config={"basic": {"intelligent_scaling": True}, "resources": RESOURCES},
-    )
-    services.connect(pipeline, event=event, component=reader, direction="output")
-    services.connect(pipeline, event=event, component=feed, direction="input")
-    services.deploy(pipeline)
-    services.set_active(pipeline, True)
+    pipeline, feed = scaled_feed(owner, "Payments", RESOURCES)
     spawned: list[FakeChild] = []
     clock, lag = Clock(), Lag()
 

@@ -11,12 +11,11 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from pipelines import services
 from pipelines.coordination import RedisCoordinator, holder, leader_key
 from pipelines.models import ScalingDecision
 from pipelines.scaling import Timing
 from pipelines.supervisor import Supervisor
-from tests.runtime import wait_for
+from tests.runtime import scaled_feed, wait_for
 from tests.unit.test_supervisor import Clock, FakeChild
 from tests.unit.test_supervisor_leases import LEASES_DB
 from tests.unit.test_supervisor_scaling import Lag
@@ -68,20 +67,7 @@ class Host:
 @pytest.fixture
 def hosts(django_user_model, client):
     owner = django_user_model.objects.create_user("twin")
-    pipeline = services.create_pipeline(owner, name="Refunds")
-    reader = services.create_component(pipeline, type="api_ingestion", name="In")
-    event = services.create_event(pipeline, name="Refunds", partitions=3)
-    feed = services.create_component(
-        pipeline,
-        type="websocket_producer",
-        name="Feed",
-        config={"basic": {"intelligent_scaling": True}, "resources": RESOURCES},
-    )
-    services.connect(pipeline, event=event, component=reader, direction="output")
-    services.connect(pipeline, event=event, component=feed, direction="input")
-    services.deploy(pipeline)
-    services.set_active(pipeline, True)
-    feed.refresh_from_db()
+    _, feed = scaled_feed(owner, "Refunds", RESOURCES)
     clock, lag = Clock(), Lag()
     alice, bob = Host("alice", client, clock, lag), Host("bob", client, clock, lag)
     return str(feed.guid), alice, bob, clock, lag
