@@ -34,8 +34,8 @@ from benchmarks.fleet import Config, FleetResult
 from benchmarks.flowcast import Flowcast, Stream
 from benchmarks.measure import Measure, summarize
 from benchmarks.stack import BenchError, Child, Procs, RssMonitor, Services, services
-from pipelines.embedded import find_free_port
-from pipelines.instances import WEB_STATS
+from pipelines.dev.embedded import find_free_port
+from pipelines.redis_keys import WEB_STATS
 
 SETTLE = 0.5  # after assignment, so a reader starting "at the end" sees the first record
 

@@ -22,9 +22,9 @@ from benchmarks.stack import ROOT, BenchError, Child, Procs, Services
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-from pipelines.embedded import find_free_port
-from pipelines.instances import PREFIX
-from pipelines.processes import daphne_command, manage_command
+from pipelines.dev.embedded import find_free_port
+from pipelines.redis_keys import INSTANCE_PREFIX as PREFIX
+from pipelines.runtime.processes import daphne_command, manage_command
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class Flowcast:
         return self.procs.spawn("worker", manage_command("run_component", stream.guid), self.env)
 
     def wait_assigned(self, stream: Stream, worker: Child, timeout: float = 60) -> None:
-        """Until the worker's heartbeat says it owns partitions (pipelines.instances)."""
+        """Until the worker's heartbeat says it owns partitions (pipelines.runtime.heartbeats)."""
         client = redis.Redis.from_url(self.svc.redis_url)
         deadline = time.monotonic() + timeout
         try:

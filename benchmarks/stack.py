@@ -21,7 +21,7 @@ from typing import Any
 
 import psutil
 
-from pipelines.embedded import EmbeddedBroker, EmbeddedRedis
+from pipelines.dev.embedded import EmbeddedBroker, EmbeddedRedis
 
 ROOT = Path(__file__).resolve().parent.parent  # the checkout: children run from here
 STOP_GRACE = 10.0

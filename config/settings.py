@@ -14,7 +14,7 @@ from pathlib import Path
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from config.database import default_database
-from config.env import env_bool, env_int, env_list, env_rate, env_secret, env_str
+from config.env import env_bool, env_float, env_int, env_list, env_rate, env_secret, env_str
 from config.layers import redis_layers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -227,7 +227,7 @@ FLOWCAST = {
     "DEPLOYMENT_TYPE": env_str("FLOWCAST_DEPLOYMENT_TYPE", "embedded"),
     # Unsent bytes a WebSocket may hold in the server beyond the kernel's socket buffer;
     # past it nothing more is written to it. Such a client paces the stream for half a
-    # second at most (producer.credits.PACE_SECONDS); behind like that, without draining
+    # second at most (producer.slow_clients.PACE_SECONDS); behind like that, without draining
     # once, for SLOW_CLIENT_GRACE seconds it is skipped, then told what it missed (gap).
     "SOCKET_BUFFER_BYTES": env_int("FLOWCAST_SOCKET_BUFFER_BYTES", 16 * 1024, minimum=4096),
     # The kernel's send buffer of each WebSocket (SO_SNDBUF; 0: the kernel's autotuning, up
@@ -236,6 +236,11 @@ FLOWCAST = {
     # a fixed 128 KB made that rarer (not gone: the clients' receive buffers grow too).
     "SOCKET_SEND_BUFFER_BYTES": env_int("FLOWCAST_SOCKET_SEND_BUFFER_BYTES", 128 * 1024, minimum=0),
     "SLOW_CLIENT_GRACE": env_int("FLOWCAST_SLOW_CLIENT_GRACE", 10, minimum=0),
+    # Most records one repair reads back for one client's hole (producer.repair); a larger
+    # hole is answered with a gap for the rest.
+    "MAX_REPAIR": env_int("FLOWCAST_MAX_REPAIR", 100_000, minimum=1),
+    # Tests only: a pause after every batch, to hold a worker's rate down (tests/runtime.py).
+    "TEST_DELAY_PER_BATCH": env_float("FLOWCAST_TEST_DELAY_PER_BATCH", 0.0, minimum=0.0),
     # Consumer groups' session timeout. 6 s is the smallest a default Kafka broker allows;
     # the embedded broker answers a JoinGroup only after half of it, so the test suite
     # sets 2 s (every worker it starts joins 2 s sooner).
@@ -244,15 +249,15 @@ FLOWCAST = {
     # fetch for all of it, so it is short for latency; on its S3 storage (the broker-outage
     # test) a read takes longer than 10 ms and fetches come back empty: that test sets 100.
     "KAFKA_FETCH_WAIT_MS": env_int("FLOWCAST_KAFKA_FETCH_WAIT_MS", 10, minimum=1),
-    # Intelligent Scaling (pipelines.scaling): seconds between lag measurements, how long a
+    # Intelligent Scaling (pipelines.rules.scaling): seconds between lag measurements, how long a
     # high or low lag ratio must last before a change, and the pause after every change.
     "SCALE_INTERVAL": env_int("FLOWCAST_SCALE_INTERVAL", 3, minimum=1),
     "SCALE_UP_AFTER": env_int("FLOWCAST_SCALE_UP_AFTER", 5, minimum=0),
     "SCALE_DOWN_AFTER": env_int("FLOWCAST_SCALE_DOWN_AFTER", 30, minimum=0),
     "SCALE_COOLDOWN": env_int("FLOWCAST_SCALE_COOLDOWN", 15, minimum=0),
-    # Bearer token for `GET /metrics`; unset: only this machine may scrape (metrics_access).
+    # Bearer token for `GET /metrics`; unset: only this machine may scrape (scrape_access).
     "METRICS_TOKEN": env_secret("FLOWCAST_METRICS_TOKEN", min_length=16),
-    # Abuse limits (pipelines.abuse_limits, README "Abuse limits"): (count, period in
+    # Abuse limits (pipelines.security.abuse_limits, README "Abuse limits"): (count, period in
     # seconds), counted in Redis by every web process together. The handshake defaults let
     # the benchmarks' 10,000 clients from one host connect at once; lower them for a site
     # that faces the internet.
@@ -282,7 +287,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 # count of the address they guess from. Failures expire with the cool-off instead.
 AXES_RESET_ON_SUCCESS = False
 AXES_DISABLE_ACCESS_LOG = True  # successful logins: not an abuse record (the audit log is)
-AXES_LOCKOUT_CALLABLE = "pipelines.abuse_limits.login_lockout_response"
+AXES_LOCKOUT_CALLABLE = "pipelines.security.abuse_limits.login_lockout_response"
 AXES_VERBOSE = False  # no banner in every process; failures are still logged
 
 LOGGING = {

@@ -12,8 +12,8 @@ from drf_spectacular.views import (
 )
 
 from config.security import DOCS_POLICY
-from pipelines.health import healthz, readyz
-from pipelines.metrics import metrics_view
+from pipelines.monitoring.health import healthz, readyz
+from pipelines.monitoring.prometheus import metrics_view
 
 # The split view serves Swagger UI's init script from /api/docs/?script=, not inline.
 swagger = SpectacularSwaggerSplitView.as_view(url_name="schema")

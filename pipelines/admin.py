@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 
-from pipelines import audit, credentials, services
-from pipelines.access import Actor
+from pipelines import services
 from pipelines.exceptions import PipelineError
 from pipelines.models import (
     AuditEntry,
@@ -21,6 +20,9 @@ from pipelines.models import (
     PipelineVersion,
     ScalingDecision,
 )
+from pipelines.rules import credentials
+from pipelines.security import audit
+from pipelines.security.access import Actor
 
 
 def _by(request) -> Actor:

@@ -8,4 +8,4 @@ class PipelinesConfig(AppConfig):
 
     def ready(self) -> None:
         # Component types register themselves on import; pipelines owns two of them.
-        from pipelines.components import api_ingestion, kafka_consumer  # noqa: F401
+        from pipelines.types import api_ingestion, kafka_consumer  # noqa: F401

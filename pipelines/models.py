@@ -11,7 +11,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from pipelines import credentials
+from pipelines.rules import credentials
 
 RETENTION_CHOICES = [
     (4, "Short (4 h)"),

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from pipelines.access import visible_pipelines
+from pipelines.security.access import visible_pipelines
 
 
 @login_required

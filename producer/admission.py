@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import orjson
 
-from pipelines import abuse_limits
-from pipelines.abuse_limits import Refusal
+from pipelines.security import abuse_limits
+from pipelines.security.abuse_limits import Refusal
 from producer.auth import Grant, authorize
 from producer.web import DENIAL
 

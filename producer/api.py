@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rest_framework import serializers, viewsets
 
-from pipelines import instances
-from pipelines.endpoints import component_endpoint
 from pipelines.models import Component
+from pipelines.runtime import heartbeats
+from pipelines.types.endpoints import component_endpoint
 from producer.dashboards import summary, visible_producers
 
 
@@ -79,5 +79,5 @@ class ProducerViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_context(self) -> dict:
         context = super().get_serializer_context()
         if self.action == "list":
-            context["reports"] = instances.read_all()  # one scan for the page
+            context["reports"] = heartbeats.read_all()  # one scan for the page
         return context

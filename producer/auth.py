@@ -13,10 +13,13 @@ from urllib.parse import parse_qs, urlsplit
 from django.conf import settings
 
 from config.security import forwarded_https
-from pipelines import access, credentials, deployment, registry
-from pipelines.access import Right
-from pipelines.deployment import DeployedComponent
 from pipelines.models import Component, Pipeline
+from pipelines.rules import credentials
+from pipelines.runtime import deployed_versions
+from pipelines.runtime.deployed_versions import DeployedComponent
+from pipelines.security import access
+from pipelines.security.access import Right
+from pipelines.types import registry
 from producer.tokens import token_is_valid
 
 SECRET, TOKEN, SESSION = "secret", "token", "session"
@@ -61,7 +64,7 @@ def authorize(scope, ingestion_id: str) -> Grant | None:
         return None
     headers = _headers(scope)
     kind = _credential_kind(scope, headers, component)
-    deployed = deployment.of_component(component) if kind else None
+    deployed = deployed_versions.of_component(component) if kind else None
     if deployed is None or not deployed.inputs:
         return None
     return Grant(component.pk, component.pipeline_id, component.ingestion_id, kind, deployed)

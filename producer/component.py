@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
-from pipelines import registry
-from pipelines.graph import Wiring
-from pipelines.tabs import BasicForm, MetaForm, ResourcesForm
+from pipelines.rules.graph import Wiring
+from pipelines.types import registry
+from pipelines.types.tabs import BasicForm, MetaForm, ResourcesForm
 
 FRAME_FORMATS = [
     ("envelope", "Envelope (one JSON object per record)"),

@@ -27,10 +27,11 @@ from autobahn.exception import Disconnected
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from pipelines.abuse_limits import Refusal
-from producer import credits, metrics
+from pipelines.security.abuse_limits import Refusal
+from producer import metrics
 from producer.admission import admit, refuse
 from producer.auth import Grant
+from producer.credit_reporter import reporter
 from producer.cursor import BadSince, Cursor, parse_since
 from producer.frames import text_frames
 from producer.groups import stream_group
@@ -85,7 +86,7 @@ class ProducerConsumer(AsyncWebsocketConsumer):
             frame_format=frame_format,
             shared_frames=self.writer is not None,
         )
-        self.flow = self.session.flow = credits.reporter.join(
+        self.flow = self.session.flow = reporter.join(
             self.grant.ingestion_id, self._stuck_since, lambda: self.session.draining
         )
         # Subscribed (and placed at the edge) before the handshake ends: whatever the
@@ -129,7 +130,7 @@ class ProducerConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         if self.grant is not None:
-            credits.reporter.leave(self.flow)
+            reporter.leave(self.flow)
             await hub().leave(self.group, self)
             self.session.inbox.clear()
 

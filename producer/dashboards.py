@@ -9,10 +9,12 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from pipelines import demo, deployment, registry
-from pipelines.access import visible_pipelines
+from pipelines.dev import demo
 from pipelines.models import Component
-from pipelines.status import component_status, statuses_of
+from pipelines.monitoring.status import component_status, statuses_of
+from pipelines.runtime import deployed_versions
+from pipelines.security.access import visible_pipelines
+from pipelines.types import registry
 
 STATUS_FIELDS = ("state", "instances", "clients", "records_per_sec", "last_processed_at")
 
@@ -24,8 +26,9 @@ def streaming_types() -> list[str]:
 
 def visible_producers(user) -> QuerySet[Component]:
     return (
-        # The deployed version's id and time find its parsed snapshot (pipelines.deployment)
-        # without a query per producer; the snapshot itself is read once per process.
+        # The deployed version's id and time find its parsed snapshot
+        # (pipelines.runtime.deployed_versions) without a query per producer; the snapshot
+        # itself is read once per process.
         Component.with_removed.select_related("pipeline__current_version")
         .defer("pipeline__current_version__snapshot")
         .filter(type__in=streaming_types(), pipeline__in=visible_pipelines(user))
@@ -36,7 +39,7 @@ def visible_producers(user) -> QuerySet[Component]:
 def summary(component: Component, reports: dict[str, list[dict]] | None = None) -> dict:
     """How a producer streams and how it is doing; `reports` are instances.read_all()'s, when
     a page lists many producers (one Redis scan instead of one per producer)."""
-    deployed = deployment.of_pipeline(component.pipeline).get(component.pk)
+    deployed = deployed_versions.of_pipeline(component.pipeline).get(component.pk)
     meta = component.config.get("meta") or {}
     frame_format = (deployed.setting("meta", "frame_format", None) if deployed else None) or (
         meta.get("frame_format", "envelope")

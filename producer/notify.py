@@ -7,8 +7,10 @@ import logging
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from pipelines import deployment, registry, signals
+from pipelines import signals
 from pipelines.models import Component, Pipeline, PipelineVersion
+from pipelines.runtime import deployed_versions
+from pipelines.types import registry
 from producer.auth import SECRET, TOKEN
 from producer.groups import stream_group
 from producer.reconcile import session_change
@@ -68,10 +70,12 @@ def on_deployed(
             close_sessions(ingestion_id, *change)
 
 
-def _streaming(version: PipelineVersion | None) -> dict[str, deployment.DeployedComponent]:
+def _streaming(version: PipelineVersion | None) -> dict[str, deployed_versions.DeployedComponent]:
     if version is None:
         return {}
-    deployed = deployment.from_snapshot(version.snapshot, version.pipeline_id, version.number)
+    deployed = deployed_versions.from_snapshot(
+        version.snapshot, version.pipeline_id, version.number
+    )
     return {d.ingestion_id: d for d in deployed if registry.get_type(d.type).streams == "ws"}
 
 

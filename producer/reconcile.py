@@ -7,7 +7,7 @@ them with the code that tells the client how to come back.
 
 from __future__ import annotations
 
-from pipelines.deployment import DeployedComponent
+from pipelines.runtime.deployed_versions import DeployedComponent
 
 RECONFIGURED = 4001  # reconnect with `since`: same records, new framing
 REPLACED = 4002  # reconnect without `since`: another stream, its ids mean nothing here

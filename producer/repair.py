@@ -18,11 +18,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from confluent_kafka import Consumer, TopicPartition
+from django.conf import settings
 
-from pipelines import kafka
+from pipelines.runtime import kafka
 from producer.frames import EncodedBatch, Record, encode_batch
 
-MAX_REPAIR = int(os.environ.get("FLOWCAST_MAX_REPAIR", "100000"))  # records per hole
 CHUNK = 500  # offsets per read and write: a connection holds one chunk at a time, not a hole
 CACHED_CHUNKS = 16  # ~8k records of encoded frames per process and reader (~3 MB)
 READ_AHEAD = 8  # complete chunks of one hole read per trip to the broker
@@ -62,7 +62,7 @@ class RepairReader:
         low, high = consumer.get_watermark_offsets(
             TopicPartition(self.topic, partition), timeout=READ_TIMEOUT
         )
-        first = max(start, low, end - MAX_REPAIR + 1)
+        first = max(start, low, end - settings.FLOWCAST["MAX_REPAIR"] + 1)
         lost_before = first if first > start else None
         if first > end:
             return Repair(self._encode([]), lost_before, end)

@@ -15,10 +15,12 @@ import time
 from channels.layers import get_channel_layer
 from confluent_kafka import Consumer, Producer, TopicPartition
 
-from pipelines import instances, kafka
-from pipelines.deployment import DeployedComponent
-from pipelines.runner import FILL_WAIT, LagSource, Runner
-from producer.credits import CreditGate
+from pipelines import redis_keys
+from pipelines.monitoring import clients
+from pipelines.runtime import kafka
+from pipelines.runtime.deployed_versions import DeployedComponent
+from pipelines.runtime.runner import FILL_WAIT, LagSource, Runner
+from producer.credit_gate import CreditGate
 from producer.frames import EncodedBatch, Record, encode_batch
 from producer.groups import stream_group
 
@@ -91,7 +93,7 @@ class ProducerRunner(Runner):
 
     def open(self) -> None:
         self.layer = get_channel_layer()
-        self.gate = CreditGate(instances.client(), self.deployed.ingestion_id, self.instance_id)
+        self.gate = CreditGate(redis_keys.client(), self.deployed.ingestion_id, self.instance_id)
         source = self.lag_source(self.deployed)
         self.consumer = Consumer(
             kafka.consumer_config(
@@ -199,7 +201,7 @@ class ProducerRunner(Runner):
         return True
 
     def _wait_for_credit(self) -> None:
-        """Pace the stream to the slowest live daphne process (producer.credits)."""
+        """Pace the stream to the slowest live daphne process (producer.credit_gate)."""
         try:
             self.gate.wait_for(self.seq, lambda: self.stopping)
         except Exception as exc:  # Redis down: publish will wait for it anyway
@@ -223,7 +225,7 @@ class ProducerRunner(Runner):
         self._last_tick = now
         self.publish_progress()
         try:
-            self.fill_wait = fill_wait(instances.connected_clients(self.deployed.ingestion_id))
+            self.fill_wait = fill_wait(clients.connected_clients(self.deployed.ingestion_id))
         except Exception as exc:  # Redis away: keep the last size; publish waits for it
             log.info("Clients not counted: %s", exc)
 

@@ -70,7 +70,7 @@ class StreamSession:
         shared_frames: bool = True,
     ):
         self.cursor = cursor
-        self.flow = flow  # producer.credits' Connection: `slow`, `note()`
+        self.flow = flow  # producer.slow_clients.Connection: `slow`, `note()`
         self.inbox = inbox
         self.auth_kind = auth_kind  # which credential opened it: decides which closes apply
         self.frame_format = frame_format

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
 
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
+
+from config.env import env_str
 
 PAUSE = 2.0  # seconds before reconnecting after anything but an Update Pipeline close
 
@@ -63,9 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=0, help="Stop after this many frames.")
     args = parser.parse_args(argv)
     secret = (
-        args.secret_file.read_text().strip()
-        if args.secret_file
-        else os.environ.get("FLOWCAST_SECRET")
+        args.secret_file.read_text().strip() if args.secret_file else env_str("FLOWCAST_SECRET")
     )
     if not secret:
         parser.error("give --secret-file or set FLOWCAST_SECRET")

@@ -11,8 +11,8 @@ import hashlib
 from django.conf import settings
 from django.core import signing
 
-from pipelines import credentials
 from pipelines.models import Component
+from pipelines.rules import credentials
 
 SALT = "flowcast.producer.ws-token"
 

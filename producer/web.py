@@ -41,7 +41,7 @@ from daphne.server import Server
 from daphne.ws_protocol import WebSocketFactory, WebSocketProtocol
 from django.conf import settings
 
-from pipelines.malloc import limit_arenas
+from pipelines.runtime.malloc import limit_arenas
 from producer import transport as streaming_transport
 
 WRITER = "flowcast.writer"  # scope key: the connection's SocketWriter

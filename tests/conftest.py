@@ -12,7 +12,7 @@ from django.conf import settings as django_settings
 from django.db import connection, connections
 
 from config.layers import redis_layers
-from pipelines.embedded import start_broker, start_redis
+from pipelines.dev.embedded import start_broker, start_redis
 from tests.database import PostgresCluster, database_url, wants_private_cluster
 from tests.runtime import Stack
 

@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 import orjson
 from confluent_kafka import Producer
 
-from pipelines import instances, kafka, services
-from pipelines.deployment import DeployedComponent, Topic
-from pipelines.embedded import find_free_port
+from pipelines import services
+from pipelines.dev.embedded import find_free_port
 from pipelines.models import Component, Pipeline
-from pipelines.processes import KEEPALIVE, Child, daphne_command, manage_command
-from pipelines.runner import TEST_DELAY_ENV
+from pipelines.runtime import heartbeats, kafka
+from pipelines.runtime.deployed_versions import DeployedComponent, Topic
+from pipelines.runtime.processes import KEEPALIVE, Child, daphne_command, manage_command
+from pipelines.runtime.runner import TEST_DELAY_ENV
 
 
 def wait_for(condition: Callable[[], object], timeout: float = 30.0, what: str = "condition"):
@@ -110,7 +111,7 @@ class Stack:
 
 def wait_assigned(component: Component, count: int = 1, timeout: float = 40.0) -> list[dict]:
     def ready():
-        reports = instances.read(str(component.guid))
+        reports = heartbeats.read(str(component.guid))
         return reports if sum(1 for r in reports if r.get("assigned")) >= count else None
 
     return wait_for(ready, timeout, f"{component.name} to be assigned its partitions")

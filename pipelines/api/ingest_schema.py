@@ -1,12 +1,12 @@
 """`POST /api/ingest/<ingestion_id>/` in the OpenAPI schema.
 
-API Ingestion is a plain Django view (pipelines.ingest: no DRF authentication, parsers or
+API Ingestion is a plain Django view (pipelines.api.ingest: no DRF authentication, parsers or
 content negotiation), which drf-spectacular does not see; this postprocessing hook adds it.
 """
 
 from __future__ import annotations
 
-from pipelines.components.api_ingestion import (
+from pipelines.types.api_ingestion import (
     DEFAULT_MAX_RECORDS,
     JSON_MAX_DEPTH,
     MAX_RECORDS_LIMIT,

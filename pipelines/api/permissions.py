@@ -1,4 +1,4 @@
-"""The REST API's door: each action needs a right (pipelines.access) on its pipeline.
+"""The REST API's door: each action needs a right (pipelines.security.access) on its pipeline.
 
 Objects the caller cannot see never reach here: every viewset's queryset holds only
 visible pipelines' rows, so those are 404. Reads need VIEW; other actions name their right
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from pipelines import access
-from pipelines.access import Right
+from pipelines.security import access
+from pipelines.security.access import Right
 
 
 def right_for(view, request) -> Right:

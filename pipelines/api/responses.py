@@ -1,6 +1,6 @@
 """Shapes of the answers no model serializer describes, for the OpenAPI schema only.
 
-The views build these bodies as plain dicts (pipelines.status, producer.tokens, …); these
+The views build these bodies as plain dicts (pipelines.monitoring.status, producer.tokens, …); these
 serializers only tell the schema what they hold, so a generated client can trust it.
 """
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from pipelines import access, configs, credentials, registry
-from pipelines.access import visible_pipelines
-from pipelines.endpoints import component_endpoint
 from pipelines.models import (
     AuditEntry,
     Component,
@@ -17,6 +14,11 @@ from pipelines.models import (
     PipelineVersion,
     ScalingDecision,
 )
+from pipelines.rules import credentials
+from pipelines.security import access
+from pipelines.security.access import visible_pipelines
+from pipelines.types import configs, registry
+from pipelines.types.endpoints import component_endpoint
 
 
 class OwnedPipelineField(serializers.PrimaryKeyRelatedField):

@@ -1,4 +1,4 @@
-"""DRF throttles over the shared abuse limits (pipelines.abuse_limits).
+"""DRF throttles over the shared abuse limits (pipelines.security.abuse_limits).
 
 DRF answers a refused request 429 with Retry-After from `wait()`; the counting is Redis's,
 so every web process enforces one limit (DRF's own throttles count in a per-process cache).
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rest_framework.throttling import BaseThrottle
 
-from pipelines import abuse_limits
+from pipelines.security import abuse_limits
 
 
 class TokenMinting(BaseThrottle):

@@ -2,7 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from pipelines.api import views
-from pipelines.ingest import ingest_view
+from pipelines.api.ingest import ingest_view
 from producer.api import ProducerViewSet
 
 router = DefaultRouter()

@@ -11,23 +11,26 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from pipelines import access, audit, graph, registry, services
-from pipelines.access import Actor, Right
+from pipelines import services
 from pipelines.api import responses as r
 from pipelines.api import serializers as s
+from pipelines.api.connection_validation import run_checks
 from pipelines.api.permissions import PipelineRights
 from pipelines.api.throttles import TokenMinting
-from pipelines.checks import run_checks
-from pipelines.events import event_kind_specs
 from pipelines.exceptions import InvalidChange
-from pipelines.fieldspecs import component_type_spec
 from pipelines.models import Component, Connection, Event, PipelineGrant
-from pipelines.status import pipeline_status, summaries
+from pipelines.monitoring.status import pipeline_status, summaries
+from pipelines.rules import graph
+from pipelines.security import access, audit
+from pipelines.security.access import Actor, Right
+from pipelines.types import registry
+from pipelines.types.event_kinds import event_kind_specs
+from pipelines.types.fieldspecs import component_type_spec
 from producer.tokens import mint_token
 
 
 class AccessMixin:
-    """Every action asks pipelines.access; services get the caller as `by`."""
+    """Every action asks pipelines.security.access; services get the caller as `by`."""
 
     permission_classes = [IsAuthenticated, PipelineRights]
 

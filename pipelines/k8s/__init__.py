@@ -11,11 +11,11 @@
 
 from __future__ import annotations
 
-from pipelines.deployment import DeployedComponent
 from pipelines.k8s.common import Site, config_map
 from pipelines.k8s.web import web_tier
 from pipelines.k8s.workers import workers
-from pipelines.scaling import Timing
+from pipelines.rules.scaling import Timing
+from pipelines.runtime.deployed_versions import DeployedComponent
 
 __all__ = ["Site", "system"]
 

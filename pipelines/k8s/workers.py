@@ -2,7 +2,7 @@
 PodDisruptionBudget.
 
 Each pod runs `run_component <guid>` with the component's Resource Configuration as
-requests and limits. Its probes read the runner's liveness file (pipelines.liveness),
+requests and limits. Its probes read the runner's liveness file (pipelines.runtime.liveness),
 which the loop touches on every turn and every back-off wait: a stuck worker is
 restarted, one that waits for Kafka or Redis to come back is not.
 
@@ -19,8 +19,6 @@ import math
 
 from django.utils.module_loading import import_string
 
-from pipelines import liveness, registry
-from pipelines.deployment import DeployedComponent
 from pipelines.k8s.common import (
     APP,
     TMP,
@@ -31,9 +29,12 @@ from pipelines.k8s.common import (
     pod_spec,
     slug,
 )
-from pipelines.runner import LagSource
-from pipelines.scaling import UP_RATIO, Bounds, Timing
-from pipelines.supervisor import scales, wanted_instances
+from pipelines.rules.scaling import UP_RATIO, Bounds, Timing
+from pipelines.runtime import liveness
+from pipelines.runtime.deployed_versions import DeployedComponent
+from pipelines.runtime.runner import LagSource
+from pipelines.runtime.supervisor import scales, wanted_instances
+from pipelines.types import registry
 
 HEARTBEAT_FILE = f"{TMP}/flowcast-heartbeat"
 VERSION = "flowcast.io/version"  # pod annotation: the pipeline version the pods run
@@ -82,7 +83,7 @@ def selector(d: DeployedComponent) -> dict:
 
 
 def liveness_probe(max_age: int, *, period: int, failures: int) -> dict:
-    command = ["python", "-m", "pipelines.liveness", "--max-age", str(max_age)]
+    command = ["python", "-m", "pipelines.runtime.liveness", "--max-age", str(max_age)]
     return {
         "exec": {"command": command},
         "periodSeconds": period,
@@ -115,7 +116,7 @@ def deployment(site: Site, d: DeployedComponent, name: str, replicas: int | None
                 # A new deployed version changes the template: `kubectl apply` after Update
                 # Pipeline rolls the pods over to it, as the supervisor restarts instances.
                 "metadata": {"labels": labels(d), "annotations": {VERSION: str(d.version)}},
-                # SIGTERM finishes the batch and commits (pipelines.runner).
+                # SIGTERM finishes the batch and commits (pipelines.runtime.runner).
                 "spec": pod_spec([worker], grace=30, init=[migrations_applied(site)]),
             },
         },
@@ -123,21 +124,16 @@ def deployment(site: Site, d: DeployedComponent, name: str, replicas: int | None
 
 
 def resources(d: DeployedComponent) -> dict:
-    def cpu(key: str, default: int) -> str:
-        return f"{int(d.setting('resources', key, default))}m"
-
-    def memory(key: str, default: int) -> str:
-        return f"{int(d.setting('resources', key, default))}Mi"  # the form's MB are MiB
-
+    r = d.resources  # the form's MB are MiB
     return {
-        "requests": {"cpu": cpu("cpu_request", 250), "memory": memory("memory_request", 256)},
-        "limits": {"cpu": cpu("cpu_limit", 1000), "memory": memory("memory_limit", 512)},
+        "requests": {"cpu": f"{r.cpu_request}m", "memory": f"{r.memory_request}Mi"},
+        "limits": {"cpu": f"{r.cpu_limit}m", "memory": f"{r.memory_limit}Mi"},
     }
 
 
 def scaled_object(d: DeployedComponent, name: str, source: LagSource, timing: Timing) -> dict:
     bounds = _bounds(d)
-    threshold = int(d.setting("resources", "lag_threshold", 10_000))
+    threshold = d.resources.lag_threshold
     one_pod = {"type": "Pods", "value": 1, "periodSeconds": max(int(timing.cooldown), 1)}
     return {
         "apiVersion": "keda.sh/v1alpha1",
@@ -184,7 +180,7 @@ def _bounds(d: DeployedComponent) -> Bounds:
     """Replica bounds: min/max instances, capped by the input event's partitions if known."""
     partitions = d.inputs[0].partitions if d.inputs else None
     return Bounds(
-        int(d.setting("resources", "min_instances", 1) or 0),
-        int(d.setting("resources", "max_instances", 1) or 1),
+        d.resources.min_instances,
+        max(d.resources.max_instances, 1),
         partitions,
     )

@@ -1,7 +1,7 @@
 """The only functions that change pipelines, events, components and their wires.
 
 Views, the API, admin actions and commands call these; they validate with the domain
-rules (pipelines.graph, the tab forms), lock the pipeline row, bump its revision and
+rules (pipelines.rules.graph, the tab forms), lock the pipeline row, bump its revision and
 notify the runtime after commit.
 """
 

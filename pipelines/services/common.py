@@ -6,9 +6,10 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
-from pipelines import graph, registry
 from pipelines.exceptions import StaleRevision
 from pipelines.models import Component, Connection, Event, Pipeline
+from pipelines.rules import graph
+from pipelines.types import registry
 
 
 def lock_pipeline(pipeline_id: int, rev: int | None = None) -> Pipeline:

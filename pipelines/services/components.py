@@ -7,11 +7,13 @@ from collections.abc import Mapping
 from django.db import transaction
 from django.utils import timezone
 
-from pipelines import audit, configs, graph, registry, signals
-from pipelines.access import Actor, Right, check
+from pipelines import signals
 from pipelines.exceptions import InvalidChange
 from pipelines.models import Component, Connection, Event, Pipeline
-from pipelines.names import clean_name
+from pipelines.rules import graph
+from pipelines.rules.names import clean_name
+from pipelines.security import audit
+from pipelines.security.access import Actor, Right, check
 from pipelines.services.common import (
     bump,
     component_node,
@@ -21,6 +23,7 @@ from pipelines.services.common import (
     send_on_commit,
     wires,
 )
+from pipelines.types import configs, registry
 
 
 def _checked_config(component: Component, incoming: Mapping, *, partial: bool = False) -> dict:

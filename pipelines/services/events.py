@@ -7,9 +7,6 @@ from collections.abc import Mapping
 
 from django.db import transaction
 
-from pipelines import audit, graph
-from pipelines.access import Actor, Right, check
-from pipelines.events import DERIVED_TOPIC_KINDS, EventForm, derived_topic
 from pipelines.exceptions import InvalidChange
 from pipelines.models import (
     DEFAULT_PARTITIONS,
@@ -18,7 +15,11 @@ from pipelines.models import (
     Event,
     Pipeline,
 )
+from pipelines.rules import graph
+from pipelines.security import audit
+from pipelines.security.access import Actor, Right, check
 from pipelines.services.common import bump, lock_pipeline, node_names
+from pipelines.types.event_kinds import DERIVED_TOPIC_KINDS, EventForm, derived_topic
 
 
 def _clean(pipeline: Pipeline, kind: str, data: Mapping, *, exclude: Event | None = None) -> dict:

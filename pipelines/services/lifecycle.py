@@ -7,10 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from pipelines import audit, configs, graph, kafka, registry, signals, snapshots
-from pipelines.access import Actor, Right, check
-from pipelines.deployment import Topic
-from pipelines.events import DERIVED_TOPIC_KINDS
+from pipelines import signals
 from pipelines.exceptions import (
     InvalidChange,
     KafkaUnavailable,
@@ -19,7 +16,13 @@ from pipelines.exceptions import (
     TopicChangeRefused,
 )
 from pipelines.models import Component, Pipeline, PipelineVersion
-from pipelines.names import clean_name
+from pipelines.rules import graph
+from pipelines.rules.names import clean_name
+from pipelines.runtime import kafka
+from pipelines.runtime.deployed_versions import Topic
+from pipelines.security import audit
+from pipelines.security.access import Actor, Right, check
+from pipelines.services import snapshots
 from pipelines.services.common import (
     bump,
     component_node,
@@ -28,6 +31,8 @@ from pipelines.services.common import (
     send_on_commit,
     wires,
 )
+from pipelines.types import configs, registry
+from pipelines.types.event_kinds import DERIVED_TOPIC_KINDS
 
 
 def _check_pipeline_name(owner, name: str, *, exclude: int | None = None) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from pipelines.deployment import DeployedComponent
 from pipelines.models import Component, ScalingDecision
-from pipelines.scaling import Decision
+from pipelines.rules.scaling import Decision
+from pipelines.runtime.deployed_versions import DeployedComponent
 
 
 def record_scaling_decision(deployed: DeployedComponent, decision: Decision) -> ScalingDecision:

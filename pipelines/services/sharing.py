@@ -6,10 +6,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from pipelines import audit
-from pipelines.access import Actor, Right, check
 from pipelines.exceptions import InvalidChange
 from pipelines.models import Pipeline, PipelineGrant
+from pipelines.security import audit
+from pipelines.security.access import Actor, Right, check
 from pipelines.services.common import lock_pipeline
 
 ROLES = PipelineGrant.Role.values

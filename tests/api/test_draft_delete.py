@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines import deployment
 from pipelines.models import Component
+from pipelines.runtime import deployed_versions
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def test_a_deployed_component_leaves_the_draft_but_keeps_running(deployed, api):
     listed = api.get(f"/api/components/?pipeline={pipeline['id']}").json()["results"]
     assert producer["id"] not in [c["id"] for c in listed]
     row = Component.with_removed.get(pk=producer["id"])
-    assert deployment.of_component(row) is not None  # still in the running version
+    assert deployed_versions.of_component(row) is not None  # still in the running version
     assert api.get(f"/api/producers/{producer['id']}/").json()["streaming"] is True
 
 

@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from prometheus_client.parser import text_string_to_metric_families
 
-from pipelines import instances
 from pipelines.models import Component
+from pipelines.runtime import heartbeats
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def test_metrics_export_the_monitoring_figures_by_pipeline_and_component(
     api.post(f"/api/pipelines/{pipeline['id']}/update/", {}, format="json")
     api.post(f"/api/pipelines/{pipeline['id']}/activate/")
     guid = str(Component.objects.get(pk=producer["id"]).guid)
-    instances.report(
+    heartbeats.report(
         guid,
         "host-7",
         {

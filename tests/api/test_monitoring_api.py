@@ -11,8 +11,9 @@ import uuid
 import orjson
 import pytest
 
-from pipelines import instances
+from pipelines import redis_keys
 from pipelines.models import Component
+from pipelines.runtime import heartbeats
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ RESOURCES = {"cpu_request": 250, "cpu_limit": 1000, "memory_request": 256, "memo
 @pytest.fixture
 def live_redis(settings, redis_url):
     settings.REDIS_URL = redis_url
-    yield instances.client()
+    yield redis_keys.client()
 
 
 def heartbeat(component: dict, instance: str, **figures) -> None:
@@ -34,12 +35,12 @@ def heartbeat(component: dict, instance: str, **figures) -> None:
         "resources": RESOURCES,
         **figures,
     }
-    instances.report(str(guid), instance, data)
+    heartbeats.report(str(guid), instance, data)
 
 
 def connected(redis, component: dict, clients: int) -> None:
     ingestion_id = Component.objects.get(pk=component["id"]).ingestion_id
-    key = instances.clients_key(ingestion_id)
+    key = redis_keys.clients_key(ingestion_id)
     redis.hset(key, f"web-{uuid.uuid4().hex[:6]}", orjson.dumps([time.time(), clients]))
 
 

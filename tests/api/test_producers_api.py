@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from pipelines import demo
+from pipelines.dev import demo
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,8 @@ Every list is read with 2 rows and again with 10, the rows spread over pipelines
 owns, that bob shares with her and that bob shares with her group: the page must cost the
 same number of queries. Only database queries count (the live status that `/api/producers/`
 reads from Redis does not). Each page is asked for twice and the second is counted: a
-deployed version is parsed once per process (pipelines.deployment), not once per page.
+deployed version is parsed once per process (pipelines.runtime.deployed_versions), not once
+per page.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from pipelines import deployment
 from pipelines.models import Component
-from pipelines.scaling import Decision
+from pipelines.rules.scaling import Decision
+from pipelines.runtime import deployed_versions
 from pipelines.services.scaling import record_scaling_decision
 from tests.api.conftest import Graph
 
@@ -160,7 +161,7 @@ def add_scaling_decisions(site: Site, n: int) -> str:
         deploy(site.alice, pipeline, activate=True)
         site.fixed["deployed"] = True
     guids = Component.objects.filter(pk__in=[c["id"] for c in components]).values_list("guid")
-    cycle = itertools.cycle([deployment.find(str(guid)) for (guid,) in guids])
+    cycle = itertools.cycle([deployed_versions.find(str(guid)) for (guid,) in guids])
     for at in range(n):
         record_scaling_decision(next(cycle), Decision(at, 1400, 1000, 1.4, 1, 2, "up", "lag"))
     return f"/api/pipelines/{pipeline['id']}/scaling/"

@@ -21,7 +21,6 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from pipelines import services
-from pipelines.access import Actor
 from pipelines.models import (
     AuditEntry,
     Component,
@@ -31,6 +30,7 @@ from pipelines.models import (
     PipelineGrant,
     PipelineVersion,
 )
+from pipelines.security.access import Actor
 from tests.api.conftest import Graph
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +102,7 @@ RIGHTS: dict[tuple[str, str], str] = {
     ("api-root", "get"): LOGGED_IN,
     ("ingest", "post"): OWN_CREDENTIAL,
     ("metrics", "get"): OWN_CREDENTIAL,
-    ("healthz", "get"): PUBLIC,  # probes (pipelines.health)
+    ("healthz", "get"): PUBLIC,  # probes (pipelines.monitoring.health)
     ("readyz", "get"): PUBLIC,
     ("schema", "get"): PUBLIC,
     ("api-docs", "get"): PUBLIC,

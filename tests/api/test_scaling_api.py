@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines import deployment, services
+from pipelines import services
 from pipelines.models import Component, Pipeline, ScalingDecision
-from pipelines.scaling import Decision
+from pipelines.rules.scaling import Decision
+from pipelines.runtime import deployed_versions
 from pipelines.services.scaling import record_scaling_decision
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ def scaled(build, api):
     row = Pipeline.objects.get(pk=pipeline["id"])
     services.set_active(row, True)
     component = Component.objects.get(pk=producer["id"])
-    deployed = deployment.find(str(component.guid))
+    deployed = deployed_versions.find(str(component.guid))
     for at, (old, new) in enumerate([(1, 2), (2, 3), (3, 2)]):
         action = "up" if new > old else "down"
         decision = Decision(at, 700 * new, 1000, 0.7 * new, old, new, action, f"step {at}")

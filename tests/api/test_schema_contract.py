@@ -35,8 +35,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from pipelines import services
-from pipelines.access import Actor
 from pipelines.models import AuditEntry, Pipeline
+from pipelines.security.access import Actor
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db, pytest.mark.contract]
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from pipelines import deployment
 from pipelines.models import Component
-from pipelines.scaling import Decision
+from pipelines.rules.scaling import Decision
+from pipelines.runtime import deployed_versions
 from pipelines.services.scaling import record_scaling_decision
 from tests.e2e.conftest import ARTIFACTS, VIEWPORT, Api, Editor
 from tests.runtime import build_stream
@@ -80,7 +80,7 @@ def scaled(api: Api) -> dict:
     api.wire(pipeline, event, feed, "input")
     api.post(f"/api/pipelines/{pipeline['id']}/update/", {"message": "first"})
     api.post(f"/api/pipelines/{pipeline['id']}/activate/", {})
-    deployed = deployment.find(str(Component.objects.get(pk=feed["id"]).guid))
+    deployed = deployed_versions.find(str(Component.objects.get(pk=feed["id"]).guid))
     record_scaling_decision(
         deployed, Decision(0, 6000, 5000, 1.2, 1, 2, "up", "120 % of threshold 5000 > 60 % for 5 s")
     )

@@ -11,10 +11,10 @@ import uuid
 import pytest
 from playwright.sync_api import Browser, Page, WebSocket, expect
 
-from pipelines import kafka
-from pipelines.deployment import Topic
 from pipelines.models import Component
-from pipelines.processes import manage_command
+from pipelines.runtime import kafka
+from pipelines.runtime.deployed_versions import Topic
+from pipelines.runtime.processes import manage_command
 from tests.e2e.conftest import Editor, snapshot
 from tests.e2e.served import logged_in, with_password
 from tests.e2e.test_build_pipeline_story import (

@@ -15,7 +15,7 @@ import subprocess
 import uuid
 from collections.abc import Sequence
 
-from pipelines.processes import Child
+from pipelines.runtime.processes import Child
 
 PODMAN = ["podman", "--runtime", "runc", "--cgroup-manager", "cgroupfs"]
 NPROC = 8192  # per user on the host: every thread of the image's user counts

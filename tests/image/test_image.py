@@ -17,11 +17,12 @@ import orjson
 import pytest
 from django.db import connection
 
-from pipelines import deployment, instances, k8s
-from pipelines.embedded import find_free_port
+from pipelines import k8s
+from pipelines.dev.embedded import find_free_port
 from pipelines.k8s.common import UID, config_map
 from pipelines.k8s.web import web_deployment
 from pipelines.k8s.workers import deployment as worker_deployment
+from pipelines.runtime import deployed_versions, heartbeats
 from tests.image.conftest import IMAGE_ENV
 from tests.image.containers import podman, remove, run_argv, stop, ulimits, unique_name
 from tests.integration.clients import bearer, gather_records, open_clients, ws_url
@@ -92,7 +93,7 @@ def test_the_image_serves_a_stream_as_web_process_and_workers(stack, owner, site
     workers = {}
     try:
         for component in (s["reader"], s["producer"]):
-            spec = worker_deployment(site, deployment.find(str(component.guid)), "w", 1)
+            spec = worker_deployment(site, deployed_versions.find(str(component.guid)), "w", 1)
             container = spec["spec"]["template"]["spec"]["containers"][0]
             pod = {**env, **{e["name"]: e["value"] for e in container["env"] if "value" in e}}
             args = ["run_component", str(component.guid)]
@@ -143,7 +144,7 @@ def test_the_image_runs_the_supervisor(stack, owner, pod_env):
     finally:
         code = stop(child, name)
     assert code == 0, "run_pipelines did not stop cleanly on SIGTERM"
-    wait_for(lambda: not instances.read(str(s["producer"].guid)), 15, "the instances to stop")
+    wait_for(lambda: not heartbeats.read(str(s["producer"].guid)), 15, "the instances to stop")
 
 
 def test_the_image_has_its_tag_as_container_image_version_and_no_compilers():
@@ -153,7 +154,7 @@ def test_the_image_has_its_tag_as_container_image_version_and_no_compilers():
         return podman("run", "--rm", "--name", name, *ulimits(), *args)
 
     try:
-        code = "from pipelines.tabs import image_version; print(image_version())"
+        code = "from pipelines.types.tabs import image_version; print(image_version())"
         shown = run(IMAGE, "shell", "-c", code)
         assert shown.returncode == 0, shown.stderr
         assert shown.stdout.strip().splitlines()[-1] == IMAGE

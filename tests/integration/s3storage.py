@@ -13,7 +13,7 @@ import uuid
 
 import boto3
 
-from pipelines.embedded import EmbeddedBroker, EmbeddedService
+from pipelines.dev.embedded import EmbeddedBroker, EmbeddedService
 
 REGION = "us-east-1"
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}

@@ -12,8 +12,8 @@ import pytest
 from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 
 from pipelines import services
-from pipelines.components.api_ingestion import DEFAULT_MAX_RECORDS
 from pipelines.models import Pipeline
+from pipelines.types.api_ingestion import DEFAULT_MAX_RECORDS
 from tests.runtime import build_stream
 
 pytestmark = pytest.mark.integration

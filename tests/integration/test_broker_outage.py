@@ -20,9 +20,9 @@ from confluent_kafka import Producer
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from pipelines import instances
-from pipelines.embedded import EmbeddedBroker
-from pipelines.status import component_status
+from pipelines.dev.embedded import EmbeddedBroker
+from pipelines.monitoring.status import component_status
+from pipelines.runtime import heartbeats
 from tests.integration.clients import bearer, ws_url
 from tests.integration.s3storage import MotoServer, s3_broker
 from tests.runtime import build_stream, wait_for
@@ -128,7 +128,9 @@ class Source:
 
 def output_pending(component) -> int:
     """Records the Kafka Consumer waits to hand to its output, as its heartbeat reports."""
-    return max((r.get("output_pending", 0) for r in instances.read(str(component.guid))), default=0)
+    return max(
+        (r.get("output_pending", 0) for r in heartbeats.read(str(component.guid))), default=0
+    )
 
 
 def shows_outage(component, since: float) -> dict | None:

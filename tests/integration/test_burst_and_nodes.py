@@ -9,7 +9,7 @@ import orjson
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from pipelines import instances
+from pipelines.runtime import heartbeats
 from tests.integration.clients import bearer, open_clients, ws_url
 from tests.runtime import build_stream
 
@@ -72,7 +72,7 @@ def test_a_200k_burst_reaches_all_100_clients_whole(stack, owner):
         assert len(ids) == total, f"missing {total - len(ids)} records; controls: {controls[:3]}"
         assert duplicates == 0
         assert not [c for c in controls if c.get("type") == "gap"]
-    [report] = instances.read(str(s["producer"].guid))
+    [report] = heartbeats.read(str(s["producer"].guid))
     assert report["records_out"] >= total
 
 

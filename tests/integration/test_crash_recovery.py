@@ -12,9 +12,9 @@ from confluent_kafka import Consumer, TopicPartition
 from django.conf import settings
 
 from config.layers import redis_layers
-from pipelines import instances
-from pipelines.embedded import EmbeddedRedis
-from pipelines.processes import manage_command
+from pipelines.dev.embedded import EmbeddedRedis
+from pipelines.runtime import heartbeats
+from pipelines.runtime.processes import manage_command
 from tests.integration.clients import bearer, open_clients, ws_url
 from tests.integration.test_burst_and_nodes import count_ids
 from tests.runtime import build_stream, wait_assigned, wait_for
@@ -72,7 +72,7 @@ def test_kill_9_of_the_worker_is_restarted_and_clients_miss_nothing(stack, owner
 
 
 def _reports(s):
-    return instances.read(str(s["producer"].guid))
+    return heartbeats.read(str(s["producer"].guid))
 
 
 def _all_offsets(stack, s) -> list[tuple[int, int]]:

@@ -15,7 +15,7 @@ import redis
 from confluent_kafka import Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
-from pipelines.embedded import (
+from pipelines.dev.embedded import (
     EmbeddedBroker,
     EmbeddedRedis,
     EmbeddedService,

@@ -8,8 +8,8 @@ import orjson
 import pytest
 from confluent_kafka import Producer
 
-from pipelines.processes import manage_command
-from pipelines.status import component_status
+from pipelines.monitoring.status import component_status
+from pipelines.runtime.processes import manage_command
 from tests.integration.clients import bearer, gather_records, open_clients, post_json, ws_url
 from tests.runtime import build_stream, wait_assigned, wait_for
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from pipelines import instances
-from pipelines.abuse_limits import KEY_PREFIX
-from pipelines.embedded import find_free_port
+from pipelines import redis_keys
+from pipelines.dev.embedded import find_free_port
 from pipelines.models import AuditEntry
+from pipelines.security.abuse_limits import KEY_PREFIX
 
 pytestmark = pytest.mark.integration
 
@@ -64,7 +64,7 @@ def test_readyz_says_which_services_are_not_configured(settings, db):
 
 
 def test_probes_are_anonymous_and_neither_audited_nor_limited(stack):
-    redis = instances.client()
+    redis = redis_keys.client()
     limit_keys = set(redis.scan_iter(match=f"{KEY_PREFIX}*"))
     audit_entries = AuditEntry.objects.count()
     client = Client()

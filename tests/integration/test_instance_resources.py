@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import instances, services
+from pipelines import services
 from pipelines.models import Pipeline
-from pipelines.runner import MEMORY_MARGIN_MB
+from pipelines.runtime import heartbeats
+from pipelines.runtime.runner import MEMORY_MARGIN_MB
 from tests.runtime import build_stream, wait_for
 
 pytestmark = pytest.mark.integration
@@ -33,7 +34,7 @@ def test_an_instance_has_its_memory_limit_and_reports_usage_and_lag(stack, owner
     stack.produce(s["event"].topic, [{"n": i} for i in range(300)])
 
     def report_with_lag():
-        reports = instances.read(str(producer.guid))
+        reports = heartbeats.read(str(producer.guid))
         done = [r for r in reports if r.get("records_out", 0) >= 300 and "lag" in r]
         return done[0] if done else None
 

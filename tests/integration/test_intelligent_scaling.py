@@ -15,7 +15,7 @@ from websockets.exceptions import ConnectionClosed
 
 from pipelines import services
 from pipelines.models import Pipeline, ScalingDecision
-from pipelines.processes import manage_command
+from pipelines.runtime.processes import manage_command
 from tests.integration.clients import bearer, open_clients, ws_url
 from tests.runtime import FAST_SCALING, build_stream, wait_assigned, wait_for
 

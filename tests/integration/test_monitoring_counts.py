@@ -11,7 +11,7 @@ from django.test import Client
 from prometheus_client.parser import text_string_to_metric_families
 
 from pipelines.models import Pipeline
-from pipelines.status import pipeline_status
+from pipelines.monitoring.status import pipeline_status
 from tests.runtime import build_stream, wait_for
 
 pytestmark = pytest.mark.integration

@@ -32,10 +32,11 @@ from rest_framework.authtoken.models import Token
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
-from pipelines import instances
-from pipelines.embedded import find_free_port
+from pipelines import redis_keys
+from pipelines.dev.embedded import find_free_port
 from pipelines.models import AuditEntry
-from pipelines.processes import Child
+from pipelines.monitoring import clients
+from pipelines.runtime.processes import Child
 from tests.integration.clients import bearer
 from tests.integration.loopback import new_address
 from tests.runtime import Stack, build_stream, wait_for
@@ -248,16 +249,16 @@ class Subscriber:
 
 def clients_of(stack: Stack, host: str, producer) -> int | None:
     """The producer's clients on the web process serving host, as it last reported them
-    (pipelines.instances, producer.credits); None when it is not running or has not said."""
+    (pipelines.monitoring.clients); None when it is not running or has not said."""
     child = daphne(stack, host)
     if child is None:
         return None
     process = f"{socket.gethostname()}-{child.pid}"
-    raw = instances.client().hget(instances.clients_key(producer.ingestion_id), process)
+    raw = redis_keys.client().hget(redis_keys.clients_key(producer.ingestion_id), process)
     if raw is None:
         return None
     at, count = orjson.loads(raw)
-    return count if time.time() - at < instances.CLIENTS_FRESH_SECONDS else None
+    return count if time.time() - at < clients.FRESH_SECONDS else None
 
 
 def daphne(stack: Stack, host: str) -> Child | None:

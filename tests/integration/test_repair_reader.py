@@ -7,8 +7,8 @@ import asyncio
 import orjson
 import pytest
 
-from pipelines import kafka
-from pipelines.deployment import Topic
+from pipelines.runtime import kafka
+from pipelines.runtime.deployed_versions import Topic
 from producer import repair
 from producer.repair import CHUNK, READ_AHEAD, RepairError, RepairReader
 from tests.runtime import unique

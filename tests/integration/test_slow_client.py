@@ -13,7 +13,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from pipelines import instances
+from pipelines.runtime import heartbeats
 from tests.integration.clients import bearer, open_clients, ws_url
 from tests.integration.test_burst_and_nodes import ID, count_ids
 from tests.runtime import build_stream, wait_for
@@ -85,7 +85,7 @@ def test_a_stalled_client_is_skipped_and_told_while_the_others_get_everything(st
     gaps = [orjson.loads(f) for f in stalled_frames if f.startswith('{"type":"gap"')]
     assert gaps or close_code == 1013
     assert growth < MEMORY_BOUND, f"daphne grew by {growth / 2**20:.0f} MB"
-    [report] = instances.read(str(s["producer"].guid))
+    [report] = heartbeats.read(str(s["producer"].guid))
     assert report["credit_timeouts"] == 0, "the stalled client held the stream back"
     # Either outcome shows in /metrics (a loaded host can reach the 1013 first).
     if gaps:
@@ -120,7 +120,7 @@ def test_a_client_vanishing_mid_stream_does_not_hold_the_others_back(stack, owne
 
     for ids, duplicates, _ in asyncio.run(scenario()):
         assert (len(ids), duplicates) == (total, 0)
-    [report] = instances.read(str(s["producer"].guid))
+    [report] = heartbeats.read(str(s["producer"].guid))
     assert report["credit_timeouts"] == 0, "the vanished client held the stream back"
 
 

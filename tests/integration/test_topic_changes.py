@@ -6,8 +6,8 @@ import pytest
 from confluent_kafka.admin import AdminClient, ConfigResource
 from rest_framework.test import APIClient
 
-from pipelines import kafka
 from pipelines.models import Event, PipelineVersion
+from pipelines.runtime import kafka
 from tests.runtime import build_stream
 
 pytestmark = pytest.mark.integration

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from confluent_kafka.admin import AdminClient
 
-from pipelines import kafka
 from pipelines.management.commands.run_pipelines import Command
+from pipelines.runtime import kafka
 from tests.runtime import build_stream, wait_for
 
 pytestmark = pytest.mark.integration

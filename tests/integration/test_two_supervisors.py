@@ -23,10 +23,11 @@ from collections.abc import Callable, Iterator
 import psutil
 import pytest
 
-from pipelines import instances, services
-from pipelines.coordination import LEASE_SECONDS, count_key, holder, leader_key, slot_key
+from pipelines import redis_keys, services
 from pipelines.models import Pipeline, ScalingDecision
-from pipelines.processes import Child, manage_command
+from pipelines.runtime import heartbeats
+from pipelines.runtime.coordination import LEASE_SECONDS, count_key, holder, leader_key, slot_key
+from pipelines.runtime.processes import Child, manage_command
 from tests.runtime import FAST_SCALING, build_stream, wait_for
 
 pytestmark = pytest.mark.integration
@@ -52,7 +53,7 @@ def run_by(guid: str, supervisor: Child) -> int:
 
 def reporting(guid: str) -> int:
     """Instances whose heartbeat is fresh and whose process still lives."""
-    pids = {_pid(r) for r in instances.read(guid)}
+    pids = {_pid(r) for r in heartbeats.read(guid)}
     return sum(1 for pid in pids if psutil.pid_exists(pid))
 
 
@@ -63,7 +64,7 @@ def wait_stable(guid: str, count: int, timeout: float) -> None:
     first: dict[str, dict] = {}
 
     def stable() -> bool:
-        reports = [r for r in instances.read(guid) if psutil.pid_exists(_pid(r))]
+        reports = [r for r in heartbeats.read(guid) if psutil.pid_exists(_pid(r))]
         owners = {r["instance"]: tuple(r.get("assigned") or ()) for r in reports}
         owned = [p for partitions in owners.values() for p in partitions]
         if not (
@@ -142,7 +143,7 @@ def test_two_supervisors_share_the_count_and_one_takes_over_when_the_leader_dies
     )
     services.deploy(Pipeline.objects.get(pk=pipeline.pk))
     guid = str(producer.guid)
-    redis = instances.client()
+    redis = redis_keys.client()
     watched = census(guid)
     stack.env.update(FAST_SCALING)
     argv = manage_command("run_pipelines", "--interval", "0.3")

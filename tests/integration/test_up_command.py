@@ -15,7 +15,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from pipelines.embedded import find_free_port
+from pipelines.dev.embedded import find_free_port
 from tests.runtime import wait_for
 
 pytestmark = pytest.mark.integration

@@ -7,8 +7,8 @@ import urllib.request
 import psutil
 import pytest
 
-from pipelines.embedded import find_free_port
-from pipelines.processes import manage_command
+from pipelines.dev.embedded import find_free_port
+from pipelines.runtime.processes import manage_command
 from tests.runtime import wait_for
 
 pytestmark = pytest.mark.integration

@@ -1,4 +1,4 @@
-"""The abuse limiter (pipelines.abuse_limits) on a real (embedded) Redis."""
+"""The abuse limiter (pipelines.security.abuse_limits) on a real (embedded) Redis."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import uuid
 import pytest
 import redis
 
-from pipelines import abuse_limits
-from pipelines.abuse_limits import INGEST_BYTES, INGEST_REQUESTS, TOKENS_PER_USER, hit
-from pipelines.embedded import find_free_port
+from pipelines.dev.embedded import find_free_port
+from pipelines.security import abuse_limits
+from pipelines.security.abuse_limits import INGEST_BYTES, INGEST_REQUESTS, TOKENS_PER_USER, hit
 from tests.runtime import wait_for
 
 
@@ -94,7 +94,7 @@ def test_limits_are_off_without_redis(settings):
 def test_a_redis_outage_lets_requests_through_and_says_so(settings, caplog):
     settings.REDIS_URL = f"redis://127.0.0.1:{find_free_port()}/0"  # nothing listens there
     settings.FLOWCAST = {**settings.FLOWCAST, "LIMIT_TOKENS_PER_USER": (1, 60)}
-    caplog.set_level(logging.WARNING, logger="pipelines.abuse_limits")
+    caplog.set_level(logging.WARNING, logger="pipelines.security.abuse_limits")
     assert hit(TOKENS_PER_USER, "someone") is None
     assert hit(TOKENS_PER_USER, "someone") is None
     assert "LIMIT_TOKENS_PER_USER not checked" in caplog.text

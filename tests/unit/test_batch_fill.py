@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import orjson
 import pytest
 
-from pipelines.instances import client, clients_key
-from pipelines.runner import FILL_WAIT
+from pipelines.redis_keys import client, clients_key
+from pipelines.runtime.runner import FILL_WAIT
 from producer.runner import FILL_WAIT_CROWD, ProducerRunner, fill_wait
 from tests.runtime import deployed_producer
 

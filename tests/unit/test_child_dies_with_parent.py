@@ -14,7 +14,7 @@ from tests.runtime import wait_for
 
 PARENT = """
 import sys, time
-from pipelines.processes import Child
+from pipelines.runtime.processes import Child
 sleeper = [sys.executable, "-c", "import time; time.sleep(120)"]
 print(Child("sleeper", sleeper, die_with_parent=True).start().pid, flush=True)
 time.sleep(120)

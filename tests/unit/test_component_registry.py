@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines import registry
 from pipelines.exceptions import UnknownComponentType
-from pipelines.fieldspecs import component_type_spec
-from pipelines.graph import Wiring
+from pipelines.rules.graph import Wiring
+from pipelines.types import registry
+from pipelines.types.fieldspecs import component_type_spec
 
 
 def fields(type_key: str, tab: str) -> dict[str, dict]:

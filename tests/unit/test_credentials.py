@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from pipelines import credentials
+from pipelines.rules import credentials
 
 
 def test_secret_carries_at_least_32_random_bytes():

@@ -1,4 +1,4 @@
-"""Flow control on the daphne side (producer.credits): acks, slow clients, crowds."""
+"""Flow control on the daphne side (credit_reporter, slow_clients): acks, slow clients, crowds."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from producer.credits import CROWD, PACE_SECONDS, Connection, CreditReporter
+from producer.credit_reporter import CreditReporter
+from producer.slow_clients import CROWD, PACE_SECONDS, Connection
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""The worker's side of flow control (producer.credits.CreditGate), on a real Redis."""
+"""The worker's side of flow control (producer.credit_gate), on a real Redis."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import uuid
 import pytest
 import redis
 
-from producer.credits import RECHECK_AHEAD, WINDOW, CreditGate, credit_key, web_key
+from pipelines.redis_keys import credit_key, web_key
+from producer.credit_gate import RECHECK_AHEAD, WINDOW, CreditGate
 
 
 @pytest.fixture

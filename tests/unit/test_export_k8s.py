@@ -51,7 +51,7 @@ def test_a_worker_is_probed_by_its_liveness_file(card_payments, k8s_export):
     [beat_file] = [e["value"] for e in worker["env"] if e["name"] == "FLOWCAST_HEARTBEAT_FILE"]
     assert beat_file.startswith("/tmp/")  # the pod's one writable volume
     live = worker["livenessProbe"]["exec"]["command"]
-    assert live == ["python", "-m", "pipelines.liveness", "--max-age", "60"]
+    assert live == ["python", "-m", "pipelines.runtime.liveness", "--max-age", "60"]
     assert worker["readinessProbe"]["exec"]["command"][:3] == live[:3]
     assert worker["startupProbe"]["exec"]["command"] == live
 

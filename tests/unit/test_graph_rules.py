@@ -1,10 +1,10 @@
-"""The wiring and validation rules of pipelines.graph, table-driven."""
+"""The wiring and validation rules of pipelines.rules.graph, table-driven."""
 
 from __future__ import annotations
 
 import pytest
 
-from pipelines.graph import (
+from pipelines.rules.graph import (
     INPUT,
     OUTPUT,
     ComponentNode,

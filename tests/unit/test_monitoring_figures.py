@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.monitoring import (
+from pipelines.monitoring.aggregate import (
     consumer_lag,
     freshest_partition_lag,
     instance_figures,
     pipeline_summary,
     summarize,
 )
-from pipelines.rates import RateMeter
+from pipelines.rules.rates import RateMeter
 
 RESOURCES = {"cpu_request": 250, "cpu_limit": 1000, "memory_request": 256, "memory_limit": 512}
 

@@ -1,5 +1,5 @@
 """After a lost assignment a worker resumes where it was, commits nothing, and its
-monitoring keeps the last lag it measured (pipelines.rejoin, pipelines.runner)."""
+monitoring keeps the last lag it measured (pipelines.runtime.rejoin, pipelines.runtime.runner)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from types import SimpleNamespace
 import pytest
 from confluent_kafka import OFFSET_INVALID, KafkaError, TopicPartition
 
-from pipelines.deployment import Topic
-from pipelines.rejoin import resume, resume_points
+from pipelines.runtime.deployed_versions import Topic
+from pipelines.runtime.rejoin import resume, resume_points
 from producer.runner import ProducerRunner
 from tests.runtime import deployed_producer
 

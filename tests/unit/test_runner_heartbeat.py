@@ -10,9 +10,9 @@ import types
 
 import pytest
 
-from pipelines import instances
-from pipelines import runner as runner_module
-from pipelines.runner import Runner
+from pipelines.runtime import heartbeats
+from pipelines.runtime import runner as runner_module
+from pipelines.runtime.runner import Runner
 from tests.runtime import deployed_producer
 
 RESOURCES = {"cpu_request": 250, "cpu_limit": 1000, "memory_request": 256, "memory_limit": 512}
@@ -35,7 +35,7 @@ def runner(settings, redis_url) -> Runner:
 
 
 def reported(runner: Runner) -> dict:
-    [report] = instances.read(runner.deployed.guid)
+    [report] = heartbeats.read(runner.deployed.guid)
     return report
 
 

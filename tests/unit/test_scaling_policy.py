@@ -1,10 +1,10 @@
-"""Intelligent Scaling policy (pipelines.scaling): thresholds, bounds, cool-down, no flapping."""
+"""Intelligent Scaling policy (pipelines.rules.scaling): thresholds, bounds, cool-down, no flaps."""
 
 from __future__ import annotations
 
 import pytest
 
-from pipelines.scaling import BLOCKED, BOUNDS, DOWN, HOLD, UP, Bounds, Scaler, Timing
+from pipelines.rules.scaling import BLOCKED, BOUNDS, DOWN, HOLD, UP, Bounds, Scaler, Timing
 
 THRESHOLD = 1000
 TIMING = Timing(up_after=5, down_after=30, cooldown=15)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipelines import services
-from pipelines.supervisor import Supervisor
+from pipelines.runtime.supervisor import Supervisor
 
 pytestmark = pytest.mark.django_db
 

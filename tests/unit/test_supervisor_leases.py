@@ -10,7 +10,7 @@ import redis
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from pipelines.coordination import (
+from pipelines.runtime.coordination import (
     FENCES,
     SUPERVISORS,
     RedisCoordinator,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines import deployment, instances, services
+from pipelines import services
 from pipelines.models import ScalingDecision
-from pipelines.scaling import Timing
-from pipelines.supervisor import Observation, Supervisor, observed_lag
+from pipelines.rules.scaling import Timing
+from pipelines.runtime import deployed_versions, heartbeats
+from pipelines.runtime.supervisor import Observation, Supervisor, observed_lag
 from tests.runtime import scaled_feed
 from tests.unit.test_supervisor import Clock, FakeChild
 
@@ -141,14 +142,14 @@ def test_the_lag_counts_each_partition_once_from_its_freshest_report_or_not_at_a
         {"reported_at": 12.0, "partition_lag": {"t:1": 40, "t:2": 60}, "partitions": 3},
         {"reported_at": 12.0},  # an instance that has no consumer assignment yet
     ]
-    monkeypatch.setattr(instances, "read", lambda guid: reports)
+    monkeypatch.setattr(heartbeats, "read", lambda guid: reports)
     feed.refresh_from_db()
-    deployed = deployment.find(str(feed.guid))
+    deployed = deployed_versions.find(str(feed.guid))
     assert observed_lag(deployed) == Observation(600, 3)
-    monkeypatch.setattr(instances, "read", lambda guid: [{"reported_at": 1.0}])
+    monkeypatch.setattr(heartbeats, "read", lambda guid: [{"reported_at": 1.0}])
     assert observed_lag(deployed) is None
     # Partition 2 is being moved by a rebalance: no measurement rather than a low one.
-    monkeypatch.setattr(instances, "read", lambda guid: reports[:1])
+    monkeypatch.setattr(heartbeats, "read", lambda guid: reports[:1])
     assert observed_lag(deployed) is None
 
 

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from pipelines.coordination import RedisCoordinator, holder, leader_key
 from pipelines.models import ScalingDecision
-from pipelines.scaling import Timing
-from pipelines.supervisor import Supervisor
+from pipelines.rules.scaling import Timing
+from pipelines.runtime.coordination import RedisCoordinator, holder, leader_key
+from pipelines.runtime.supervisor import Supervisor
 from tests.runtime import scaled_feed, wait_for
 from tests.unit.test_supervisor import Clock, FakeChild
 from tests.unit.test_supervisor_leases import LEASES_DB

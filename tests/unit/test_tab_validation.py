@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines import registry
-from pipelines.configs import default_config, mask_passwords, merge_config, validate_config
-from pipelines.credentials import MASK
-from pipelines.graph import EventNode
+from pipelines.rules.credentials import MASK
+from pipelines.rules.graph import EventNode
+from pipelines.types import registry
+from pipelines.types.configs import default_config, mask_passwords, merge_config, validate_config
 
 EVENTS = [EventNode(1, "Orders", "kafka"), EventNode(2, "Dead letters", "failover")]
 

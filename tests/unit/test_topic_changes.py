@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.deployment import Topic
-from pipelines.kafka import partitions_to_add
+from pipelines.runtime.deployed_versions import Topic
+from pipelines.runtime.kafka import partitions_to_add
 
 CASES = [
     ("more partitions wanted", {"a": 6}, {"a": 3}, [("a", 6)]),

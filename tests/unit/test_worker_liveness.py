@@ -1,6 +1,6 @@
-"""A worker's liveness file and the exec probe Kubernetes runs on it (pipelines.liveness).
+"""A worker's liveness file and the exec probe Kubernetes runs on it (pipelines.runtime.liveness).
 
-The probe runs as Kubernetes runs it: a separate `python -m pipelines.liveness` process.
+The probe runs as Kubernetes runs it: a separate `python -m pipelines.runtime.liveness` process.
 """
 
 from __future__ import annotations
@@ -12,16 +12,16 @@ import time
 
 import pytest
 
-from pipelines import liveness
-from pipelines.embedded import find_free_port
-from pipelines.runner import Runner
+from pipelines.dev.embedded import find_free_port
+from pipelines.runtime import liveness
+from pipelines.runtime.runner import Runner
 from tests.runtime import deployed_producer
 
 
 def probe(path, max_age: float = 60) -> subprocess.CompletedProcess:
     env = {**os.environ, liveness.ENV: str(path)}
     return subprocess.run(
-        [sys.executable, "-m", "pipelines.liveness", "--max-age", str(max_age)],
+        [sys.executable, "-m", "pipelines.runtime.liveness", "--max-age", str(max_age)],
         env=env,
         capture_output=True,
         text=True,
@@ -67,6 +67,9 @@ def test_a_stale_beat_fails_the_probe(beat_file, settings):
 def test_without_a_configured_file_the_probe_says_so(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != liveness.ENV}
     result = subprocess.run(
-        [sys.executable, "-m", "pipelines.liveness"], env=env, capture_output=True, text=True
+        [sys.executable, "-m", "pipelines.runtime.liveness"],
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 2 and liveness.ENV in result.stderr

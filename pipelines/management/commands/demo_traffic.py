@@ -7,8 +7,8 @@ import threading
 
 from django.core.management.base import BaseCommand
 
-from pipelines import demo_traffic
-from pipelines.demo import DEMO_TOPIC
+from pipelines.dev import demo_traffic
+from pipelines.dev.demo import DEMO_TOPIC
 
 
 class Command(BaseCommand):

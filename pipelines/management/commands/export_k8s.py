@@ -6,9 +6,10 @@ import yaml
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from pipelines import deployment, k8s
+from pipelines import k8s
 from pipelines.models import Pipeline
-from pipelines.supervisor import default_timing
+from pipelines.runtime import deployed_versions
+from pipelines.runtime.supervisor import default_timing
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "testserver", "*"}
 
@@ -79,7 +80,9 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"Pipeline {pipeline.name!r} has never been updated (no version)."
                 )
-            components = deployment.from_snapshot(version.snapshot, pipeline.pk, version.number)
+            components = deployed_versions.from_snapshot(
+                version.snapshot, pipeline.pk, version.number
+            )
             deployed.append((pipeline.name, components))
         documents = k8s.system(site, deployed, default_timing())
         text = yaml.dump_all(documents, Dumper=PlainDumper, sort_keys=False)

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from pipelines.demo import ensure_admin, ensure_demo_pipeline
+from pipelines.dev.demo import ensure_admin, ensure_demo_pipeline
 
 
 class Command(BaseCommand):

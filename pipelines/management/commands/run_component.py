@@ -7,9 +7,10 @@ import signal
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
-from pipelines import deployment, registry
-from pipelines.malloc import limit_arenas
-from pipelines.runner import apply_memory_limit
+from pipelines.runtime import deployed_versions
+from pipelines.runtime.malloc import limit_arenas
+from pipelines.runtime.runner import apply_memory_limit
+from pipelines.types import registry
 
 
 class Command(BaseCommand):
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("guid")
 
     def handle(self, *args, guid: str, **options):
-        deployed = deployment.find(guid)
+        deployed = deployed_versions.find(guid)
         if deployed is None:
             raise CommandError(f"No active pipeline deploys a component with GUID {guid}.")
         runner_path = registry.get_type(deployed.type).runner

@@ -1,4 +1,4 @@
-"""The worker supervisor (see pipelines.supervisor)."""
+"""The worker supervisor (see pipelines.runtime.supervisor)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import threading
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
-from pipelines.coordination import LEASE_SECONDS
 from pipelines.exceptions import KafkaUnavailable
 from pipelines.models import Pipeline
+from pipelines.runtime.coordination import LEASE_SECONDS
+from pipelines.runtime.supervisor import Supervisor
 from pipelines.services.lifecycle import provision_topics
-from pipelines.supervisor import Supervisor
 
 
 class Command(BaseCommand):

@@ -17,9 +17,9 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from pipelines.demo import demo_endpoint
-from pipelines.embedded import embedded_stack
-from pipelines.processes import Child, daphne_command, manage_command
+from pipelines.dev.demo import demo_endpoint
+from pipelines.dev.embedded import embedded_stack
+from pipelines.runtime.processes import Child, daphne_command, manage_command
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from pipelines.processes import daphne_command
+from pipelines.runtime.processes import daphne_command
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""What the pages, /metrics and the probes say about running components and processes."""

@@ -1,0 +1,1 @@
+"""What runs deployed pipelines: the supervisor, component runners, Kafka clients, heartbeats."""

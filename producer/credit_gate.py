@@ -1,0 +1,73 @@
+"""The worker's side of flow control: publish a batch only when every web process is close.
+
+The channel layer drops what it cannot deliver in time (Redis closes a subscriber whose
+pub/sub buffer overflows). So each daphne process reports, per worker instance, the last
+batch all its connections have handled (producer.credit_reporter); the worker keeps at most
+WINDOW batches in flight ahead of the slowest live process, and a burst is paced instead of
+overflowing a buffer. Keys: pipelines.redis_keys (web, credit).
+"""
+
+from __future__ import annotations
+
+import time
+
+import redis
+
+from pipelines.redis_keys import credit_key, web_key
+from producer.credit_reporter import FLUSH_SECONDS
+
+WINDOW = 24  # batches a worker may publish ahead of the slowest process
+LIVE_SECONDS = 5.0  # a process that has not reported this long is ignored
+MAX_WAIT = 5.0  # never stall a stream longer than this on one process; repair covers the rest
+RECHECK_AHEAD = WINDOW // 2  # batches past the last floor seen before Redis is asked again
+FLOOR_SECONDS = 1.0  # and at least this often
+
+
+class CreditGate:
+    """Worker side: wait before publishing seq until every live process is close enough."""
+
+    def __init__(self, client: redis.Redis | None, ingestion_id: str, worker: str):
+        self.client, self.ingestion_id, self.worker = client, ingestion_id, worker
+        self.waits = 0
+        self.timeouts = 0
+        self.checks = 0
+        self._floor: int | None = None  # the slowest live process's ack, last seen
+        self._floor_at = 0.0
+
+    def lag(self, seq: int) -> int:
+        """How many batches `seq` would be ahead of the slowest live process."""
+        self.checks += 1
+        pipe = self.client.pipeline(transaction=False)
+        pipe.hgetall(web_key(self.ingestion_id))
+        pipe.hgetall(credit_key(self.ingestion_id, self.worker))
+        beats, acks = pipe.execute()
+        now = time.time()
+        live = [p for p, t in beats.items() if now - float(t) < LIVE_SECONDS]
+        handled = [int(acks[p]) for p in live if p in acks]
+        self._floor, self._floor_at = (min(handled) if handled else seq), time.monotonic()
+        return seq - self._floor
+
+    def wait_for(self, seq: int, stopping) -> None:
+        """A Redis round trip per batch added ~1 ms to every batch's latency; acks only move
+        forward, so a seq well inside the window last seen needs no new look."""
+        if self.client is None:
+            return
+        if (
+            self._floor is not None
+            and seq - self._floor <= RECHECK_AHEAD
+            and time.monotonic() - self._floor_at < FLOOR_SECONDS
+        ):
+            return
+        deadline = time.monotonic() + MAX_WAIT
+        pause = 0.002
+        waited = False
+        while self.lag(seq) > WINDOW and not stopping():
+            if time.monotonic() > deadline:
+                self.timeouts += 1
+                return
+            waited = True
+            time.sleep(pause)
+            # Processes report every FLUSH_SECONDS: asking faster than that only burns
+            # the CPU the web processes need.
+            pause = min(pause * 2, FLUSH_SECONDS / 2)
+        self.waits += waited

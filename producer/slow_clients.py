@@ -1,0 +1,68 @@
+"""When one slow client stops holding a stream back, and when it is given up on.
+
+Each WebSocket connection acknowledges the batches it took; the acknowledgements pace the
+worker (producer.credit_gate). This module is the policy for a client that does not drain:
+pace everyone for a while, then stop waiting for it, then skip it (DESIGN §6, slow clients).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from producer import metrics
+
+PACE_SECONDS = 0.5  # longest one stuck client holds the stream back (outside a crowd)
+CROWD = 4  # below this many connections, one stuck client is not "most of them"
+
+
+@dataclass(eq=False)  # one per socket, kept in a set by identity
+class Connection:
+    """One WebSocket's place in the flow: what it handled, what it acknowledged, if slow."""
+
+    ingestion_id: str
+    # Since when the socket has held all it may without draining once (monotonic s), or
+    # None. Continuous, not sampled: a client that drains between batches is never "behind".
+    stuck_since: Callable[[], float | None]
+    # Whether the connection is working through a backlog (queued batches, a repair): it
+    # then handles batches on arrival without sending them yet.
+    backlogged: Callable[[], bool] = lambda: False
+    handled: dict[str, int] = field(default_factory=dict)  # worker → last seq handled
+    acked: dict[str, int] = field(default_factory=dict)  # worker → last seq acknowledged
+    slow: bool = False
+
+    def note(self, worker: str, seq: int) -> None:
+        """The socket took batch `seq` of `worker` (or skipped it): judged at the next report."""
+        self.handled[worker] = seq
+
+    def evaluate(self, now: float, crowded: bool = False) -> None:
+        """Acknowledge what the socket took; stop waiting for a stuck client after
+        PACE_SECONDS, give up on it after GRACE.
+
+        Holding acks back while a client's socket is full is what paces the worker to the
+        clients (not just to daphne), which rides out a hiccup. A client whose socket has
+        not drained once for PACE_SECONDS stops holding the others back; it keeps its
+        place (bounded inbox, holes repaired from Kafka when it drains) until GRACE, then
+        it is skipped and told with a gap. In a crowd (most of its peers stuck too) the
+        server or the network is what is slow: everyone is paced, nobody skipped. Behind
+        counts connections working through a backlog too: when most of them repair at
+        once, a stream going on at full speed overflows their inboxes again while they
+        repair, and the repairs feed on themselves.
+        """
+        self.judge(now, self.stuck_since(), crowded)
+
+    def judge(self, now: float, stuck_since: float | None, crowded: bool) -> None:
+        """evaluate(), with the socket's state already read."""
+        if crowded and not self.slow and (stuck_since is not None or self.backlogged()):
+            return
+        if self.slow or stuck_since is None:
+            self.acked.update(self.handled)
+            return
+        stuck_for = now - stuck_since
+        if stuck_for > PACE_SECONDS:
+            self.acked.update(self.handled)
+        if stuck_for > settings.FLOWCAST["SLOW_CLIENT_GRACE"]:
+            self.slow = True
+            metrics.count("clients_marked_slow")
