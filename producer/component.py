@@ -11,6 +11,7 @@ from pipelines.types.tabs import BasicForm, MetaForm, ResourcesForm
 FRAME_FORMATS = [
     ("envelope", "Envelope (one JSON object per record)"),
     ("batch", "Batch (one JSON array per batch)"),
+    ("columns", "Columns (one JSON object per partition run: offsets, keys, values)"),
     ("raw", "Raw (the record value as is)"),
 ]
 

@@ -137,7 +137,7 @@ class RepairReader:
                 if m.error() is not None:
                     continue
                 if m.offset() <= end:
-                    records.append(Record.from_message(m))
+                    records.append(m)
                 if m.offset() >= end:
                     return records
                 next_offset = m.offset() + 1

@@ -21,7 +21,7 @@ from pipelines.runtime import kafka
 from pipelines.runtime.deployed_versions import DeployedComponent
 from pipelines.runtime.runner import FILL_WAIT, LagSource, Runner
 from producer.credit_gate import CreditGate
-from producer.frames import EncodedBatch, Record, encode_batch
+from producer.frames import EncodedBatch, Record, encode_batch, record_id
 from producer.groups import stream_group
 
 log = logging.getLogger(__name__)
@@ -57,11 +57,12 @@ def offset_spans(records: list[Record]) -> Spans:
     Kafka hands a partition's records over in offset order."""
     spans: Spans = {}
     for record in records:
-        span = spans.get((record.topic, record.partition))
+        key, offset = (record.topic(), record.partition()), record.offset()
+        span = spans.get(key)
         if span is None:
-            spans[(record.topic, record.partition)] = [record.offset, record.offset]
+            spans[key] = [offset, offset]
         else:
-            span[1] = record.offset
+            span[1] = offset
     return spans
 
 
@@ -122,8 +123,7 @@ class ProducerRunner(Runner):
             self.store_offsets(spans)
 
     def poll_batch(self) -> list[Record]:
-        messages = self.poll_messages(self.consumer, self.batch_size, self.fill_wait)
-        return [Record.from_message(m) for m in messages]
+        return self.poll_messages(self.consumer, self.batch_size, self.fill_wait)
 
     def divert(self, batch: EncodedBatch) -> None:
         """Poison records go to the failover topic (or are logged and counted)."""
@@ -132,16 +132,16 @@ class ProducerRunner(Runner):
             log.warning(
                 "%s: record %s of %s cannot be sent (%s)%s",
                 self.deployed.name,
-                record.id,
-                record.topic,
+                record_id(record),
+                record.topic(),
                 reason,
                 "; sent to failover" if self.failover else "",
             )
             if self.failover is not None:
                 self.failover.produce(
                     self.deployed.failover.name,
-                    value=record.value,
-                    key=record.key,
+                    value=record.value(),
+                    key=record.key(),
                     headers=self._failover_headers(record, reason),
                 )
         if batch.poison and self.failover is not None:
@@ -151,9 +151,9 @@ class ProducerRunner(Runner):
         return [
             ("flowcast-error", reason.encode()),
             ("flowcast-component", self.deployed.guid.encode()),
-            ("flowcast-topic", record.topic.encode()),
-            ("flowcast-partition", str(record.partition).encode()),
-            ("flowcast-offset", str(record.offset).encode()),
+            ("flowcast-topic", record.topic().encode()),
+            ("flowcast-partition", str(record.partition()).encode()),
+            ("flowcast-offset", str(record.offset()).encode()),
         ]
 
     def _flush_failover(self) -> None:

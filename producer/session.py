@@ -20,6 +20,7 @@ import orjson
 
 from producer import metrics
 from producer.cursor import Cursor
+from producer.frames import trim
 from producer.inbox import Inbox
 
 SLOW_MARK = {"type": "stream.slow"}  # queued once while batches are skipped for a slow client
@@ -238,9 +239,8 @@ class StreamSession:
                 out.append(frame)
                 continue
             whole = False
-            if any(fresh):  # only a batch frame can be partly old
-                items = orjson.loads(frame)
-                out.append(orjson.dumps([i for i, keep in zip(items, fresh, strict=True) if keep]))
+            if any(fresh):  # only a batch or columns frame can be partly old
+                out.append(trim(frame, fresh, self.frame_format))
             else:
                 metrics.count("duplicates_dropped")
         if not out:

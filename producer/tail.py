@@ -38,10 +38,14 @@ def after_close(code: int) -> str:
 
 
 def remember(last: dict[int, str], frame: str | bytes) -> None:
-    """Notes the id of each record in an envelope or batch frame (raw frames carry none)."""
+    """Notes the id of each record in an envelope, batch or columns frame (raw frames carry
+    none)."""
     try:
         data = json.loads(frame)
     except ValueError:
+        return
+    if isinstance(data, dict) and isinstance(data.get("offsets"), list) and data["offsets"]:
+        last[data["partition"]] = f"{data['partition']}-{data['offsets'][-1]}"
         return
     for item in data if isinstance(data, list) else [data]:
         if isinstance(item, dict) and isinstance(item.get("partition"), int) and "id" in item:

@@ -14,6 +14,7 @@ import resource
 import socket
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import psutil
@@ -266,19 +267,18 @@ class Runner:
         messages = [first]
         if batch_size > 1:
             messages += consumer.consume(batch_size - 1, timeout=fill_wait)
-        usable = [m for m in messages if self._usable(m)]
+        usable = [m for m in messages if m.error() is None]
+        if len(usable) < len(messages):
+            self._note_errors(m.error() for m in messages if m.error() is not None)
         # Once per batch for the monitoring's Last Processed Size: len() only, no decoding.
-        self._polled_bytes = sum(len(m.value() or b"") for m in usable)
+        self._polled_bytes = sum(map(len, filter(None, [m.value() for m in usable])))
         return usable
 
-    def _usable(self, message) -> bool:
-        error = message.error()
-        if error is None:
-            return True
-        if error.code() != KafkaError._PARTITION_EOF:
-            self.stats["last_error"] = str(error)
-            log.warning("Kafka error on %s: %s", self.deployed.name, error)
-        return False
+    def _note_errors(self, errors: Iterable[KafkaError]) -> None:
+        for error in errors:
+            if error.code() != KafkaError._PARTITION_EOF:
+                self.stats["last_error"] = str(error)
+                log.warning("Kafka error on %s: %s", self.deployed.name, error)
 
     def wait(self, seconds: float) -> None:
         """Sleep that ends early on stop, for back-off between retries."""

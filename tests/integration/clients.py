@@ -34,6 +34,27 @@ class Client:
             self.records.extend(orjson.loads(frame))
         elif frame_format == "envelope":
             self.records.append(orjson.loads(frame))
+        elif frame_format == "columns":
+            self.records.extend(columns_records(orjson.loads(frame)))
+
+
+def columns_records(frame: dict) -> list[dict]:
+    """A columns frame as the envelopes it stands for (DESIGN §6)."""
+    p = frame["partition"]
+    return [
+        {
+            "id": f"{p}-{o}",
+            "topic": frame["topic"],
+            "partition": p,
+            "offset": o,
+            "timestamp": t,
+            "key": k,
+            "value": v,
+        }
+        for o, t, k, v in zip(
+            frame["offsets"], frame["timestamps"], frame["keys"], frame["values"], strict=True
+        )
+    ]
 
 
 async def open_clients(url: str, headers: dict, count: int, **options) -> list[ClientConnection]:

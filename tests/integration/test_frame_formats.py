@@ -27,7 +27,7 @@ def stream(stack, owner, frame_format: str, values: list, want: int, record_form
             await ws.close()
         return clients
 
-    return s, asyncio.run(scenario())
+    return {**s, "host": host}, asyncio.run(scenario())
 
 
 def test_envelope_is_one_json_object_per_record(stack, owner):
@@ -49,6 +49,28 @@ def test_batch_is_one_json_array_per_batch(stack, owner):
             batch = orjson.loads(frame)
             assert isinstance(batch, list) and 1 <= len(batch) <= 20
         assert [r["value"]["n"] for r in client.records] == list(range(60))
+
+
+def test_columns_is_one_object_per_partition_run_and_a_client_resumes_from_its_ids(stack, owner):
+    s, clients = stream(stack, owner, "columns", [{"n": i} for i in range(60)], 60)
+    for client in clients:
+        for frame in map(orjson.loads, client.frames):
+            assert set(frame) == {"topic", "partition", "offsets", "timestamps", "keys", "values"}
+            assert frame["topic"] == s["event"].topic and set(frame["keys"]) == {"k"}
+            lengths = {len(frame[c]) for c in ("offsets", "timestamps", "keys", "values")}
+            assert len(lengths) == 1 and 1 <= lengths.pop() <= 20
+        assert [r["value"]["n"] for r in client.records] == list(range(60))
+    since = clients[0].records[29]["id"]
+
+    async def resume():
+        url = ws_url(s["host"], s["producer"], f"?since={since}")
+        [ws] = await open_clients(url, bearer(s["producer"]), 1)
+        [client] = await gather_records([ws], "columns", 30, 30)
+        await ws.close()
+        return client
+
+    resumed = asyncio.run(resume())
+    assert [r["value"]["n"] for r in resumed.records] == list(range(30, 60))
 
 
 def test_raw_is_the_value_as_is(stack, owner):

@@ -72,7 +72,12 @@ def test_identity_fields_come_from_the_component_and_the_secret_is_marked():
         "ingestion_secret": ("secret", "component"),
     }
     assert meta["frame_format"]["default"] == "envelope"
-    assert [c["value"] for c in meta["frame_format"]["choices"]] == ["envelope", "batch", "raw"]
+    assert [c["value"] for c in meta["frame_format"]["choices"]] == [
+        "envelope",
+        "batch",
+        "columns",
+        "raw",
+    ]
 
 
 def test_kafka_consumer_meta_has_the_source_settings_and_a_password_kind():

@@ -6,13 +6,13 @@ import orjson
 import pytest
 
 from producer import frames
-from producer.frames import Record, encode_batch
+from producer.frames import Record, encode_batch, trim
 
 
 def record(
     offset: int, value: bytes | None, partition: int = 0, key: bytes | None = b"k"
 ) -> Record:
-    return Record("orders", partition, offset, 1700000000000 + offset, key, value)
+    return frames.record("orders", partition, offset, 1700000000000 + offset, key, value)
 
 
 def test_envelope_is_one_object_per_record_with_the_documented_fields():
@@ -43,14 +43,15 @@ def test_raw_is_the_value_as_is_and_bytes_become_base64():
     assert encode_batch([record(1, b"\x00\xff")], "raw", "bytes").frames == [b"AP8="]
 
 
-@pytest.mark.parametrize("frame_format", ["envelope", "batch", "raw"])
+@pytest.mark.parametrize("frame_format", ["envelope", "batch", "columns", "raw"])
 def test_a_poison_record_is_set_aside_with_its_reason_and_the_rest_go_on(frame_format):
     batch = encode_batch(
         [record(1, b"{}"), record(2, b"{nope"), record(3, b"[]")], frame_format, "json"
     )
-    assert [r.offset for r in batch.records] == [1, 3]
+    assert [r.offset() for r in batch.records] == [1, 3]
+    assert [ids[1::2] for ids in batch.ids] in ([[1], [3]], [[1, 3]])
     [(poison, reason)] = batch.poison
-    assert poison.offset == 2 and reason.startswith("value is not JSON")
+    assert poison.offset() == 2 and reason.startswith("value is not JSON")
 
 
 def test_text_that_is_not_utf8_is_poison():
@@ -66,5 +67,81 @@ def test_a_batch_past_the_frame_limit_is_split_and_an_oversized_record_is_poison
     batch = encode_batch(records, "batch", "json")
     assert all(len(f) <= 400 for f in batch.frames) and len(batch.frames) >= 2
     assert sum(len(orjson.loads(f)) for f in batch.frames) == 4
-    assert [p.offset for p, _ in batch.poison] == [9]
+    assert [p.offset() for p, _ in batch.poison] == [9]
     assert sum(len(ids) for ids in batch.ids) == 8
+
+
+def test_columns_is_one_object_per_partition_run_with_equal_length_columns():
+    records = [record(5, b'{"n": 5}'), record(6, b"[1]", key=None), record(2, b'"x"', 1)]
+    batch = encode_batch(records, "columns", "json")
+    assert [orjson.loads(f) for f in batch.frames] == [
+        {
+            "topic": "orders",
+            "partition": 0,
+            "offsets": [5, 6],
+            "timestamps": [1700000000005, 1700000000006],
+            "keys": ["k", None],
+            "values": [{"n": 5}, [1]],
+        },
+        {
+            "topic": "orders",
+            "partition": 1,
+            "offsets": [2],
+            "timestamps": [1700000000002],
+            "keys": ["k"],
+            "values": ["x"],
+        },
+    ]
+    assert batch.ids == [[0, 5, 0, 6], [1, 2]]
+
+
+def test_a_json_value_is_embedded_byte_for_byte():
+    value = b'{"b": 1.50, "a": "\\u00e9"}'
+    [frame] = encode_batch([record(1, value)], "columns", "json").frames
+    assert value in frame
+
+
+def test_a_columns_run_past_the_frame_limit_is_split_and_an_oversized_record_is_poison(
+    monkeypatch,
+):
+    monkeypatch.setattr(frames, "MAX_FRAME_BYTES", 400)
+    records = [record(i, b'"' + b"x" * 100 + b'"') for i in range(5)] + [
+        record(9, b'"' + b"y" * 500 + b'"')
+    ]
+    batch = encode_batch(records, "columns", "json")
+    assert all(len(f) <= 400 for f in batch.frames) and len(batch.frames) >= 2
+    assert [o for f in batch.frames for o in orjson.loads(f)["offsets"]] == [0, 1, 2, 3, 4]
+    assert [p.offset() for p, _ in batch.poison] == [9]
+
+
+@pytest.mark.parametrize(
+    ("source_format", "value", "key", "reason"),
+    [
+        ("json", b"1,2", b"k", "value is not JSON"),
+        ("json", b'"\xff"', b"k", "value is not JSON"),
+        ("json", b"{}", b"\xff", "key is not UTF-8 text"),
+        ("text", b"\xfe", b"k", "value is not UTF-8 text"),
+    ],
+)
+def test_each_kind_of_poison_is_found_in_every_format(source_format, value, key, reason):
+    for frame_format in ("envelope", "batch", "columns", "raw"):
+        if frame_format == "raw" and "key" in reason:
+            continue  # raw frames carry no key
+        records = [
+            record(1, b'"a"' if source_format == "json" else b"a"),
+            record(2, value, key=key),
+        ]
+        batch = encode_batch(records, frame_format, source_format)
+        assert [r.offset() for r in batch.records] == [1], frame_format
+        assert batch.poison[0][1].startswith(reason), frame_format
+
+
+def test_trim_drops_what_the_client_has_from_batch_and_columns_frames():
+    records = [record(1, b"1"), record(2, b"2"), record(3, b"3")]
+    keep = [False, True, True]
+    [batch] = encode_batch(records, "batch", "json").frames
+    assert [e["offset"] for e in orjson.loads(trim(batch, keep, "batch"))] == [2, 3]
+    [columns] = encode_batch(records, "columns", "json").frames
+    trimmed = orjson.loads(trim(columns, keep, "columns"))
+    assert trimmed["offsets"] == [2, 3] and trimmed["values"] == [2, 3]
+    assert len(trimmed["keys"]) == len(trimmed["timestamps"]) == 2

@@ -58,7 +58,7 @@ def test_a_tail_read_asks_for_what_is_left_and_never_waits_out_the_timeout():
     reader = RepairReader("t", "batch", "json")
     consumer = Consumer(at=1000, last=5000)  # more records follow the hole in the topic
     records = reader._consume_until(consumer, 0, 1000, 1000 + CHUNK + 199)
-    assert [r.offset for r in records] == list(range(1000, 1000 + CHUNK + 200))
+    assert [r.offset() for r in records] == list(range(1000, 1000 + CHUNK + 200))
     assert consumer.timeouts == 0
 
 

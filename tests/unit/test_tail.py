@@ -30,13 +30,16 @@ def test_tail_acts_on_each_close_code(code, action):
     assert tail.after_close(code) == action
 
 
-def test_tail_remembers_the_last_id_per_partition_of_envelope_and_batch_frames():
+def test_tail_remembers_the_last_id_per_partition_of_envelope_batch_and_columns_frames():
     last: dict[int, str] = {}
     tail.remember(last, json.dumps({"id": "0-4", "partition": 0, "offset": 4, "value": 1}))
     tail.remember(last, json.dumps([{"id": "2-7", "partition": 2}, {"id": "0-5", "partition": 0}]))
     tail.remember(last, json.dumps({"type": "gap", "missed": []}))
     tail.remember(last, "a raw text value")
     assert tail.since_of(last) == "0-5,2-7"
+    columns = {"topic": "t", "partition": 1, "offsets": [8, 9], "timestamps": [1, 2]}
+    tail.remember(last, json.dumps({**columns, "keys": [None, None], "values": [1, 2]}))
+    assert tail.since_of(last) == "0-5,1-9,2-7"
     assert tail.parse_since("0-5,2-7") == {0: "0-5", 2: "2-7"}
 
 
