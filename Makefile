@@ -10,7 +10,7 @@ FRONTEND_MODULES := frontend/node_modules/.installed
 FRONTEND_BUILD := frontend/dist/.vite/manifest.json
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig*.json -type f 2>/dev/null)
 
-.PHONY: run test install frontend lint format lock bench clean image test-image
+.PHONY: run test install frontend api-types lint format lock bench clean image test-image
 
 # The container image (Dockerfile), tagged with the package's version.
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
@@ -46,6 +46,13 @@ $(FRONTEND_MODULES): frontend/package.json frontend/package-lock.json
 
 $(FRONTEND_BUILD): $(FRONTEND_MODULES) $(FRONTEND_SOURCES)
 	cd frontend && npm run build
+
+# The front end's API types (frontend/src/api/schema.d.ts) from the schema the server serves:
+# run after changing the API; tests/frontend/test_api_types_fresh.py fails until then.
+api-types: install $(FRONTEND_MODULES)
+	mkdir -p var
+	$(PY) manage.py spectacular --file var/openapi.yaml
+	cd frontend && npm run --silent api-types -- ../var/openapi.yaml
 
 # Needs root and Debian's podman, runc and debootstrap: no registry can be pulled from here,
 # so the base is Debian bookworm made with debootstrap (deploy/build-image.sh).

@@ -4,7 +4,7 @@ The suite runs on PostgreSQL whenever /usr/lib/postgresql/<version>/bin holds `i
 `postgres` (Debian's `postgresql` package); FLOWCAST_TEST_DATABASE=postgres|sqlite forces
 one. A DATABASE_URL that already names a PostgreSQL server is used as it is.
 
-The cluster is started like the embedded broker (pipelines.embedded): `initdb` into a
+The cluster is started like the embedded broker (pipelines.dev.embedded): `initdb` into a
 temporary folder, `postgres` on a free loopback port with its unix socket in that folder,
 stopped by PID at the end and the folder removed. PostgreSQL refuses to run as root: as
 root, both run as Debian's `postgres` user (or `nobody`), who owns the folder.
@@ -26,7 +26,7 @@ from urllib.parse import quote
 
 import psycopg
 
-from pipelines.embedded import EmbeddedService, EmbeddedServiceError
+from pipelines.dev.embedded import EmbeddedService, EmbeddedServiceError
 
 SERVER_ROOT = Path("/usr/lib/postgresql")
 CHOICE = "FLOWCAST_TEST_DATABASE"

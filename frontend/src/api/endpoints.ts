@@ -2,9 +2,8 @@
 import { http } from "./client";
 import type {
   AuditEntry,
-  Check,
+  CheckResults,
   Component,
-  ComponentConfig,
   ComponentTypesPayload,
   Connection,
   Direction,
@@ -15,17 +14,17 @@ import type {
   GrantRole,
   Paginated,
   Pipeline,
+  IngestionSecret,
   PipelineMonitoring,
-  PipelineStatusPayload,
-  PipelineSummary,
-  Position,
-  ScalingDecision,
+  PipelineSummaries,
   ProducerSummary,
+  ScalingDecision,
   StreamToken,
   UpdateResult,
   VersionDetail,
   VersionSummary,
 } from "./types";
+import type { ComponentConfig, Position } from "./jsonShapes";
 
 const ALL = "page_size=1000";
 
@@ -39,10 +38,7 @@ export const pipelinesApi = {
   activate: (p: Pipeline) => http.post<Pipeline>(`/api/pipelines/${p.id}/activate/`, { rev: p.rev }),
   deactivate: (p: Pipeline) => http.post<Pipeline>(`/api/pipelines/${p.id}/deactivate/`, { rev: p.rev }),
   /** One monitoring line per active pipeline. */
-  summaries: () =>
-    http
-      .get<{ results: Array<PipelineSummary & { id: number }> }>("/api/pipelines/status/")
-      .then((r) => r.results),
+  summaries: () => http.get<PipelineSummaries>("/api/pipelines/status/").then((r) => r.results),
 };
 
 /** The monitoring view's reads: live figures and the Intelligent Scaling timeline. */
@@ -182,16 +178,14 @@ export class GraphApi {
   /** Undoes a delete Update Pipeline has not applied: the same component and credentials, no wires. */
   restoreComponent = (id: number) =>
     this.track(() => http.post<Component>(`/api/components/${id}/restore/`, { rev: this.rev }));
-  revealSecret = (id: number) =>
-    this.guard(() => http.get<{ ingestion_secret: string }>(`/api/components/${id}/secret/`));
+  revealSecret = (id: number) => this.guard(() => http.get<IngestionSecret>(`/api/components/${id}/secret/`));
   regenerateSecret = (id: number) =>
     this.track(() =>
-      http.post<{ ingestion_secret: string }>(`/api/components/${id}/regenerate-secret/`, {
+      http.post<IngestionSecret>(`/api/components/${id}/regenerate-secret/`, {
         rev: this.rev,
       }),
     );
-  validate = (id: number) =>
-    this.guard(() => http.post<{ checks: Check[] }>(`/api/components/${id}/validate/`, {}));
+  validate = (id: number) => this.guard(() => http.post<CheckResults>(`/api/components/${id}/validate/`, {}));
 
   createEvent = (body: {
     kind: EventKind;
@@ -223,7 +217,7 @@ export class GraphApi {
     this.track(() => http.post<UpdateResult>(`${this.p}/update/`, { message, rev: this.rev }));
   activate = () => this.track(() => http.post<Pipeline>(`${this.p}/activate/`, { rev: this.rev }));
   deactivate = () => this.track(() => http.post<Pipeline>(`${this.p}/deactivate/`, { rev: this.rev }));
-  status = () => http.get<PipelineStatusPayload>(`${this.p}/status/`);
+  status = () => http.get<PipelineMonitoring>(`${this.p}/status/`);
   versions = () => http.get<Paginated<VersionSummary>>(`${this.p}/versions/?${ALL}`).then((r) => r.results);
   version = (n: number) => http.get<VersionDetail>(`${this.p}/versions/${n}/`);
   restore = (n: number) =>

@@ -1,375 +1,176 @@
-/** Shapes of the Flowcast REST API (DESIGN §7), as the editor uses them. */
+/**
+ * Shapes of the Flowcast REST API (DESIGN §7): names over the generated `schema.d.ts`, which
+ * `make api-types` writes from the schema the server serves at `/api/schema/`.
+ *
+ * Most are plain aliases. A few are `Narrowed`: the schema is looser than what the server
+ * sends, and each narrowed field says why; the server-side fix makes it a plain alias again.
+ */
+import type { ComponentConfig, Choice, ConfigValue, Position, Snapshot } from "./jsonShapes";
+import type { components } from "./schema";
 
-export type PipelineStatus = "draft" | "active" | "inactive";
+type Schemas = components["schemas"];
+
+/**
+ * `Generated` with the fields of `Exact` stated more precisely than the schema does. A field
+ * of `Exact` must fit the generated one (e.g. `Position` for `unknown`, `number` for an
+ * optional `number`), so a narrowing can never contradict the schema.
+ */
+type Narrowed<
+  Generated,
+  Exact extends { [K in keyof Exact]: K extends keyof Generated ? Generated[K] : never },
+> = Omit<Generated, keyof Exact> & Exact;
+
+// --- Pipelines -------------------------------------------------------------------------------
+
+export type PipelineStatus = Schemas["PipelineStatusEnum"];
 
 /** The role a grant gives on a pipeline. */
-export type GrantRole = "viewer" | "editor";
+export type GrantRole = Schemas["RoleEnum"];
 
 /** The caller's role on a pipeline: owner, a grant's role, or staff (sees every pipeline). */
 export type Access = "owner" | GrantRole | "staff";
 
-export interface Pipeline {
-  id: number;
-  name: string;
-  description: string;
-  status: PipelineStatus;
-  rev: number;
-  current_version: number | null;
-  created_at: string;
-  updated_at: string;
-  owner: string | number | null;
-  /** The caller's role on this pipeline (read only). */
-  access: Access;
-  /** How many users and groups it is shared with (read only). */
-  grant_count: number;
-}
-
-export interface Position {
-  x: number;
-  y: number;
-}
-
-export type EventKind = "kafka" | "shared" | "failover";
-
-export interface FlowEvent {
-  id: number;
-  pipeline: number;
-  name: string;
-  kind: EventKind;
-  topic: string;
-  partitions: number;
-  retention_hours: number;
-  position: Position;
-  pipeline_rev?: number;
-}
-
-export type ConfigValue = string | number | boolean | null;
-export type TabConfig = Record<string, ConfigValue>;
-export type ComponentConfig = Record<string, TabConfig>;
-
-export interface Component {
-  id: number;
-  pipeline: number;
-  type: string;
-  name: string;
-  position: Position;
-  config: ComponentConfig;
-  guid: string | null;
-  ingestion_id: string | null;
-  ingestion_secret: string | null;
-  endpoint: string | null;
-  created_at?: string;
-  updated_at?: string;
-  pipeline_rev?: number;
-}
-
-export type Direction = "input" | "output";
-
-export interface Connection {
-  id: number;
-  pipeline: number;
-  event: number;
-  component: number;
-  direction: Direction;
-  pipeline_rev?: number;
-}
-
-export type FieldKind =
-  "text" | "integer" | "boolean" | "choice" | "event" | "password" | "secret" | "readonly";
-
-export interface Choice {
-  value: string | number;
-  label: string;
-}
-
-export interface FieldSpec {
-  name: string;
-  label: string;
-  kind: FieldKind;
-  required: boolean;
-  read_only: boolean;
-  default: ConfigValue;
-  choices: Choice[] | null;
-  min: number | null;
-  max: number | null;
-  help: string;
-  source: "config" | "component" | "event";
-  event_kind?: EventKind | null;
-}
-
-export interface TabSpec {
-  key: string;
-  label: string;
-  fields: FieldSpec[];
-}
-
-export interface Limits {
-  min: number;
-  max: number | null;
-}
-
-export interface ComponentTypeSpec {
-  key: string;
-  label: string;
-  group: string;
-  description: string;
-  inputs: Limits;
-  outputs: Limits;
-  tabs: TabSpec[];
-}
-
-export interface EventKindSpec {
-  key: EventKind;
-  label: string;
-  fields: FieldSpec[];
-}
-
-export type PaletteItem =
-  { item: "component"; type: string; label: string } | { item: "event"; kind: EventKind; label: string };
-
-export interface PaletteGroup {
-  key: string;
-  label: string;
-  items: PaletteItem[];
-}
-
-export interface ComponentTypesPayload {
-  palette: PaletteGroup[];
-  component_types: ComponentTypeSpec[];
-  event_kinds: EventKindSpec[];
-}
-
-export interface Paginated<T> {
-  count: number;
-  next: string | null;
-  previous: string | null;
-  results: T[];
-}
-
-export interface VersionSummary {
-  number: number;
-  message: string;
-  created_at: string;
-  created_by: string | number | null;
-}
-
-export interface Snapshot {
-  pipeline: Partial<Pipeline> & Record<string, unknown>;
-  events: Array<Partial<FlowEvent> & Record<string, unknown>>;
-  components: Array<Partial<Component> & Record<string, unknown>>;
-  connections: Array<Partial<Connection> & Record<string, unknown>>;
-}
-
-export interface VersionDetail extends VersionSummary {
-  snapshot: Snapshot;
-}
-
-export interface UpdateResult {
-  version: VersionSummary;
-  components: Array<{ id: number; name: string; type: string; guid: string | null }>;
-  rev: number;
-}
-
-export interface UpdateErrors {
-  pipeline?: string[];
-  components?: Record<string, string[]>;
-  events?: Record<string, string[]>;
-}
-
-/** What Resource Configuration asks per instance: CPU in millicores, memory in MB. */
-export interface ResourceSettings {
-  cpu_request?: number;
-  cpu_limit?: number;
-  memory_request?: number;
-  memory_limit?: number;
-}
-
-/** One running instance as its heartbeat reports it (times are Unix seconds). */
-export interface InstanceFigures {
-  instance: string;
-  version: number | null;
-  started_at: number | null;
-  reported_at: number | null;
-  assigned: number[];
-  records_in_per_sec: number;
-  records_out_per_sec: number;
-  records_in: number;
-  records_out: number;
-  failed: number;
-  lag: number | null;
-  cpu_percent: number | null;
-  cpu_millicores: number | null;
-  rss_mb: number | null;
-  resources: ResourceSettings;
-  last_error: string;
-  last_error_at: number | null;
-}
-
-export interface ScalingSettings {
-  intelligent: boolean;
-  min_instances: number | null;
-  max_instances: number | null;
-  lag_threshold: number;
-}
-
-/** A component's live state as the editor's nodes show it. */
-export interface ComponentStatus {
-  id: number;
-  guid: string | null;
-  state: "UP" | "OFF";
-  instances: number;
-  records_per_sec: number;
-  /** WebSocket sessions; null for components that do not stream to clients. */
-  clients?: number | null;
-  lag?: number | null;
-  /** Records sent to the failover event (or logged and counted without one). */
-  failed?: number;
-  /** "web": served by the web processes (API Ingestion), no instances of its own. */
-  runs_in?: "workers" | "web";
-}
-
-/** Every monitoring figure of a component (`GET /api/pipelines/<id>/status/`). */
-export interface ComponentMonitoring extends ComponentStatus {
-  name: string;
-  type: string;
-  type_label: string;
-  runs_in: "workers" | "web";
-  deployed: boolean;
-  clients: number | null;
-  records_in_per_sec: number;
-  records_out_per_sec: number;
-  records_in: number;
-  records_out: number;
-  failed: number;
-  lag: number | null;
-  /** Unix seconds. */
-  last_processed_at: number | null;
-  last_batch_records: number;
-  last_batch_bytes: number | null;
-  last_error: string;
-  /** Unix seconds; when the error first appeared. */
-  last_error_at: number | null;
-  instance_details: InstanceFigures[];
-  scaling: ScalingSettings | null;
-  resources: ResourceSettings | null;
-  failover_event: string | null;
-}
+export type Pipeline = Narrowed<
+  Schemas["Pipeline"],
+  {
+    // Writable and optional in a request, always present in an answer.
+    description: string;
+    rev: number;
+    // A method field the schema only knows as a string.
+    access: Access;
+  }
+>;
 
 /** A pipeline in one line (the list page and the monitoring header). */
-export interface PipelineSummary {
-  components: number;
-  up: number;
-  records_per_sec: number;
-  lag: number | null;
-  clients: number;
-  failed: number;
-  errors: number;
-}
+export type PipelineSummary = Schemas["PipelineSummary"];
 
-export interface PipelineStatusPayload {
-  status: PipelineStatus;
-  components: ComponentStatus[];
-}
+/** `GET /api/pipelines/status/`: the summary of each active pipeline, with its id. */
+export type PipelineSummaries = Schemas["PipelineSummaries"];
 
-export interface PipelineMonitoring extends PipelineStatusPayload {
-  components: ComponentMonitoring[];
-  summary: PipelineSummary;
-}
+export type VersionSummary = Schemas["Version"];
 
-export type ScalingAction = "up" | "down" | "hold" | "blocked" | "bounds";
+/** A version with its snapshot (free JSON to the schema). */
+export type VersionDetail = Narrowed<Schemas["VersionDetail"], { snapshot: Snapshot }>;
+
+/** What Update Pipeline answers when it deployed a new version. */
+export type UpdateResult = Schemas["DeployResult"];
+
+// --- The graph: events, components, connections -----------------------------------------------
+
+export type EventKind = Schemas["EventKindEnum"];
+
+/** An event node (`Event` on the server; named so it does not hide the DOM's `Event`). */
+export type FlowEvent = Narrowed<
+  Schemas["Event"],
+  {
+    // Optional in a request, always present in an answer.
+    topic: string;
+    partitions: number;
+    retention_hours: Schemas["RetentionHoursEnum"];
+    position: Position;
+  }
+>;
+
+export type Component = Narrowed<
+  Schemas["Component"],
+  // JSON fields, optional in a request and always present in an answer.
+  { position: Position; config: ComponentConfig }
+>;
+
+export type Direction = Schemas["DirectionEnum"];
+
+export type Connection = Narrowed<
+  Schemas["Connection"],
+  // Optional in a request (which may name `source` and `target` instead), always in an answer.
+  { pipeline: number; event: number; component: number; direction: Direction }
+>;
+
+/** `POST /api/components/<id>/validate/`: the checks of a component's settings. */
+export type CheckResults = Schemas["CheckResults"];
+export type Check = Schemas["CheckResult"];
+
+/** A component's Ingestion Secret, revealed or regenerated. */
+export type IngestionSecret = Schemas["IngestionSecret"];
+
+// --- Component types and their field specs ------------------------------------------------------
+
+export type FieldSpec = Narrowed<
+  Schemas["FieldSpec"],
+  // `default` and `choices` are free JSON to the schema; `event_kind` a string.
+  { default: ConfigValue; choices: Choice[] | null; event_kind?: EventKind }
+>;
+
+// TabSpec, ComponentTypeSpec, PaletteGroup, ComponentTypesPayload: narrowed only to carry the
+// narrowed field specs and palette items down.
+export type TabSpec = Narrowed<Schemas["TabSpec"], { fields: FieldSpec[] }>;
+
+/** How many wires a component type takes on one side (`max` null: no limit). */
+export type Limits = Schemas["Bounds"];
+
+export type ComponentTypeSpec = Narrowed<Schemas["ComponentTypeSpec"], { tabs: TabSpec[] }>;
+
+// `key` is a string to the schema; it is one of the event kinds.
+export type EventKindSpec = Narrowed<Schemas["EventKindSpec"], { key: EventKind; fields: FieldSpec[] }>;
+
+/** A palette entry: a component type (`type`) or an event kind (`kind`), as `item` says
+ *  (the schema has one object with both optional). */
+export type PaletteItem =
+  | Narrowed<Schemas["PaletteItem"], { item: "component"; type: string; kind?: undefined }>
+  | Narrowed<Schemas["PaletteItem"], { item: "event"; kind: EventKind; type?: undefined }>;
+
+export type PaletteGroup = Narrowed<Schemas["PaletteGroup"], { items: PaletteItem[] }>;
+
+/** `GET /api/component-types/`: the palette and every type's tabs and fields. */
+export type ComponentTypesPayload = Narrowed<
+  Schemas["ComponentTypes"],
+  { palette: PaletteGroup[]; component_types: ComponentTypeSpec[]; event_kinds: EventKindSpec[] }
+>;
+
+// --- Monitoring ----------------------------------------------------------------------------------
+
+/** One running instance as its heartbeat reports it (times are Unix seconds). */
+export type InstanceFigures = Schemas["InstanceFigures"];
+
+/** Every monitoring figure of a component (times are Unix seconds). */
+export type ComponentStatus = Schemas["ComponentStatus"];
+
+/** `GET /api/pipelines/<id>/status/`: the pipeline's status, its components' figures and a summary. */
+export type PipelineMonitoring = Schemas["PipelineStatus"];
 
 /** Why Intelligent Scaling changed (or could not change) an instance count. */
-export interface ScalingDecision {
-  id: number;
-  decided_at: string;
-  component: number | null;
-  component_guid: string;
-  component_name: string;
-  version: number;
-  action: ScalingAction;
-  lag: number;
-  lag_threshold: number;
-  ratio: number;
-  old_count: number;
-  new_count: number;
-  reason: string;
-}
+export type ScalingDecision = Schemas["ScalingDecision"];
 
-export interface Check {
-  name: string;
-  label: string;
-  ok: boolean;
-  duration_ms: number;
-  message: string;
-}
+// --- WebSocket Producers and their dashboards ----------------------------------------------------
 
+/** How a producer writes records into its frames (the `frame_format` setting). */
 export type FrameFormat = "envelope" | "batch" | "raw";
 
-export interface DashboardLink {
-  kind: "live" | "transactions" | string;
-  label: string;
-  url: string;
-}
-
 /** `GET /api/producers/<id>/`: a WebSocket Producer as its dashboards see it. */
-export interface ProducerSummary {
-  id: number;
-  name: string;
-  type: string;
-  pipeline: { id: number; name: string; status: PipelineStatus };
-  ingestion_id: string;
-  endpoint: string;
-  /** Deployed and active: the handshake would be accepted. */
-  streaming: boolean;
-  frame_format: FrameFormat;
-  partitions: number | null;
-  status: {
-    state: "UP" | "OFF";
-    instances: number;
-    clients: number | null;
-    records_per_sec: number;
-    last_processed_at: number | null;
-  };
-  dashboards: DashboardLink[];
-}
+export type ProducerSummary = Narrowed<
+  Schemas["Producer"],
+  // Settings the schema only knows as strings.
+  {
+    frame_format: FrameFormat;
+    pipeline: Narrowed<Schemas["PipelineRef"], { status: PipelineStatus }>;
+  }
+>;
 
-export interface StreamToken {
-  token: string;
-  expires_in: number;
-}
+export type StreamToken = Schemas["StreamToken"];
+
+// --- Sharing and the audit log -------------------------------------------------------------------
 
 /** `GET /api/grants/?pipeline=<id>`: a pipeline shared with one user or one group. */
-export interface Grant {
-  id: number;
-  pipeline: number;
-  user: string | null;
-  group: string | null;
-  role: GrantRole;
-  created_at: string;
-}
+export type Grant = Schemas["Grant"];
 
-/** `POST /api/grants/`: exactly one of `user` and `group`. */
+/** `POST /api/grants/`: exactly one of `user` and `group` (the schema cannot say "one of"). */
 export type GrantPayload =
-  { pipeline: number; user: string; role: GrantRole } | { pipeline: number; group: string; role: GrantRole };
-
-export type AuditVia = "api" | "admin" | "system";
-
-export type AuditTargetType = "pipeline" | "component" | "event" | "connection" | "grant" | "";
+  | Narrowed<Schemas["GrantRequest"], { user: string; group?: undefined }>
+  | Narrowed<Schemas["GrantRequest"], { group: string; user?: undefined }>;
 
 /** `GET /api/audit/?pipeline=<id>`: who did what, when and from where (newest first). */
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor: string | null;
-  /** e.g. "pipeline.deploy", "component.secret_regenerate", "grant.create". */
-  action: string;
-  pipeline: number | null;
-  pipeline_name: string;
-  target_type: AuditTargetType;
-  target_id: number | string | null;
-  target_name: string;
-  summary: string;
-  /** The client's IP address, or "". */
-  address: string;
-  via: AuditVia;
-}
+export type AuditEntry = Schemas["AuditEntry"];
+
+// --- Lists -----------------------------------------------------------------------------------------
+
+/** A page of a list: what every `Paginated…List` of the schema has, with its own `results`. */
+export type Paginated<T> = Omit<Schemas["PaginatedPipelineList"], "results"> & { results: T[] };

@@ -2,20 +2,20 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from "react";
 import type { LiveRecord } from "../live/frames";
 import { RATE_WINDOW_SECONDS } from "../live/store";
-import { useLiveStream } from "../live/useLiveStream";
+import { streamSourceOf, useLiveStream } from "../hooks/useLiveStream";
 import { PauseIcon, PlayIcon } from "../ui/Icons";
 import { SearchBox } from "../ui/SearchBox";
 import { type PageContext, TopBar } from "../ui/shell";
 import { mergeColumns } from "./columns";
 import { matches, parseQuery } from "./filter";
-import { formatCount, formatRate } from "./format";
+import { formatCount, formatRate } from "../ui/format";
 import { ProducerHeader } from "./ProducerHeader";
 import { RecordDetail } from "./RecordDetail";
 import { RecordTable } from "./RecordTable";
 import { StatCards } from "./StatCards";
 import { TimeChart } from "./TimeChart";
 import { looksLikeTransactions } from "./transactions/totals";
-import { streamSourceOf, useProducer } from "./useProducer";
+import { useProducer } from "./useProducer";
 
 /** Records kept for the filter to search; the table shows the newest SHOWN of them. */
 const KEPT = 1000;
@@ -87,7 +87,7 @@ export function LiveDashboard({ context, componentId }: { context: PageContext; 
             },
             {
               label: "Connected clients",
-              value: producer?.status.clients ?? "—",
+              value: formatCount(producer?.status.clients),
               hint: "Open WebSocket sessions of this producer, this page included",
               testId: "clients",
             },

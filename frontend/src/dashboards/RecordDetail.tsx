@@ -4,7 +4,7 @@ import { CopyIcon } from "../ui/Icons";
 import { Modal } from "../ui/Modal";
 import { copyText } from "../ui/clipboard";
 import { useFeedback } from "../ui/feedback";
-import { formatTime } from "./format";
+import { formatTime } from "../ui/format";
 import "../styles/live.css";
 
 export function RecordDetail({ record, onClose }: { record: LiveRecord; onClose: () => void }) {

@@ -1,8 +1,7 @@
 /** The latest records as a table: fixed position columns, then the records' own JSON fields. */
-import { memo } from "react";
 import type { LiveRecord } from "../live/frames";
-import { VALUE_COLUMN, cellValue, formatCell, isNumeric } from "./columns";
-import { formatTime } from "./format";
+import { VALUE_COLUMN } from "./columns";
+import { RecordRow } from "./RecordRow";
 
 interface Props {
   records: readonly LiveRecord[];
@@ -31,7 +30,7 @@ export function RecordTable({ records, columns, positions, onOpen, empty }: Prop
         </thead>
         <tbody>
           {records.map((r) => (
-            <Row key={r.seq} record={r} columns={columns} positions={positions} onOpen={onOpen} />
+            <RecordRow key={r.seq} record={r} columns={columns} positions={positions} onOpen={onOpen} />
           ))}
           {records.length === 0 && (
             <tr>
@@ -45,40 +44,3 @@ export function RecordTable({ records, columns, positions, onOpen, empty }: Prop
     </div>
   );
 }
-
-interface RowProps {
-  record: LiveRecord;
-  columns: readonly string[];
-  positions: boolean;
-  onOpen: (record: LiveRecord) => void;
-}
-
-// Memoised: a refresh adds rows at the top; the rows already shown don't render again.
-const Row = memo(function Row({ record, columns, positions, onOpen }: RowProps) {
-  return (
-    <tr
-      className="record-row"
-      tabIndex={0}
-      data-record-id={record.id ?? undefined}
-      onClick={() => onOpen(record)}
-      onKeyDown={(e) => {
-        if (e.key === "Enter" || e.key === " ") {
-          e.preventDefault();
-          onOpen(record);
-        }
-      }}
-    >
-      {positions && <td className="mono nowrap">{record.id}</td>}
-      <td className="mono nowrap muted">{formatTime(record.timestamp ?? record.receivedAt)}</td>
-      {positions && <td className="mono nowrap">{record.key ?? ""}</td>}
-      {columns.map((c) => {
-        const value = cellValue(record, c);
-        return (
-          <td key={c} className={isNumeric(value) ? "cell cell-number" : "cell"}>
-            {formatCell(value)}
-          </td>
-        );
-      })}
-    </tr>
-  );
-});

@@ -27,9 +27,3 @@ export function useProducer(id: number): { producer: ProducerSummary | null; err
 
   return { producer, error };
 }
-
-/** What the stream needs, stable while the summary's polls change only the figures. */
-export function streamSourceOf(producer: ProducerSummary | null) {
-  if (!producer?.streaming) return null;
-  return { componentId: producer.id, endpoint: producer.endpoint, format: producer.frame_format };
-}

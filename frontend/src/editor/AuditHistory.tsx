@@ -26,7 +26,7 @@ export function AuditHistory({ pipelineId, api = auditApi }: Props) {
         const page = await api.page(pipelineId, more);
         setEntries((all) => (more ? [...(all ?? []), ...page.results] : page.results));
         setCount(page.count);
-        setNext(page.next);
+        setNext(page.next ?? null);
       } catch (e) {
         setError(errorMessage(e));
       } finally {

@@ -13,7 +13,8 @@ import {
   useReactFlow,
 } from "@xyflow/react";
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { PaletteItem, Position } from "../api/types";
+import type { PaletteItem } from "../api/types";
+import type { Position } from "../api/jsonShapes";
 import type { FlowEdge, FlowNode } from "./model";
 import { isComponentNode } from "./model";
 import { nodeTypes } from "./nodes";

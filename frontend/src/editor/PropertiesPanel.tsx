@@ -80,7 +80,7 @@ export function PropertiesPanel({
           <dt>Pipeline</dt>
           <dd>{pipeline.name}</dd>
           <dt>Owner</dt>
-          <dd>{pipeline.owner ?? "—"}</dd>
+          <dd>{pipeline.owner || "—"}</dd>
           <dt>Deployed version</dt>
           <dd>{pipeline.current_version ? `v${pipeline.current_version}` : "none yet"}</dd>
         </dl>

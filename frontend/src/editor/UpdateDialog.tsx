@@ -2,7 +2,8 @@
 import { useState } from "react";
 import { ApiError, errorMessage } from "../api/client";
 import type { GraphApi } from "../api/endpoints";
-import type { UpdateErrors, UpdateResult } from "../api/types";
+import type { UpdateResult } from "../api/types";
+import type { UpdateErrors } from "../api/jsonShapes";
 import { Modal } from "../ui/Modal";
 
 export interface NodeProblem {

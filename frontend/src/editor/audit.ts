@@ -1,6 +1,6 @@
 /** The History tab's lines: an audit entry as who, what, when and from where. */
 import type { AuditEntry } from "../api/types";
-import { exactTime, relativeTime } from "../ui/StatusBadge";
+import { exactTime, relativeTime } from "../ui/format";
 
 export type AuditTone = "deploy" | "danger" | "secret" | "share" | "info";
 

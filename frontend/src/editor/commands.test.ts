@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../api/client";
 import type { GraphApi } from "../api/endpoints";
-import type { Component, Connection, Direction, FlowEvent, Position } from "../api/types";
+import type { Component, Connection, Direction, FlowEvent } from "../api/types";
+import type { Position } from "../api/jsonShapes";
 import { type GraphStore, makeCommands } from "./commands";
 import { History, Ids, sequence } from "./history";
 import { type FlowEdge, type FlowNode, componentKey, eventKey, wireEdge, wireKey } from "./model";
@@ -30,7 +31,10 @@ class FakeServer {
       guid: deployed ? `guid-${id}` : null,
       ingestion_id: `ing-${id}`,
       ingestion_secret: "****abcd",
-      endpoint: null,
+      endpoint: "",
+      created_at: "2025-01-01T00:00:00Z",
+      updated_at: "2025-01-01T00:00:00Z",
+      pipeline_rev: 1,
     };
     this.components.set(id, c);
     if (deployed) this.deployed.add(id);
@@ -48,6 +52,7 @@ class FakeServer {
       partitions: 3,
       retention_hours: 168,
       position: { x: 0, y: 0 },
+      pipeline_rev: 1,
     };
     this.events.set(id, e);
     return e;
@@ -56,7 +61,7 @@ class FakeServer {
   wire(event: number, component: number, direction: Direction): Connection {
     const present = this.events.has(event) && this.components.has(component) && !this.removed.has(component);
     if (!present) throw new ApiError(400, { component: ["No such component or event."] });
-    const c: Connection = { id: this.next++, pipeline: 1, event, component, direction };
+    const c: Connection = { id: this.next++, pipeline: 1, event, component, direction, pipeline_rev: 1 };
     this.connections.set(c.id, c);
     return c;
   }

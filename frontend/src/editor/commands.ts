@@ -6,7 +6,8 @@
  */
 import { ApiError } from "../api/client";
 import type { GraphApi } from "../api/endpoints";
-import type { Component, Connection, Direction, FlowEvent, Position } from "../api/types";
+import type { Component, Connection, Direction, FlowEvent } from "../api/types";
+import type { Position } from "../api/jsonShapes";
 import type { Command, Ids } from "./history";
 import {
   type FlowEdge,

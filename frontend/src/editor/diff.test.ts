@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Snapshot } from "../api/types";
+import type { Snapshot } from "../api/jsonShapes";
 import { diffSnapshots, flatten, isEmptyDiff } from "./diff";
 
 const v1: Snapshot = {

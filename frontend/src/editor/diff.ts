@@ -1,5 +1,5 @@
 /** What changed between two version snapshots. Pure functions over the snapshot JSON. */
-import type { Snapshot } from "../api/types";
+import type { Snapshot } from "../api/jsonShapes";
 
 export interface NodeRef {
   key: string;

@@ -3,8 +3,8 @@ import type { Edge, Node } from "@xyflow/react";
 import type {
   Component,
   ComponentStatus,
-  ComponentTypeSpec,
   ComponentTypesPayload,
+  ComponentTypeSpec,
   Connection,
   EventKindSpec,
   FlowEvent,

@@ -6,7 +6,8 @@ import { type NodeChange, useEdgesState, useNodesState } from "@xyflow/react";
 import { useCallback, useMemo, useReducer, useRef } from "react";
 import type { GraphApi } from "../api/endpoints";
 import { ApiError } from "../api/client";
-import type { Component, ComponentConfig, Connection, EventKind, FlowEvent, Position } from "../api/types";
+import type { Component, Connection, EventKind, FlowEvent } from "../api/types";
+import type { ComponentConfig, Position } from "../api/jsonShapes";
 import { type Command, History, Ids, sequence } from "./history";
 import {
   type FlowEdge,

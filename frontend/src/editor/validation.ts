@@ -1,5 +1,5 @@
 /**
- * Wiring rules, mirrored from the server's pipelines/graph.py for instant feedback only:
+ * Wiring rules, mirrored from the server's pipelines/rules/graph.py for instant feedback only:
  * the server always re-checks. Pure functions over plain data, no React.
  */
 import type { Connection, Direction, Limits } from "../api/types";

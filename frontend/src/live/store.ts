@@ -5,6 +5,7 @@
  */
 import { TimeBuckets, type WindowSeries } from "./buckets";
 import { type ControlMessage, type LiveRecord, missedCount } from "./frames";
+import { formatCount } from "../ui/format";
 
 const RATE_KEY = "records";
 export const RATE_WINDOW_SECONDS = 60;
@@ -42,7 +43,7 @@ export class RecordStore {
       const missed = missedCount(message);
       this.skipped += missed;
       const why = message.reason === "slow_client" ? "this page fell behind" : "Kafka no longer had them";
-      this.notice = `${missed.toLocaleString()} records were skipped: ${why}.`;
+      this.notice = `${formatCount(missed)} records were skipped: ${why}.`;
     } else if (typeof message.message === "string") {
       this.notice = message.message;
     }

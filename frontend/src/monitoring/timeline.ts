@@ -2,8 +2,8 @@
  * The Intelligent Scaling timeline ("why it scaled"): decisions from the API turned into
  * entries a person reads top to bottom, newest first, grouped by day.
  */
-import type { ScalingAction, ScalingDecision } from "../api/types";
-import { formatCount, formatPercent } from "./format";
+import type { ScalingDecision } from "../api/types";
+import { clockTime, formatCount, formatPercent } from "../ui/format";
 
 export type Tone = "up" | "down" | "blocked" | "neutral";
 
@@ -13,7 +13,8 @@ export interface TimelineEntry {
   time: string;
   component: string;
   componentId: number | null;
-  action: ScalingAction;
+  /** up, down, hold, blocked or bounds (the server may add others: they read as they are). */
+  action: string;
   title: string;
   change: string;
   lag: string;
@@ -26,7 +27,7 @@ export interface TimelineDay {
   entries: TimelineEntry[];
 }
 
-const TITLES: Record<ScalingAction, string> = {
+const TITLES: Record<string, string> = {
   up: "Scaled up",
   down: "Scaled down",
   blocked: "Could not scale",
@@ -34,22 +35,13 @@ const TITLES: Record<ScalingAction, string> = {
   hold: "Held",
 };
 
-const TONES: Record<ScalingAction, Tone> = {
+const TONES: Record<string, Tone> = {
   up: "up",
   down: "down",
   blocked: "blocked",
   bounds: "neutral",
   hold: "neutral",
 };
-
-function twoDigits(n: number): string {
-  return String(n).padStart(2, "0");
-}
-
-/** HH:MM:SS in local time, the same width for every entry. */
-export function clockTime(at: Date): string {
-  return `${twoDigits(at.getHours())}:${twoDigits(at.getMinutes())}:${twoDigits(at.getSeconds())}`;
-}
 
 export function toEntry(decision: ScalingDecision): TimelineEntry {
   const at = new Date(decision.decided_at);

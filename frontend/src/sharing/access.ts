@@ -20,6 +20,9 @@ export function canShare(access: Access | undefined): boolean {
 /** Delete the pipeline: like sharing, its owner's (and staff's) decision. */
 export const canDelete = canShare;
 
+/** The roles a grant can give, least first. */
+export const ROLES: GrantRole[] = ["viewer", "editor"];
+
 export const ROLE_LABELS: Record<GrantRole, string> = { viewer: "Viewer", editor: "Editor" };
 
 export const ROLE_HELP: Record<GrantRole, string> = {
@@ -28,7 +31,7 @@ export const ROLE_HELP: Record<GrantRole, string> = {
 };
 
 function ownerName(pipeline: Pick<Pipeline, "owner">): string {
-  return pipeline.owner === null || pipeline.owner === "" ? "nobody" : String(pipeline.owner);
+  return pipeline.owner || "nobody";
 }
 
 /** The list's one-line sharing note: "Shared with 2", "Shared by ada · viewer", or null. */

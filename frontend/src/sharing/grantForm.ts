@@ -29,7 +29,7 @@ export function hasErrors(errors: GrantFormErrors): boolean {
 
 /** Who a grant is for: a user or a group, by name. */
 export function principal(grant: Pick<Grant, "user" | "group">): { kind: PrincipalKind; name: string } {
-  return grant.user !== null
+  return typeof grant.user === "string"
     ? { kind: "user", name: grant.user }
     : { kind: "group", name: grant.group ?? "" };
 }

@@ -1,7 +1,8 @@
 /** Toasts and confirmation/prompt dialogs, offered to the whole page through context. */
 import { type ReactNode, createContext, useCallback, useContext, useMemo, useRef, useState } from "react";
 import { CrossIcon } from "./Icons";
-import { Modal } from "./Modal";
+import { type ConfirmOptions, ConfirmDialog } from "./ConfirmDialog";
+import { type PromptOptions, PromptDialog } from "./PromptDialog";
 
 export type ToastTone = "info" | "success" | "error";
 
@@ -9,20 +10,6 @@ interface Toast {
   id: number;
   tone: ToastTone;
   text: string;
-}
-
-export interface ConfirmOptions {
-  title: string;
-  message: ReactNode;
-  confirmLabel?: string;
-  danger?: boolean;
-}
-
-export interface PromptOptions {
-  title: string;
-  label: string;
-  initial?: string;
-  confirmLabel?: string;
 }
 
 interface Feedback {
@@ -104,75 +91,5 @@ export function FeedbackProvider({ children }: { children: ReactNode }) {
         />
       )}
     </FeedbackContext.Provider>
-  );
-}
-
-function ConfirmDialog({ options, onDone }: { options: ConfirmOptions; onDone: (ok: boolean) => void }) {
-  return (
-    <Modal
-      title={options.title}
-      onClose={() => onDone(false)}
-      footer={
-        <>
-          <button type="button" className="button" onClick={() => onDone(false)}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className={options.danger ? "button button-danger" : "button button-primary"}
-            onClick={() => onDone(true)}
-            data-autofocus
-          >
-            {options.confirmLabel ?? "Confirm"}
-          </button>
-        </>
-      }
-    >
-      <div className="confirm-message">{options.message}</div>
-    </Modal>
-  );
-}
-
-function PromptDialog({
-  options,
-  onDone,
-}: {
-  options: PromptOptions;
-  onDone: (text: string | null) => void;
-}) {
-  const [text, setText] = useState(options.initial ?? "");
-  return (
-    <Modal title={options.title} onClose={() => onDone(null)}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (text.trim()) onDone(text.trim());
-        }}
-      >
-        <label className="field">
-          <span className="field-label">
-            {options.label}{" "}
-            <span className="required" aria-hidden="true">
-              *
-            </span>
-          </span>
-          <input
-            className="input"
-            value={text}
-            required
-            onChange={(e) => setText(e.target.value)}
-            data-autofocus
-          />
-        </label>
-        <div className="modal-footer">
-          <button type="button" className="button" onClick={() => onDone(null)}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={!text.trim()}>
-            {options.confirmLabel ?? "OK"}
-          </button>
-        </div>
-      </form>
-    </Modal>
   );
 }

@@ -1,15 +1,15 @@
 /** The demo's Transactions dashboard: live totals, amounts per second, latest transactions. */
 import { useCallback, useMemo, useState } from "react";
 import type { LiveRecord } from "../../live/frames";
-import { useLiveStream } from "../../live/useLiveStream";
+import { streamSourceOf, useLiveStream } from "../../hooks/useLiveStream";
 import { type PageContext, TopBar } from "../../ui/shell";
-import { formatCount, formatRate, formatTime } from "../format";
+import { formatAmount, formatCount, formatRate, formatTime } from "../../ui/format";
 import { ProducerHeader } from "../ProducerHeader";
 import { RecordDetail } from "../RecordDetail";
 import { StatCards } from "../StatCards";
 import { TimeChart } from "../TimeChart";
-import { streamSourceOf, useProducer } from "../useProducer";
-import { AMOUNT_WINDOW_SECONDS, TransactionTotals, asTransaction, formatAmount } from "./totals";
+import { useProducer } from "../useProducer";
+import { AMOUNT_WINDOW_SECONDS, TransactionTotals, asTransaction } from "./totals";
 
 const LATEST = 15;
 // Colour per currency in the order currencies first appear; stable for the page's life.
@@ -151,7 +151,7 @@ export function TransactionsDashboard({
             windowSeconds={AMOUNT_WINDOW_SECONDS}
             mode="points"
             height={220}
-            format={(v) => v.toLocaleString(undefined, { maximumFractionDigits: 0 })}
+            format={formatCount}
           />
         </section>
         <section className="card" aria-labelledby="latest-title">

@@ -1,5 +1,5 @@
 /**
- * Live totals of card transactions (the demo's records, pipelines/demo_traffic.py): counts by
+ * Live totals of card transactions (the demo's records, pipelines/dev/demo_traffic.py): counts by
  * status, counts and amounts by currency, and amounts per second for the rolling chart.
  * Totals count what this page received; resuming with `since` keeps them free of repeats.
  */
@@ -134,20 +134,4 @@ export class RecentAmounts {
       ys: currencies.map((c) => shown.map((p) => (p.currency === c ? p.amount : null))),
     };
   }
-}
-
-const money = new Map<string, Intl.NumberFormat>();
-
-/** `€1,234.50`; an amount in a code Intl doesn't know still reads as `1,234.50 XYZ`. */
-export function formatAmount(amount: number, currency: string): string {
-  let format = money.get(currency);
-  if (!format) {
-    try {
-      format = new Intl.NumberFormat(undefined, { style: "currency", currency });
-    } catch {
-      return `${amount.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${currency}`;
-    }
-    money.set(currency, format);
-  }
-  return format.format(amount);
 }

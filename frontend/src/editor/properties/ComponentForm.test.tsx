@@ -113,6 +113,9 @@ const component: Component = {
   ingestion_id: "ing_123",
   ingestion_secret: "sk_••••••••a1b2",
   endpoint: "ws://testserver/ws/producers/ing_123/",
+  created_at: "2025-01-01T00:00:00Z",
+  updated_at: "2025-01-01T00:00:00Z",
+  pipeline_rev: 1,
 };
 
 const events: FlowEvent[] = [
@@ -125,6 +128,7 @@ const events: FlowEvent[] = [
     partitions: 3,
     retention_hours: 168,
     position: { x: 0, y: 0 },
+    pipeline_rev: 1,
   },
   {
     id: 4,
@@ -135,6 +139,7 @@ const events: FlowEvent[] = [
     partitions: 3,
     retention_hours: 168,
     position: { x: 0, y: 0 },
+    pipeline_rev: 1,
   },
 ];
 

@@ -1,16 +1,15 @@
 /** The properties of a component: name on top, then its type's tabs as served by the API. */
 import { type ReactNode, useEffect, useRef, useState } from "react";
-import type { Check, Component, ComponentTypeSpec, ConfigValue, FlowEvent } from "../../api/types";
-import { CopyIcon } from "../../ui/Icons";
+import type { Check, Component, ComponentTypeSpec, FlowEvent } from "../../api/types";
+import type { ConfigValue } from "../../api/jsonShapes";
 import { Tabs } from "../../ui/Tabs";
-import { copyText } from "../../ui/clipboard";
-import { useFeedback } from "../../ui/feedback";
 import { type ComponentDraft, componentDraft, configValue, withConfigValue } from "./drafts";
 import { type FormErrors, tabsWithErrors } from "./errors";
 import { Field } from "./fields";
 import { PropsActions } from "./PropsActions";
 import type { SecretActions } from "./SecretField";
 import { ValidationChecks } from "./ValidationChecks";
+import { EndpointField } from "./EndpointField";
 
 export interface ComponentFormProps {
   component: Component;
@@ -175,40 +174,14 @@ export function ComponentForm(props: ComponentFormProps) {
                 })}
                 {tab.key === "meta" &&
                   component.endpoint &&
-                  !tab.fields.some((f) => f.name === "endpoint") && <Endpoint url={component.endpoint} />}
+                  !tab.fields.some((f) => f.name === "endpoint") && (
+                    <EndpointField url={component.endpoint} />
+                  )}
               </div>
             )}
           </Tabs>
         )
       )}
     </form>
-  );
-}
-
-function Endpoint({ url }: { url: string }) {
-  const { toast } = useFeedback();
-  return (
-    <div className="field" data-field="endpoint">
-      <label className="field-label" htmlFor="component-endpoint">
-        WebSocket Endpoint
-      </label>
-      <div className="secret">
-        <input id="component-endpoint" className="input input-mono input-readonly" readOnly value={url} />
-        <button
-          type="button"
-          className="icon-button"
-          aria-label="Copy WebSocket Endpoint"
-          title="Copy"
-          onClick={() =>
-            copyText(url).then(
-              () => toast("Endpoint copied", "success"),
-              (e: unknown) => toast(String(e), "error"),
-            )
-          }
-        >
-          <CopyIcon />
-        </button>
-      </div>
-    </div>
   );
 }

@@ -4,10 +4,9 @@ import { errorMessage } from "../../api/client";
 import { producersApi } from "../../api/endpoints";
 import type { PipelineStatus, ProducerSummary } from "../../api/types";
 import { ConnectionBadge } from "../../dashboards/ConnectionBadge";
-import { formatCount } from "../../dashboards/format";
-import { streamSourceOf } from "../../dashboards/useProducer";
+import { formatCount } from "../../ui/format";
 import type { LiveRecord } from "../../live/frames";
-import { useLiveStream } from "../../live/useLiveStream";
+import { streamSourceOf, useLiveStream } from "../../hooks/useLiveStream";
 import { PauseIcon, PlayIcon } from "../../ui/Icons";
 
 const TAPPED = 20;

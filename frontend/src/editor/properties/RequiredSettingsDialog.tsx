@@ -1,6 +1,7 @@
 /** Asks for the settings the server needs before it creates a component (those it refused). */
 import { useState } from "react";
-import type { ComponentConfig, ComponentTypeSpec, ConfigValue } from "../../api/types";
+import type { ComponentTypeSpec } from "../../api/types";
+import type { ComponentConfig, ConfigValue } from "../../api/jsonShapes";
 import { Modal } from "../../ui/Modal";
 import type { FormErrors } from "./errors";
 import { Field } from "./fields";

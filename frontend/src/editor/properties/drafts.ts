@@ -1,13 +1,6 @@
 /** Unsaved edits of a node and the PATCH bodies made from them. Pure functions. */
-import type {
-  Component,
-  ComponentConfig,
-  ComponentTypeSpec,
-  ConfigValue,
-  EventKindSpec,
-  FieldSpec,
-  FlowEvent,
-} from "../../api/types";
+import type { Component, ComponentTypeSpec, EventKindSpec, FieldSpec, FlowEvent } from "../../api/types";
+import type { ComponentConfig, ConfigValue } from "../../api/jsonShapes";
 
 export interface ComponentDraft {
   kind: "component";

@@ -1,6 +1,7 @@
 /** One form control per field spec kind; the spec comes from GET /api/component-types/. */
 import { type ReactNode, useId } from "react";
-import type { ConfigValue, FieldSpec, FlowEvent } from "../../api/types";
+import type { FieldSpec, FlowEvent } from "../../api/types";
+import type { ConfigValue } from "../../api/jsonShapes";
 import { SecretField, type SecretActions } from "./SecretField";
 
 export interface FieldProps {

@@ -1,4 +1,4 @@
-/** Live data for the monitoring view: poll an API call, and a clock for "3 s ago". */
+/** Live figures from the API: call it now and every few seconds while the tab is visible. */
 import { useEffect, useRef, useState } from "react";
 import { errorMessage } from "../api/client";
 
@@ -46,14 +46,4 @@ export function usePoll<T>(load: () => Promise<T>, intervalMs: number): Polled<T
   }, [intervalMs]);
 
   return state;
-}
-
-/** The current time, re-rendered every `intervalMs`, so ages keep counting between polls. */
-export function useNow(intervalMs = 1000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = window.setInterval(() => setNow(Date.now()), intervalMs);
-    return () => window.clearInterval(timer);
-  }, [intervalMs]);
-  return now;
 }

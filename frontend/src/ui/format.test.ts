@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
   formatAgo,
+  formatAmount,
   formatBytes,
   formatCount,
   formatPercent,
   formatRate,
   formatUptime,
-  usage,
+  relativeTime,
 } from "./format";
 
 const NOW = 1_700_000_000_000; // ms
@@ -32,6 +33,10 @@ describe("formatCount and formatBytes", () => {
     expect(formatCount(1234567)).toBe("1,234,567");
     expect(formatCount(0)).toBe("0");
     expect(formatCount(null)).toBe("—");
+  });
+
+  it("shows a count whole", () => {
+    expect(formatCount(1234.6)).toBe("1,235");
   });
 
   it.each([
@@ -79,27 +84,26 @@ describe("formatPercent", () => {
   });
 });
 
-describe("usage against request and limit", () => {
-  it("is fine within the request", () => {
-    expect(usage(200, 250, 1000)).toEqual({ fill: 0.2, request: 0.25, level: "ok" });
+describe("formatAmount", () => {
+  it("formats known currencies and still shows unknown codes", () => {
+    expect(formatAmount(1234.5, "EUR")).toMatch(/1,234\.50/);
+    expect(formatAmount(2, "NOT-A-CODE")).toBe("2.00 NOT-A-CODE");
+  });
+});
+
+describe("relativeTime", () => {
+  const at = "2023-11-14T22:13:20Z"; // NOW
+
+  it.each([
+    [NOW + 30_000, "just now"],
+    [NOW + 4 * 60_000, "4 min ago"],
+    [NOW + 3 * 3_600_000, "3 h ago"],
+    [NOW + 2 * 86_400_000, "2 d ago"],
+  ])("an API time read at %s is %s", (now, text) => {
+    expect(relativeTime(at, now)).toBe(text);
   });
 
-  it("borrows capacity above the request", () => {
-    expect(usage(400, 250, 1000).level).toBe("above-request");
-  });
-
-  it("warns near the limit and never overflows the bar", () => {
-    expect(usage(950, 250, 1000).level).toBe("near-limit");
-    expect(usage(1500, 250, 1000).fill).toBe(1);
-  });
-
-  it("scales to the use when no limit is configured", () => {
-    const shown = usage(100, undefined, undefined);
-    expect(shown.fill).toBeCloseTo(0.8);
-    expect(shown.request).toBeNull();
-  });
-
-  it("draws nothing for an unmeasured instance", () => {
-    expect(usage(null, 250, 1000)).toEqual({ fill: 0, request: null, level: "unknown" });
+  it("says nothing for a time it cannot read", () => {
+    expect(relativeTime("not a time", NOW)).toBe("");
   });
 });

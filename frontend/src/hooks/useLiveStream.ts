@@ -2,15 +2,22 @@
 import { useEffect, useRef, useState } from "react";
 import { ApiError } from "../api/client";
 import { producersApi } from "../api/endpoints";
-import type { FrameFormat, LiveRecord } from "./frames";
-import { ResumePoint } from "./resume";
-import { RecordStore } from "./store";
-import { type ConnectionState, LiveStream, StreamStop } from "./stream";
+import type { ProducerSummary } from "../api/types";
+import type { FrameFormat, LiveRecord } from "../live/frames";
+import { ResumePoint } from "../live/resume";
+import { RecordStore } from "../live/store";
+import { type ConnectionState, LiveStream, StreamStop } from "../live/stream";
 
 export interface StreamSource {
   componentId: number;
   endpoint: string;
   format: FrameFormat;
+}
+
+/** What the stream needs, stable while the summary's polls change only the figures. */
+export function streamSourceOf(producer: ProducerSummary | null): StreamSource | null {
+  if (!producer?.streaming) return null;
+  return { componentId: producer.id, endpoint: producer.endpoint, format: producer.frame_format };
 }
 
 export interface LiveStreamHandle {
