@@ -7,16 +7,17 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from producer.lazy_user import SessionStack  # noqa: E402
 from producer.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        # Sessions and users for cookie-authenticated dashboards; Origin is checked per
-        # credential in producer.auth (header and token clients need no Origin).
-        "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),
+        # Sessions for cookie-authenticated dashboards, their user read only when a
+        # handshake has no secret or token; Origin is checked per credential in
+        # producer.auth (header and token clients need no Origin).
+        "websocket": SessionStack(URLRouter(websocket_urlpatterns)),
     }
 )

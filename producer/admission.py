@@ -16,16 +16,17 @@ from producer.auth import Grant, authorize
 from producer.web import DENIAL
 
 
-def admit(scope, ingestion_id: str) -> Grant | Refusal | None:
+async def admit(scope, ingestion_id: str) -> Grant | Refusal | None:
     """The grant, a Refusal for rate, or None for credentials that do not hold (403)."""
     address = (scope.get("client") or ["unknown"])[0]
-    refusal = abuse_limits.hit(abuse_limits.HANDSHAKES_PER_ADDRESS, address)
+    refusal = await abuse_limits.ahit(abuse_limits.HANDSHAKES_PER_ADDRESS, address)
     if refusal is not None:
         return refusal
-    grant = authorize(scope, ingestion_id)
+    grant = await authorize(scope, ingestion_id)
     if grant is None:
         return None
-    return abuse_limits.hit(abuse_limits.HANDSHAKES_PER_COMPONENT, grant.ingestion_id) or grant
+    limit = abuse_limits.HANDSHAKES_PER_COMPONENT
+    return await abuse_limits.ahit(limit, grant.ingestion_id) or grant
 
 
 async def refuse(scope, send, refusal: Refusal) -> bool:

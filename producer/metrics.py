@@ -1,4 +1,4 @@
-"""Counters of the stream's repair work in this process (exported on /metrics)."""
+"""Counters of the stream's repair work and handshakes in this process (on /metrics)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ KNOWN = (
     "clients_marked_slow",
     "batches_skipped_slow",
     "slow_client_closes",
+    "handshakes_accepted",
+    "credential_lookups",  # database reads of a producer's credentials (credential_cache)
 )
 
 

@@ -12,6 +12,8 @@ from pipelines.models import Component, Pipeline, PipelineVersion
 from pipelines.runtime import deployed_versions
 from pipelines.types import registry
 from producer.auth import SECRET, TOKEN
+from producer.credential_cache import CHANGED
+from producer.credential_cache import GROUP as CREDENTIALS_GROUP
 from producer.groups import stream_group
 from producer.reconcile import session_change
 
@@ -34,36 +36,56 @@ def close_sessions(
         log.warning("Could not close sessions of %s: %s", ingestion_id, exc)
 
 
+def forget_credentials(ingestion_ids: list[str]) -> None:
+    """Every web process drops what it holds of these producers (producer.credential_cache)."""
+    layer = get_channel_layer()
+    if layer is None or not ingestion_ids:
+        return
+    message = {"type": CHANGED, "ingestion_ids": list(ingestion_ids)}
+    try:
+        async_to_sync(layer.group_send)(CREDENTIALS_GROUP, message)
+    except Exception as exc:  # the entries then expire after credential_cache.TTL_SECONDS
+        log.warning("Could not tell the web processes about %s: %s", ingestion_ids, exc)
+
+
 def on_secret_regenerated(sender, component_id: int, ingestion_id: str, **kwargs) -> None:
+    forget_credentials([ingestion_id])
     close_sessions(
         ingestion_id, SECRET_REGENERATED, "Ingestion Secret regenerated", [SECRET, TOKEN]
     )
 
 
 def on_component_removed(sender, component_id: int, ingestion_id: str, **kwargs) -> None:
+    forget_credentials([ingestion_id])
     close_sessions(ingestion_id, GONE, "Component removed")
 
 
 def on_status_changed(sender, pipeline_id: int, status: str, **kwargs) -> None:
+    ingestion_ids = list(
+        Component.with_removed.filter(pipeline_id=pipeline_id).values_list(
+            "ingestion_id", flat=True
+        )
+    )
+    forget_credentials(ingestion_ids)
     if status == Pipeline.Status.ACTIVE:
         return
-    for ingestion_id in Component.with_removed.filter(pipeline_id=pipeline_id).values_list(
-        "ingestion_id", flat=True
-    ):
+    for ingestion_id in ingestion_ids:
         close_sessions(ingestion_id, GONE, "Pipeline deactivated")
 
 
 def on_deployed(
     sender, pipeline_id: int, version_number: int, previous_version_id=None, **kwargs
 ) -> None:
-    """Reconcile open sessions with the new version: untouched, 4001, 4002 or 4502."""
+    """Reconcile open sessions with the new version: untouched, 4001, 4002 or 4502; and
+    every web process forgets what it held of the old version's producers."""
     pipeline = Pipeline.objects.filter(pk=pipeline_id).select_related("current_version").first()
-    if previous_version_id is None or pipeline is None:
+    if pipeline is None:
         return
-    if pipeline.status != Pipeline.Status.ACTIVE:
-        return  # an inactive pipeline has no sessions
     old = _streaming(PipelineVersion.objects.filter(pk=previous_version_id).first())
     new = _streaming(pipeline.current_version)
+    forget_credentials(sorted(old.keys() | new.keys()))
+    if previous_version_id is None or pipeline.status != Pipeline.Status.ACTIVE:
+        return  # an inactive pipeline has no sessions
     for ingestion_id, before in old.items():
         change = session_change(before, new.get(ingestion_id))
         if change is not None:

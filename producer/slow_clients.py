@@ -32,10 +32,13 @@ class Connection:
     handled: dict[str, int] = field(default_factory=dict)  # worker → last seq handled
     acked: dict[str, int] = field(default_factory=dict)  # worker → last seq acknowledged
     slow: bool = False
+    # Called on every note(): the reporter's "something changed since the last report".
+    changed: Callable[[], None] = lambda: None
 
     def note(self, worker: str, seq: int) -> None:
         """The socket took batch `seq` of `worker` (or skipped it): judged at the next report."""
         self.handled[worker] = seq
+        self.changed()
 
     def evaluate(self, now: float, crowded: bool = False) -> None:
         """Acknowledge what the socket took; stop waiting for a stuck client after

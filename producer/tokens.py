@@ -29,12 +29,12 @@ def mint_token(component: Component) -> dict:
     return {"token": token, "expires_in": max_age}
 
 
-def token_is_valid(token: str, component: Component) -> bool:
-    """True for an unexpired token minted for this component and its current secret."""
+def token_is_valid(token: str, ingestion_id: str, secret: str) -> bool:
+    """True for an unexpired token minted for this producer and its current secret."""
     try:
         data = signing.loads(token, salt=SALT, max_age=settings.FLOWCAST["TOKEN_MAX_AGE"])
     except signing.BadSignature:
         return False
-    if not isinstance(data, dict) or data.get("i") != component.ingestion_id:
+    if not isinstance(data, dict) or data.get("i") != ingestion_id:
         return False
-    return credentials.secrets_match(data.get("f"), _fingerprint(component.ingestion_secret))
+    return credentials.secrets_match(data.get("f"), _fingerprint(secret))

@@ -14,15 +14,20 @@ store must not also stop logins and ingestion, which do not need Redis otherwise
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import math
+import weakref
 from dataclasses import dataclass
 
 import redis
+import redis.asyncio as aioredis
 from django.conf import settings
 from django.http import HttpResponse
 from limits import RateLimitItemPerSecond
+from limits.aio.storage import RedisStorage as AsyncRedisStorage
+from limits.aio.strategies import FixedWindowRateLimiter as AsyncFixedWindowRateLimiter
 from limits.storage import RedisStorage
 from limits.strategies import FixedWindowRateLimiter
 
@@ -38,6 +43,7 @@ HANDSHAKES_PER_COMPONENT = "LIMIT_HANDSHAKES_PER_COMPONENT"
 
 KEY_PREFIX = redis_keys.LIMITS_PREFIX
 REDIS_TIMEOUT = 2.0  # seconds; past it the request goes through (see the docstring)
+ASYNC_CONNECTIONS = 32  # per web process, for the handshakes' limits
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,24 @@ def hit(limit: str, key: object, cost: int = 1) -> Refusal | None:
     return Refusal(limit, max(1, math.ceil(left_ms / 1000)))
 
 
+async def ahit(limit: str, key: object) -> Refusal | None:
+    """hit(), on the event loop: a WebSocket handshake is counted without a thread hop."""
+    limiter = _async_limiter(settings.REDIS_URL) if settings.REDIS_URL else None
+    if limiter is None:
+        return None
+    amount, period = settings.FLOWCAST[limit]
+    item = RateLimitItemPerSecond(amount, period, namespace=limit.lower())
+    try:
+        if await limiter.hit(item, str(key)):
+            return None
+        bridge = limiter.storage.bridge
+        left_ms = await bridge.get_connection().pttl(bridge.prefixed_key(item.key_for(str(key))))
+    except redis.RedisError as exc:
+        log.warning("Abuse limit %s not checked, Redis failed: %s", limit, exc)
+        return None
+    return Refusal(limit, max(1, math.ceil(left_ms / 1000)))
+
+
 def ingest(ingestion_id: str, size: int) -> Refusal | None:
     """One request of `size` bytes to an API Ingestion: its request, then its byte budget."""
     return hit(INGEST_REQUESTS, ingestion_id) or hit(INGEST_BYTES, ingestion_id, cost=size)
@@ -118,3 +142,28 @@ def _limiter(url: str) -> FixedWindowRateLimiter:
     return FixedWindowRateLimiter(
         RedisStorage("redis://", connection_pool=pool, key_prefix=KEY_PREFIX)
     )
+
+
+_async_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _async_limiter(url: str) -> AsyncFixedWindowRateLimiter:
+    """One per event loop: an asyncio connection pool belongs to the loop that made it.
+    A storm of handshakes waits its turn for one of ASYNC_CONNECTIONS (the default pool
+    refuses the 101st concurrent command)."""
+    by_url = _async_limiters.setdefault(asyncio.get_running_loop(), {})
+    if url not in by_url:
+        pool = aioredis.BlockingConnectionPool.from_url(
+            url,
+            max_connections=ASYNC_CONNECTIONS,
+            timeout=REDIS_TIMEOUT,
+            socket_timeout=REDIS_TIMEOUT,
+            socket_connect_timeout=REDIS_TIMEOUT,
+        )
+        storage = AsyncRedisStorage(
+            "async+redis://", implementation="redispy", connection_pool=pool, key_prefix=KEY_PREFIX
+        )
+        by_url[url] = AsyncFixedWindowRateLimiter(storage)
+    return by_url[url]

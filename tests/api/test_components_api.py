@@ -113,13 +113,13 @@ def test_regenerate_secret_replaces_it_and_invalidates_tokens(build, api, caplog
     producer = build.component(build.pipeline(), "websocket_producer", "Feed")
     old = Component.objects.get(pk=producer["id"]).ingestion_secret
     token = api.post(f"/api/components/{producer['id']}/token/").json()["token"]
-    assert token_is_valid(token, Component.objects.get(pk=producer["id"]))
+    assert token_is_valid(token, producer["ingestion_id"], old)
     new = api.post(f"/api/components/{producer['id']}/regenerate-secret/").json()[
         "ingestion_secret"
     ]
     component = Component.objects.get(pk=producer["id"])
     assert new != old and component.ingestion_secret == new
-    assert not token_is_valid(token, component)
+    assert not token_is_valid(token, component.ingestion_id, component.ingestion_secret)
     assert old not in caplog.text and new not in caplog.text
 
 
@@ -127,7 +127,8 @@ def test_token_expires(build, api, settings):
     producer = build.component(build.pipeline(), "websocket_producer", "Feed")
     token = api.post(f"/api/components/{producer['id']}/token/").json()["token"]
     settings.FLOWCAST = {**settings.FLOWCAST, "TOKEN_MAX_AGE": -1}
-    assert not token_is_valid(token, Component.objects.get(pk=producer["id"]))
+    component = Component.objects.get(pk=producer["id"])
+    assert not token_is_valid(token, component.ingestion_id, component.ingestion_secret)
 
 
 def test_another_users_component_is_404(build, bob_api):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
+import urllib.request
 
 import pytest
 from django.core import signing
@@ -16,7 +18,7 @@ from pipelines.models import Component, Pipeline
 from producer import tokens
 from producer.tokens import mint_token
 from tests.integration.clients import bearer, ws_url
-from tests.runtime import build_stream
+from tests.runtime import build_stream, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -182,3 +184,44 @@ def test_a_session_needs_the_right_to_view_the_pipeline(live, django_user_model)
     before = asyncio.run(handshake_status(url, headers))
     services.grant_access(s["pipeline"], user="bob-viewer", role="viewer")
     assert (before, asyncio.run(handshake_status(url, headers))) == (403, 101)
+
+
+def test_every_web_process_answers_secrets_and_tokens_from_memory_and_forgets_a_regenerated_secret(
+    stack, owner
+):
+    s = build_stream(owner)
+    producer = s["producer"]
+    hosts = [stack.web(), stack.web()]
+    token = mint_token(producer)["token"]
+
+    async def connect_all(host: str) -> list[int]:
+        statuses = [handshake_status(ws_url(host, producer), bearer(producer)) for _ in range(30)]
+        statuses += [handshake_status(ws_url(host, producer, f"?token={token}")) for _ in range(10)]
+        return await asyncio.gather(*statuses)
+
+    handshakes, lookups = (exported(hosts[0], e) for e in ("handshakes_accepted", LOOKUPS))
+    for host in hosts:
+        assert asyncio.run(connect_all(host)) == [101] * 40
+        handshakes += 40
+        # Reported once a second with the process's other counters, summed over processes.
+        wait_for(lambda h=host, n=handshakes: exported(h, ACCEPTED) >= n, 10, "the handshakes")
+    assert exported(hosts[0], LOOKUPS) - lookups <= 4  # a few per process, not one per client
+
+    old = bearer(producer)
+    services.regenerate_secret(Component.objects.get(pk=producer.pk))
+    fresh = bearer(Component.objects.get(pk=producer.pk))
+    for host in hosts:
+        assert asyncio.run(handshake_status(ws_url(host, producer), old)) == 403
+        assert asyncio.run(handshake_status(ws_url(host, producer, f"?token={token}"))) == 403
+        assert asyncio.run(handshake_status(ws_url(host, producer), fresh)) == 101
+
+
+ACCEPTED, LOOKUPS = "handshakes_accepted", "credential_lookups"
+
+
+def exported(host: str, event: str) -> float:
+    """The web processes' summed stream counter `event` as /metrics shows it."""
+    text = urllib.request.urlopen(f"http://{host}/metrics", timeout=10).read().decode()
+    name = f'flowcast_stream_events_total{{event="{event}"}}'
+    match = re.search(rf"^{re.escape(name)} (\S+)$", text, re.M)
+    return float(match.group(1)) if match else 0.0

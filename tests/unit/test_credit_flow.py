@@ -65,7 +65,7 @@ def test_in_a_crowd_of_stuck_sockets_nobody_turns_slow():
 def reporter_with(stuck_flags: list[bool]) -> CreditReporter:
     reporter = CreditReporter()
     for stuck in stuck_flags:
-        reporter.connections.add(Connection("ing_a", lambda s=stuck: 1.0 if s else None))
+        reporter.add(Connection("ing_a", lambda s=stuck: 1.0 if s else None))
     return reporter
 
 
@@ -82,7 +82,8 @@ def test_a_stuck_client_is_judged_at_the_report_even_with_nothing_new_to_ack():
     reporter = CreditReporter()
     stuck = Connection("ing_a", lambda: time.monotonic() - 5.0)  # past the 2 s grace
     stuck.handled["w1"] = stuck.acked["w1"] = 3  # the stream has gone quiet
-    reporter.connections.update([stuck] + [Connection("ing_a", lambda: None) for _ in range(4)])
+    for c in [stuck] + [Connection("ing_a", lambda: None) for _ in range(4)]:
+        reporter.add(c)
     reporter.acks()
     assert stuck.slow
 
@@ -92,7 +93,8 @@ def test_when_most_connections_work_through_a_backlog_the_stream_waits_for_them(
     reporter = CreditReporter()
     repairing = [Connection("ing_a", lambda: None, lambda: backlog[0]) for _ in range(3)]
     reading = [Connection("ing_a", lambda: None) for _ in range(2)]
-    reporter.connections.update(repairing + reading)
+    for c in repairing + reading:
+        reporter.add(c)
     for c in repairing + reading:
         c.note("w1", 5)
     assert reporter.acks() == {("ing_a", "w1"): 5}
@@ -108,7 +110,24 @@ def test_when_most_connections_work_through_a_backlog_the_stream_waits_for_them(
 def test_one_connection_working_through_a_backlog_holds_nobody_back():
     reporter = CreditReporter()
     repairing = Connection("ing_a", lambda: None, lambda: True)
-    reporter.connections.update([repairing] + [Connection("ing_a", lambda: None) for _ in range(4)])
+    for c in [repairing] + [Connection("ing_a", lambda: None) for _ in range(4)]:
+        reporter.add(c)
     for c in reporter.connections:
         c.note("w1", 9)
     assert reporter.acks() == {("ing_a", "w1"): 9}
+
+
+def test_an_idle_process_reuses_its_last_acks_until_a_connection_notes_a_batch():
+    reporter = CreditReporter()
+    looked = []
+    connections = [Connection("ing_a", lambda: looked.append(1)) for _ in range(3)]
+    for c in connections:
+        reporter.add(c)
+        c.note("w1", 4)
+    assert reporter.acks() == {("ing_a", "w1"): 4} and len(looked) == 3
+    assert reporter.acks() == {("ing_a", "w1"): 4} and len(looked) == 3  # nothing read again
+    connections[0].note("w1", 5)
+    assert reporter.acks() == {("ing_a", "w1"): 4} and len(looked) == 6
+    reporter.leave(connections[1])
+    reporter.leave(connections[2])
+    assert reporter.acks() == {("ing_a", "w1"): 5}
