@@ -143,7 +143,7 @@ export type ScalingDecision = Schemas["ScalingDecision"];
 // --- WebSocket Producers and their dashboards ----------------------------------------------------
 
 /** How a producer writes records into its frames (the `frame_format` setting). */
-export type FrameFormat = "envelope" | "batch" | "raw";
+export type FrameFormat = "envelope" | "batch" | "columns" | "raw";
 
 /** `GET /api/producers/<id>/`: a WebSocket Producer as its dashboards see it. */
 export type ProducerSummary = Narrowed<

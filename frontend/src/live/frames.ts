@@ -3,7 +3,7 @@ import type { FrameFormat } from "../api/types";
 
 export type { FrameFormat };
 
-/** One record as `envelope` and `batch` frames carry it. */
+/** One record as `envelope` and `batch` frames carry it, and as a `columns` frame stands for it. */
 export interface Envelope {
   id: string;
   topic: string;
@@ -23,7 +23,7 @@ export interface RecordFields {
   timestamp: number | null;
   key: string | null;
   value: unknown;
-  /** The record as it arrived, shown whole in the record's detail. */
+  /** The record as it arrived (its envelope, for a `columns` frame), shown whole in its detail. */
   frame: unknown;
 }
 
@@ -73,6 +73,45 @@ function fromEnvelope(e: Envelope): RecordFields {
   };
 }
 
+/** A `columns` frame: one run of records of one partition, each field a column (record i is
+ *  `<partition>-<offsets[i]>`). */
+export interface ColumnsFrame {
+  topic: string;
+  partition: number;
+  offsets: number[];
+  timestamps: Array<number | null>;
+  keys: Array<string | null>;
+  values: unknown[];
+}
+
+export function isColumns(value: unknown): value is ColumnsFrame {
+  if (!isObject(value) || typeof value.partition !== "number") return false;
+  const { offsets, timestamps, keys, values } = value;
+  return (
+    Array.isArray(offsets) &&
+    Array.isArray(timestamps) &&
+    Array.isArray(keys) &&
+    Array.isArray(values) &&
+    timestamps.length === offsets.length &&
+    keys.length === offsets.length &&
+    values.length === offsets.length
+  );
+}
+
+/** The envelopes a `columns` frame stands for, in order: every format gives the same records. */
+export function columnEnvelopes(frame: ColumnsFrame): Envelope[] {
+  const { topic, partition, timestamps, keys, values } = frame;
+  return frame.offsets.map((offset, i) => ({
+    id: `${partition}-${offset}`,
+    topic,
+    partition,
+    offset,
+    timestamp: timestamps[i] ?? null,
+    key: keys[i] ?? null,
+    value: values[i],
+  }));
+}
+
 function fromRaw(value: unknown): RecordFields {
   return { id: null, partition: null, offset: null, timestamp: null, key: null, value, frame: value };
 }
@@ -93,7 +132,9 @@ export function parseFrame(text: string, format: FrameFormat): ParsedFrame {
   }
   if (isControl(data, format)) return { records: [], control: data };
   if (format === "raw") return { records: [fromRaw(data)], control: null };
-  const items = Array.isArray(data) ? data : [data];
+  // Told apart by shape, not by `format`: the page read the format before it connected, and a
+  // deploy in between may have changed it.
+  const items = Array.isArray(data) ? data : isColumns(data) ? columnEnvelopes(data) : [data];
   return { records: items.filter(isEnvelope).map(fromEnvelope), control: null };
 }
 

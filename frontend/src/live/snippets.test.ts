@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import type { FrameFormat } from "./frames";
 import { SNIPPET_LANGUAGES, type SnippetTarget, httpOrigin, snippet } from "./snippets";
 
 const target: SnippetTarget = {
@@ -7,6 +8,70 @@ const target: SnippetTarget = {
   format: "batch",
   secret: null,
 };
+
+class FakeSocket {
+  onmessage: ((event: { data: string }) => void) | null = null;
+  onclose: ((event: { code: number; reason: string }) => void) | null = null;
+  constructor(readonly url: URL) {}
+}
+
+/** Runs the JavaScript client as a page would, with a fake WebSocket, fetch, console and timers. */
+async function runJavascript(format: FrameFormat) {
+  const sockets: FakeSocket[] = [];
+  const logged: unknown[][] = [];
+  const warned: unknown[][] = [];
+  const timers: Array<() => void> = [];
+  const page = {
+    WebSocket: class extends FakeSocket {
+      constructor(url: URL) {
+        super(new URL(url));
+        sockets.push(this);
+      }
+    },
+    fetch: async () => ({ json: async () => ({ token: "tok" }) }),
+    console: {
+      log: (...args: unknown[]) => logged.push(args),
+      warn: (...args: unknown[]) => warned.push(args),
+    },
+    setTimeout: (run: () => void) => timers.push(run),
+  };
+  const code = snippet("javascript", { ...target, format });
+  new Function(...Object.keys(page), code)(...Object.values(page));
+  await vi.waitFor(() => expect(sockets).toHaveLength(1), { interval: 1 });
+  const socket = () => sockets.at(-1)!;
+  return {
+    logged,
+    warned,
+    receive: (frame: unknown) => socket().onmessage?.({ data: JSON.stringify(frame) }),
+    /** Closes the socket and lets the client reconnect; the new socket's `since`. */
+    async reconnectAfter(code: number) {
+      const count = sockets.length;
+      socket().onclose?.({ code, reason: "" });
+      timers.shift()?.();
+      await vi.waitFor(() => expect(sockets).toHaveLength(count + 1), { interval: 1 });
+      return socket().url.searchParams.get("since");
+    },
+  };
+}
+
+const envelope = (partition: number, offset: number, value: unknown) => ({
+  id: `${partition}-${offset}`,
+  topic: "t",
+  partition,
+  offset,
+  timestamp: 0,
+  key: null,
+  value,
+});
+
+const columns = (partition: number, offsets: number[], values: unknown[]) => ({
+  topic: "t",
+  partition,
+  offsets,
+  timestamps: offsets.map(() => 0),
+  keys: offsets.map(() => null),
+  values,
+});
 
 describe("client snippets", () => {
   it.each(SNIPPET_LANGUAGES.map((l) => l.key))("%s names the endpoint", (language) => {
@@ -58,6 +123,53 @@ describe("client snippets", () => {
     expect(snippet("javascript", raw)).not.toContain("lastIds");
     expect(snippet("python", raw)).not.toContain("last_ids");
     expect(snippet("websocat", target)).toMatch(/4002 .*without since/s);
+  });
+
+  it("the JavaScript client reads columns frames as records and resumes after their last ids", async () => {
+    const client = await runJavascript("columns");
+    client.receive(columns(1, [3, 4], [{ a: 1 }, 2]));
+    client.receive(columns(0, [9], ["x"]));
+    client.receive({ type: "gap", reason: "slow_client", missed: [{ partition: 1, from: 5, to: 8 }] });
+    expect(client.logged).toEqual([
+      ["1-3", { a: 1 }],
+      ["1-4", 2],
+      ["0-9", "x"],
+    ]);
+    expect(client.warned).toEqual([["Flowcast notice:", expect.objectContaining({ type: "gap" })]]);
+    expect(await client.reconnectAfter(1013)).toBe("1-4,0-9");
+  });
+
+  it.each<FrameFormat>(["envelope", "batch", "columns"])(
+    "the JavaScript client for %s frames reads every JSON format (Update Pipeline may change it)",
+    async (format) => {
+      const client = await runJavascript(format);
+      client.receive(envelope(0, 1, "a"));
+      client.receive([envelope(0, 2, "b"), envelope(1, 5, "c")]);
+      client.receive(columns(1, [6], ["d"]));
+      expect(client.logged.map(([id]) => id)).toEqual(["0-1", "0-2", "1-5", "1-6"]);
+      expect(await client.reconnectAfter(4001)).toBe("0-2,1-6");
+      expect(await client.reconnectAfter(4002)).toBeNull();
+    },
+  );
+
+  it("the Python client expands columns frames into records for every JSON format, not for raw", () => {
+    for (const format of ["envelope", "batch", "columns"] as const) {
+      const py = snippet("python", { ...target, format });
+      expect(py).toContain("def records(data: dict | list) -> list[dict]:");
+      expect(py).toContain('columns = zip(data["offsets"], data["timestamps"], data["keys"], data["values"]');
+      expect(py).toContain('"id": f"{p}-{o}",');
+      expect(py).toContain(
+        'for record in records(data):\n                        last_ids[record["partition"]] = record["id"]',
+      );
+    }
+    const raw = snippet("python", { ...target, format: "raw" });
+    expect(raw).not.toContain("records(");
+    expect(raw).not.toContain("import json");
+  });
+
+  it("websocat says how to resume from columns frames, which carry no ids", () => {
+    expect(snippet("websocat", { ...target, format: "columns" })).toContain("<partition>-<offsets[i]>");
+    expect(snippet("websocat", target)).not.toContain("offsets");
   });
 
   it("derive the HTTP origin from the WebSocket endpoint", () => {

@@ -41,6 +41,50 @@ export function snippet(language: SnippetLanguage, target: SnippetTarget): strin
   }
 }
 
+// Every JSON format, not only the chosen one: Update Pipeline may change it (close 4001).
+const JS_RECORDS = `const lastIds = new Map(); // partition → last id seen, to resume without gaps
+
+// A frame's records: an envelope, a batch (an array of them) or columns (one partition's run).
+function recordsOf(data) {
+  if (Array.isArray(data)) return data;
+  if (!Array.isArray(data.offsets)) return [data];
+  const { topic, partition, offsets, timestamps, keys, values } = data;
+  return offsets.map((offset, i) => ({
+    id: \`\${partition}-\${offset}\`,
+    topic,
+    partition,
+    offset,
+    timestamp: timestamps[i],
+    key: keys[i],
+    value: values[i],
+  }));
+}
+`;
+
+const PY_RECORDS = `
+
+def records(data: dict | list) -> list[dict]:
+    """A frame's records: an envelope, a batch (a list of them) or columns (one partition's run)."""
+    if isinstance(data, list):
+        return data
+    if "offsets" not in data:
+        return [data]
+    p, topic = data["partition"], data["topic"]
+    columns = zip(data["offsets"], data["timestamps"], data["keys"], data["values"], strict=True)
+    return [
+        {
+            "id": f"{p}-{o}",
+            "topic": topic,
+            "partition": p,
+            "offset": o,
+            "timestamp": t,
+            "key": k,
+            "value": v,
+        }
+        for o, t, k, v in columns
+    ]
+`;
+
 function javascript({ endpoint, componentId, format }: SnippetTarget): string {
   const tokenUrl = `${httpOrigin(endpoint)}/api/components/${componentId}/token/`;
   const handle =
@@ -49,7 +93,7 @@ function javascript({ endpoint, componentId, format }: SnippetTarget): string {
       : `  socket.onmessage = (event) => {
     const data = JSON.parse(event.data);
     if (!Array.isArray(data) && data.type) return console.warn("Flowcast notice:", data); // gap, error
-    for (const record of [].concat(data)) {
+    for (const record of recordsOf(data)) {
       lastIds.set(record.partition, record.id);
       console.log(record.id, record.value);
     }
@@ -67,7 +111,7 @@ function javascript({ endpoint, componentId, format }: SnippetTarget): string {
 // mints one per connection and hands it to the page; never put the Ingestion Secret in a page:
 //   curl -X POST -H "Authorization: Token $FLOWCAST_API_TOKEN" ${tokenUrl}
 const ENDPOINT = "${endpoint}";
-${format === "raw" ? "" : "const lastIds = new Map(); // partition → last id seen, to resume without gaps\n"}
+${format === "raw" ? "" : JS_RECORDS}
 async function getToken() {
   const response = await fetch("/flowcast-token"); // your server's endpoint that calls the one above
   return (await response.json()).token;
@@ -106,7 +150,7 @@ function python({ endpoint, format, secret }: SnippetTarget): string {
                     if isinstance(data, dict) and "type" in data:
                         print("notice:", data)  # gap or error
                         continue
-                    for record in data if isinstance(data, list) else [data]:
+                    for record in records(data):
                         last_ids[record["partition"]] = record["id"]
                         print(record["id"], record["value"])`;
   const url =
@@ -116,15 +160,14 @@ function python({ endpoint, format, secret }: SnippetTarget): string {
         url = f"{ENDPOINT}?since={since}" if since else ENDPOINT`;
   return `# pip install "websockets>=14"
 import asyncio
-import json
-import os
+${format === "raw" ? "" : "import json\n"}import os
 
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 ENDPOINT = "${endpoint}"
 ${secretLine}
-
+${format === "raw" ? "" : PY_RECORDS}
 
 async def main() -> None:
 ${format === "raw" ? "" : "    last_ids: dict[int, str] = {}  # partition -> last id seen, to resume without gaps\n"}    headers = {"Authorization": f"Bearer {SECRET}"}
@@ -161,10 +204,14 @@ asyncio.run(main())
 `;
 }
 
-function websocat({ endpoint, secret }: SnippetTarget): string {
+function websocat({ endpoint, format, secret }: SnippetTarget): string {
   const value = secret ?? `$${SECRET_VARIABLE}`;
+  const columns =
+    format === "columns"
+      ? "# In columns frames record i's id is <partition>-<offsets[i]>: since takes each partition's last.\n"
+      : "";
   return `# One frame per line. To resume after the last ids you saw, add ?since=<partition>-<offset>,…
-# Close codes: 1001 (server going away), 1013 (too slow) and 4001 (reconfigured by Update
+${columns}# Close codes: 1001 (server going away), 1013 (too slow) and 4001 (reconfigured by Update
 # Pipeline): reconnect with since; 4002 (replaced by Update Pipeline): reconnect without since;
 # 4500–4999 (secret regenerated, pipeline deactivated, producer removed): stop. websocat does not
 # show the code, so this loop reconnects after any close and stops once the server refuses the

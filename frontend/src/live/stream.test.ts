@@ -40,6 +40,15 @@ const record = (partition: number, offset: number, value: unknown = {}) => ({
   value,
 });
 
+const columns = (partition: number, offsets: number[], values: unknown[] = offsets.map(() => ({}))) => ({
+  topic: "t",
+  partition,
+  offsets,
+  timestamps: offsets.map(() => 0),
+  keys: offsets.map(() => null),
+  values,
+});
+
 function setup(token: () => Promise<string> = async () => "tok", extra: Partial<LiveStreamOptions> = {}) {
   const sockets: FakeSocket[] = [];
   const records: LiveRecord[] = [];
@@ -258,6 +267,79 @@ describe("LiveStream", () => {
     await vi.advanceTimersByTimeAsync(100);
     expect(stream.state).toEqual({ status: "stopped", reason: "You can no longer watch this producer." });
     expect(sockets).toHaveLength(0);
+  });
+
+  it("reads columns frames as records and resumes after 1013 from the last id per partition", async () => {
+    const { stream, sockets, records, last } = setup(undefined, { format: "columns" });
+    stream.start();
+    await vi.advanceTimersByTimeAsync(0);
+    last().open();
+    last().send(columns(0, [5, 6], ["a", "b"]));
+    last().send(columns(2, [9], ["c"]));
+    last().drop(1013, "Too slow");
+    await vi.advanceTimersByTimeAsync(100);
+    expect(sockets).toHaveLength(2);
+    expect(last().url.searchParams.get("since")).toBe("0-6,2-9");
+    expect(records.map((r) => [r.id, r.value])).toEqual([
+      ["0-5", "a"],
+      ["0-6", "b"],
+      ["2-9", "c"],
+    ]);
+  });
+
+  it("takes columns frames of two partitions and then a gap notice apart", async () => {
+    const controls: unknown[] = [];
+    const { stream, sockets, records, last } = setup(undefined, {
+      format: "columns",
+      onControl: (m) => controls.push(m),
+    });
+    stream.start();
+    await vi.advanceTimersByTimeAsync(0);
+    last().open();
+    last().send(columns(1, [3, 4]));
+    last().send(columns(0, [10]));
+    last().send(columns(1, [5]));
+    const gap = {
+      type: "gap",
+      reason: "slow_client",
+      missed: [{ partition: 0, from: 11, to: 20 }],
+      since: "0-10,1-5",
+    };
+    last().send(gap);
+    expect(records.map((r) => r.id)).toEqual(["1-3", "1-4", "0-10", "1-5"]);
+    expect(controls).toEqual([gap]);
+    last().drop(1001);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(sockets).toHaveLength(2);
+    expect(last().url.searchParams.get("since")).toBe("0-10,1-5");
+  });
+
+  it("drops the records of a columns frame it already has, after a resume", async () => {
+    const { stream, records, last } = setup(undefined, { format: "columns" });
+    stream.start();
+    await vi.advanceTimersByTimeAsync(0);
+    last().open();
+    last().send(columns(0, [5, 6]));
+    last().drop(4001);
+    await vi.advanceTimersByTimeAsync(0);
+    last().open();
+    last().send(columns(0, [6, 7]));
+    expect(records.map((r) => r.id)).toEqual(["0-5", "0-6", "0-7"]);
+    expect(stream.duplicates).toBe(1);
+  });
+
+  it("resumes a batch stream in columns after Update Pipeline changed the format (4001)", async () => {
+    const { stream, records, last } = setup(undefined, { currentFormat: async () => "columns" });
+    stream.start();
+    await vi.advanceTimersByTimeAsync(0);
+    last().open();
+    last().send([record(0, 5), record(1, 2)]);
+    last().drop(4001, "frame_format changed by Update Pipeline; resume with since");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(last().url.searchParams.get("since")).toBe("0-5,1-2");
+    last().open();
+    last().send(columns(1, [3]));
+    expect(records.map((r) => r.id)).toEqual(["0-5", "1-2", "1-3"]);
   });
 
   it("passes control messages on without counting them as records", async () => {

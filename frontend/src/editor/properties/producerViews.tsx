@@ -4,7 +4,10 @@ import type { ExtraView } from "./ComponentForm";
 import { ClientSnippets } from "./ClientSnippets";
 import { LiveTap } from "./LiveTap";
 
-const FORMATS: readonly string[] = ["envelope", "batch", "raw"];
+// A record over FrameFormat, so a format added there does not compile until it is here too.
+const FORMATS: Record<FrameFormat, true> = { envelope: true, batch: true, columns: true, raw: true };
+const isFrameFormat = (value: unknown): value is FrameFormat =>
+  typeof value === "string" && Object.hasOwn(FORMATS, value);
 
 /** None for components that clients don't reach over WebSocket (the endpoint says so). */
 export function producerViews(
@@ -15,7 +18,7 @@ export function producerViews(
   const endpoint = component.endpoint;
   if (!endpoint || !/^wss?:/.test(endpoint)) return [];
   const saved = component.config.meta?.frame_format;
-  const format = (typeof saved === "string" && FORMATS.includes(saved) ? saved : "envelope") as FrameFormat;
+  const format = isFrameFormat(saved) ? saved : "envelope";
   return [
     {
       key: "live-tap",
