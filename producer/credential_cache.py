@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-import weakref
 from dataclasses import dataclass
 
 from channels.db import database_sync_to_async
@@ -27,6 +26,7 @@ from pipelines.runtime import deployed_versions
 from pipelines.runtime.deployed_versions import DeployedComponent
 from pipelines.types import registry
 from producer import metrics
+from producer.per_loop import per_loop
 
 GROUP = "flowcast.credentials"
 CHANGED = "credentials.changed"
@@ -121,15 +121,4 @@ class CredentialCache:
         self.subscribed = True
 
 
-_caches: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, CredentialCache] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def cache() -> CredentialCache:
-    """The cache of the running event loop (daphne has one; tests may start several)."""
-    loop = asyncio.get_running_loop()
-    found = _caches.get(loop)
-    if found is None:
-        found = _caches[loop] = CredentialCache()
-    return found
+cache = per_loop(CredentialCache)  # the running event loop's cache

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 from typing import Protocol
 
 from channels.layers import get_channel_layer
 
 from producer.frames import framed
+from producer.per_loop import per_loop
 
 log = logging.getLogger(__name__)
 
@@ -101,13 +101,4 @@ class StreamHub:
                 await stream.close()
 
 
-_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, StreamHub] = weakref.WeakKeyDictionary()
-
-
-def hub() -> StreamHub:
-    """The hub of the running event loop (daphne has one; tests may start several)."""
-    loop = asyncio.get_running_loop()
-    found = _hubs.get(loop)
-    if found is None:
-        found = _hubs[loop] = StreamHub()
-    return found
+hub = per_loop(StreamHub)  # the running event loop's hub

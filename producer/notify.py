@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -26,26 +28,35 @@ GONE = 4502
 def close_sessions(
     ingestion_id: str, code: int, reason: str, auth_kinds: list[str] | None = None
 ) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
     message = {"type": "stream.close", "code": code, "reason": reason, "auth_kinds": auth_kinds}
-    try:
-        async_to_sync(layer.group_send)(stream_group(ingestion_id), message)
-    except Exception as exc:  # the change is committed; a dead Redis has no sessions to close
-        log.warning("Could not close sessions of %s: %s", ingestion_id, exc)
+    _send(stream_group(ingestion_id), message, f"close sessions of {ingestion_id}")
 
 
 def forget_credentials(ingestion_ids: list[str]) -> None:
-    """Every web process drops what it holds of these producers (producer.credential_cache)."""
+    """Every web process drops what it holds of these producers (producer.credential_cache);
+    if this fails, their entries expire after credential_cache.TTL_SECONDS."""
+    if ingestion_ids:
+        message = {"type": CHANGED, "ingestion_ids": list(ingestion_ids)}
+        _send(CREDENTIALS_GROUP, message, f"tell the web processes about {ingestion_ids}")
+
+
+def _send(group: str, message: dict, what: str) -> None:
+    """One group message, from sync code; from a thread that runs an event loop (a test's
+    browser, a management command's client) it goes from a worker thread instead."""
     layer = get_channel_layer()
-    if layer is None or not ingestion_ids:
+    if layer is None:
         return
-    message = {"type": CHANGED, "ingestion_ids": list(ingestion_ids)}
+    send = async_to_sync(layer.group_send)
     try:
-        async_to_sync(layer.group_send)(CREDENTIALS_GROUP, message)
-    except Exception as exc:  # the entries then expire after credential_cache.TTL_SECONDS
-        log.warning("Could not tell the web processes about %s: %s", ingestion_ids, exc)
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            send(group, message)
+        else:
+            with ThreadPoolExecutor(1) as pool:
+                pool.submit(send, group, message).result()
+    except Exception as exc:  # the change is committed; a dead Redis has no sessions to close
+        log.warning("Could not %s: %s", what, exc)
 
 
 def on_secret_regenerated(sender, component_id: int, ingestion_id: str, **kwargs) -> None:

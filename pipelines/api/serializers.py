@@ -116,7 +116,9 @@ class EventSerializer(RevMixin, serializers.ModelSerializer):
         ]
         extra_kwargs = {
             "name": {"validators": []},
-            "partitions": {"required": False},
+            # The column's range, stated: the database's own (which the schema would take)
+            # differs between SQLite and PostgreSQL. Kafka's limit is the event form's.
+            "partitions": {"required": False, "min_value": 0, "max_value": 32767},
             "retention_hours": {"required": False},
         }
         validators: list = []
@@ -211,6 +213,7 @@ class VersionSerializer(serializers.ModelSerializer):
     class Meta:
         model = PipelineVersion
         fields = ["number", "message", "created_at", "created_by"]
+        extra_kwargs = {"number": {"min_value": 0, "max_value": 2**31 - 1}}  # as partitions
 
 
 class VersionDetailSerializer(VersionSerializer):

@@ -76,19 +76,17 @@ def hit(limit: str, key: object, cost: int = 1) -> Refusal | None:
     limiter = _limiter(settings.REDIS_URL) if settings.REDIS_URL else None
     if limiter is None:
         return None
-    amount, period = settings.FLOWCAST[limit]
-    item = RateLimitItemPerSecond(amount, period, namespace=limit.lower())
+    item = _item(limit)
     try:
-        if limiter.hit(item, str(key), cost=max(1, min(cost, amount))):
+        if limiter.hit(item, str(key), cost=max(1, min(cost, item.amount))):
             return None
         # The window's time left to the millisecond (TTL's whole seconds are rounded, and
         # a Retry-After that comes early is refused again).
         storage = limiter.storage
         left_ms = storage.get_connection().pttl(storage.prefixed_key(item.key_for(str(key))))
     except redis.RedisError as exc:
-        log.warning("Abuse limit %s not checked, Redis failed: %s", limit, exc)
-        return None
-    return Refusal(limit, max(1, math.ceil(left_ms / 1000)))
+        return _unchecked(limit, exc)
+    return _refusal(limit, left_ms)
 
 
 async def ahit(limit: str, key: object) -> Refusal | None:
@@ -96,17 +94,28 @@ async def ahit(limit: str, key: object) -> Refusal | None:
     limiter = _async_limiter(settings.REDIS_URL) if settings.REDIS_URL else None
     if limiter is None:
         return None
-    amount, period = settings.FLOWCAST[limit]
-    item = RateLimitItemPerSecond(amount, period, namespace=limit.lower())
+    item = _item(limit)
     try:
         if await limiter.hit(item, str(key)):
             return None
         bridge = limiter.storage.bridge
         left_ms = await bridge.get_connection().pttl(bridge.prefixed_key(item.key_for(str(key))))
     except redis.RedisError as exc:
-        log.warning("Abuse limit %s not checked, Redis failed: %s", limit, exc)
-        return None
+        return _unchecked(limit, exc)
+    return _refusal(limit, left_ms)
+
+
+def _item(limit: str) -> RateLimitItemPerSecond:
+    amount, period = settings.FLOWCAST[limit]
+    return RateLimitItemPerSecond(amount, period, namespace=limit.lower())
+
+
+def _refusal(limit: str, left_ms: int) -> Refusal:
     return Refusal(limit, max(1, math.ceil(left_ms / 1000)))
+
+
+def _unchecked(limit: str, exc: Exception) -> None:
+    log.warning("Abuse limit %s not checked, Redis failed: %s", limit, exc)
 
 
 def ingest(ingestion_id: str, size: int) -> Refusal | None:

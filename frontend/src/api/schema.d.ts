@@ -739,7 +739,6 @@ export interface components {
             /** @default kafka */
             kind: components["schemas"]["EventKindEnum"];
             topic?: string;
-            /** Format: int64 */
             partitions?: number;
             /** Event Duration */
             retention_hours?: components["schemas"]["RetentionHoursEnum"];
@@ -765,7 +764,6 @@ export interface components {
             /** @default kafka */
             kind: components["schemas"]["EventKindEnum"];
             topic?: string;
-            /** Format: int64 */
             partitions?: number;
             /** Event Duration */
             retention_hours?: components["schemas"]["RetentionHoursEnum"];
@@ -1021,7 +1019,6 @@ export interface components {
             /** @default kafka */
             kind: components["schemas"]["EventKindEnum"];
             topic?: string;
-            /** Format: int64 */
             partitions?: number;
             /** Event Duration */
             retention_hours?: components["schemas"]["RetentionHoursEnum"];
@@ -1226,7 +1223,6 @@ export interface components {
          */
         TypeEnum: "api_ingestion" | "kafka_consumer" | "websocket_producer";
         Version: {
-            /** Format: int64 */
             number: number;
             message?: string;
             /** Format: date-time */
@@ -1234,7 +1230,6 @@ export interface components {
             readonly created_by: string | null;
         };
         VersionDetail: {
-            /** Format: int64 */
             number: number;
             message?: string;
             /** Format: date-time */
