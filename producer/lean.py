@@ -1,6 +1,7 @@
 """Extras a web process would load and never use, left out before daphne is imported.
 
-Measured on an idle web process (Django, the URLconf, daphne): 92 → 86 MB resident.
+Measured on an idle web process (Django, the URLconf, daphne) after one request, 2026-12-04:
+115 → 108 MB resident (`producer.web` started with and without these).
 - Twisted's TCP module imports pyOpenSSL (and its `cryptography` bindings) for startTLS;
   Flowcast's web processes serve plain TCP behind the proxy that terminates TLS. Twisted
   runs without it (TLS = False); a process started with an `ssl:` endpoint keeps it.

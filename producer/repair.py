@@ -152,7 +152,7 @@ class RepairReader:
                 f"flowcast.repair.{os.getpid()}", offset_reset="earliest"
             )
             config.update({"enable.auto.commit": False, "enable.partition.eof": False})
-            # A read wants one chunk (~125 KB), not the worker's 24 MB prefetch: every
+            # A read wants one chunk (~125 KB), not the worker's 4 MB prefetch: every
             # assign would otherwise pull up to that much of the backlog into memory.
             config.update(
                 {
