@@ -12,6 +12,7 @@ end, also on Ctrl-C.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import shlex
 import shutil
@@ -21,12 +22,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import report
-from benchmarks.cases import Case, Options, Run
-from benchmarks.stack import BenchError, Procs
+from benchmarks import report, second_lap
+from benchmarks.cases import BRIDGE, VALUES_BRIDGE, Case, Options, Run, System
+from benchmarks.stack import BenchError, Procs, raise_open_files
 
-SHAPES = ("backlog", "latency", "stall")
+SHAPES = ("backlog", "latency", "stall", "burst", "paced", "twohop", "handshakes", "crowd")
 HERE = Path(__file__).resolve().parent
+HANDSHAKE_FLEET = 4  # fleet processes of the handshakes shape: enough for daphne's pace
+CROWD_PER_PROCESS = 1000  # crowd clients per fleet process (1 record/s each: little work)
 
 METHOD = """
 - Same box, same run, same load: for each shape and K a fresh embedded broker (Tansu,
@@ -81,15 +84,34 @@ METHOD = """
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description=__doc__.split("\n\n")[0],
+        epilog=__doc__.split("\n\n", 1)[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--shapes", default=",".join(SHAPES), help="Comma list of %(default)s.")
-    p.add_argument("--clients", default=None, help="Comma list of K (default 1,100,1000).")
-    p.add_argument("--records", type=int, default=None, help="Backlog size (default 200000).")
-    p.add_argument("--rate", type=float, default=2000, help="Latency shape records/s.")
-    p.add_argument("--seconds", type=float, default=None, help="Latency shape length (15).")
-    p.add_argument("--quick", action="store_true", help="Smoke run: 20k records, K=1,10, 5 s.")
+    p.add_argument("--clients", default=None, help="K of backlog and latency (1,100,1000).")
+    p.add_argument("--records", type=int, default=None, help="Backlog and burst size (200000).")
+    p.add_argument("--rate", type=float, default=2000, help="latency and twohop records/s.")
+    p.add_argument("--seconds", type=float, default=None, help="Paced shapes' length (15).")
+    p.add_argument("--parse", action="store_true", help="backlog, latency, stall: parsing too.")
+    p.add_argument("--frame", default="columns", help="Flowcast's second-lap frame format.")
+    p.add_argument(
+        "--burst-formats", default="columns,batch", help="Flowcast's formats at burst K=1."
+    )
+    p.add_argument("--burst-clients", default=None, help="K of burst (1,100).")
+    p.add_argument("--paced-rates", default="2000,200", help="paced records/s (%(default)s).")
+    p.add_argument("--paced-clients", type=int, default=None, help="K of paced (100).")
+    p.add_argument("--handshakes", type=int, default=None, help="Clients connecting (3000).")
+    p.add_argument("--crowd", type=int, default=None, help="crowd clients (10000).")
+    p.add_argument("--crowd-seconds", type=float, default=None, help="crowd length (30).")
+    p.add_argument("--quick", action="store_true", help="Smoke run: small sizes, short.")
     p.add_argument("--audit", type=int, default=20, help="Auditor clients per measurement.")
     p.add_argument("--per-process", type=int, default=250, help="Clients per fleet process.")
+    p.add_argument(
+        "--connect-concurrency", type=int, default=50, help="Handshakes in flight per process."
+    )
     p.add_argument(
         "--idle", type=float, default=60.0, help="A client gives up after this silence (s)."
     )
@@ -98,10 +120,16 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--output", type=Path, default=None, help="Markdown results file.")
     p.add_argument("--keep", action="store_true", help="Keep the work dir (logs, database).")
     args = p.parse_args(argv)
-    args.clients = args.clients or ("1,10" if args.quick else "1,100,1000")
-    args.records = args.records or (20_000 if args.quick else 200_000)
-    args.seconds = args.seconds or (5.0 if args.quick else 15.0)
-    if args.output is None and not args.quick:
+    quick = args.quick
+    args.clients = args.clients or ("1,10" if quick else "1,100,1000")
+    args.records = args.records or (20_000 if quick else 200_000)
+    args.seconds = args.seconds or (5.0 if quick else 15.0)
+    args.burst_clients = args.burst_clients or ("1,10" if quick else "1,100")
+    args.paced_clients = args.paced_clients or (10 if quick else 100)
+    args.handshakes = args.handshakes or (300 if quick else 3000)
+    args.crowd = args.crowd or (500 if quick else 10_000)
+    args.crowd_seconds = args.crowd_seconds or (5.0 if quick else 30.0)
+    if args.output is None and not quick:
         args.output = HERE / "RESULTS.md"
     args.shapes = [s.strip() for s in args.shapes.split(",") if s.strip()]
     unknown = set(args.shapes) - set(SHAPES)
@@ -110,24 +138,58 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def _ints(text: str) -> list[int]:
+    return [int(k) for k in text.split(",") if k.strip()]
+
+
+def flowcast(frame: str, name: str = "", **kwargs) -> System:
+    return System(name or f"flowcast {frame}", "flowcast", frame, **kwargs)
+
+
 def plan(args: argparse.Namespace) -> list[Case]:
-    ks = [int(k) for k in args.clients.split(",") if k.strip()]
+    """First lap (envelope bridge, counting clients), then second lap (values bridge,
+    parsing clients), in the order of DESIGN §11's tables."""
+    shapes, frame = args.shapes, args.frame
     cases = [
-        Case(shape, k, args.records, args.rate, args.seconds)
-        for k in ks
-        for shape in args.shapes
-        if shape != "stall"
+        Case(shape, k, args.records, args.rate, args.seconds, parse=args.parse)
+        for k in _ints(args.clients)
+        for shape in ("backlog", "latency")
+        if shape in shapes
     ]
-    if "stall" in args.shapes:  # one stalled client next to one reader: memory per client
-        cases.append(Case("stall", 1, args.records, args.rate, args.seconds))
+    if "stall" in shapes:  # one stalled client next to one reader: memory per client
+        cases.append(Case("stall", 1, args.records, parse=args.parse))
+    against = (VALUES_BRIDGE, BRIDGE)
+    if "burst" in shapes:
+        for k in _ints(args.burst_clients):
+            formats = args.burst_formats.split(",") if k == 1 else [frame]
+            systems = (*(flowcast(f) for f in formats), *against)
+            cases.append(Case("burst", k, args.records, systems=systems, parse=True))
+    if "paced" in shapes:
+        for rate in (float(r) for r in args.paced_rates.split(",")):
+            systems = (flowcast(frame), *against)
+            case = Case("paced", args.paced_clients, 0, rate, args.seconds, systems, parse=True)
+            cases.append(case)
+    if "twohop" in shapes:
+        hops = (flowcast(frame, "flowcast 2 hops", hops=2), flowcast(frame, "flowcast 1 hop"))
+        cases.append(Case("twohop", 1, 0, args.rate, args.seconds, hops, parse=True))
+    if "handshakes" in shapes:
+        systems = (
+            flowcast(frame, "flowcast secret"),
+            flowcast(frame, "flowcast token", credential="token"),
+            VALUES_BRIDGE,
+        )
+        fleet = HANDSHAKE_FLEET
+        cases.append(Case("handshakes", args.handshakes, systems=systems, fleet_processes=fleet))
+    if "crowd" in shapes:
+        fleet = math.ceil(args.crowd / CROWD_PER_PROCESS)
+        systems = (flowcast(frame), VALUES_BRIDGE)
+        crowd = Case("crowd", args.crowd, 0, 1.0, args.crowd_seconds, systems, True, 2, fleet)
+        cases.append(crowd)
     return cases
 
 
 def describe(case: Case) -> str:
-    if case.shape == "latency":
-        return f"latency K={case.clients}: {case.rate:g} rec/s for {case.seconds:g} s"
-    extra = " + 1 stalled" if case.stalled else ""
-    return f"{case.shape} K={case.clients}{extra}: {case.records:,} records"
+    return report.label(case)
 
 
 def _stop_on_sigterm(*_: object) -> None:
@@ -145,7 +207,9 @@ def main(argv: list[str] | None = None) -> int:
         idle=args.idle,
         deadline=args.deadline,
         max_server_mb=args.max_server_mb,
+        connect_concurrency=args.connect_concurrency,
     )
+    open_files = raise_open_files()
     code = report.code_version()  # before the run: others may commit meanwhile
     load_before = os.getloadavg()[0]
     if load_before > 0.5:
@@ -165,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
                     run.failures += 1
                     print(f"   skipped: {exc}", file=sys.stderr, flush=True)
                     continue
-                results[(case.shape, case.clients)] = pair
+                results[case] = pair
                 for m in pair.values():
                     print(f"   {_line(m)}", flush=True)
         finished = run.failures == 0
@@ -178,12 +242,14 @@ def main(argv: list[str] | None = None) -> int:
         else:
             shutil.rmtree(workdir, ignore_errors=True)
     minutes = (time.monotonic() - started) / 60
-    print("\n" + report.comparison(results) + "\n\n" + report.details(results))
+    tables = [report.comparison(results), second_lap.table(results), report.details(results)]
+    print("\n" + "\n\n".join([*tables, report.connects(results)]))
     if args.output:
         command = "python -m benchmarks " + shlex.join(sys.argv[1:] if argv is None else argv)
         what = "; ".join(describe(c) for c in cases) + f" ({minutes:.1f} min)"
         load = f"{load_before:.2f} before the run, {os.getloadavg()[0]:.2f} after"
-        text = report.markdown(results, command.strip(), what, METHOD, load, code)
+        limits = f"open files {open_files[0]:,} (hard {open_files[1]:,}), {report.port_range()}"
+        text = report.markdown(results, command.strip(), what, METHOD, load, code, limits)
         args.output.write_text(text + "\n")
         print(f"\nWrote {args.output}")
     return 0
@@ -191,11 +257,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def _line(m) -> str:
     lat = f" p50/p99 {m.p50}/{m.p99} ms" if m.p50 is not None else ""
+    c = m.connect
+    refused = f", refused {sum(m.refusals.values()):,}" if m.refusals else ""
     return (
         f"{m.system:8} {m.delivered:>10,.0f} rec/s agg, missing {m.missing:,} "
         f"({m.clients_missing} clients), dups {m.duplicates}{lat}, RSS peak "
-        f"{m.server_mb:,.0f} MB, CPU server {m.server_cpu:.1f} s / fleet {m.fleet_cpu:.1f} s, "
-        f"resumes {m.resumes}, gaps {m.gaps}"
+        f"{m.server_mb:,.0f} MB, PSS peak {m.server_pss_mb:,.0f} MB, CPU server "
+        f"{m.server_cpu:.1f} s / fleet {m.fleet_cpu:.1f} s, resumes {m.resumes}, gaps {m.gaps}, "
+        f"connected {c.opened:,} in {c.seconds:.2f} s ({c.rate:,.0f}/s){refused}"
         + "".join(f" [{text}]" for text in (m.note, m.events) if text)
     )
 

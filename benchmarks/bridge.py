@@ -5,7 +5,12 @@ per batch (Flowcast's `batch` frame, same fields) → `websockets.broadcast` to 
 connection. No auth, no flow control, no repair: the yardstick of DESIGN §11, run on the
 same box and load as Flowcast so that the ratios compare designs, not machines.
 
-    python -m benchmarks.bridge --bootstrap HOST:PORT --topic T --port P [--start-after K]
+With `--values` it is the **values bridge** of the second lap: the records' values only,
+`b"[" + b",".join(values) + b"]"` per batch, no envelope (no ids: its clients cannot
+resume, and the benchmark counts its records by the `seq` in each value).
+
+    python -m benchmarks.bridge --bootstrap HOST:PORT --topic T --port P [--values]
+        [--start-after K]
 
 Prints `listening`, then `assigned` once Kafka gave it its partitions.
 """
@@ -78,12 +83,19 @@ class Bridge:
         try:
             while not self.stop.is_set():
                 messages = consumer.consume(BATCH, timeout=POLL_TIMEOUT)
-                records = [envelope(m) for m in messages if m.error() is None]
-                if records:
-                    broadcast(self.clients, orjson.dumps(records), text=True)
+                frame = self.frame([m for m in messages if m.error() is None])
+                if frame is not None:
+                    broadcast(self.clients, frame, text=True)
                 await asyncio.sleep(0)  # let the loop write and accept
         finally:
             consumer.close()
+
+    def frame(self, messages: list) -> bytes | None:
+        if not messages:
+            return None
+        if self.args.values:
+            return b"[" + b",".join([m.value() for m in messages]) + b"]"
+        return orjson.dumps([envelope(m) for m in messages])
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -112,6 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--group", default="flowcast-bench-bridge")
     parser.add_argument("--reset", choices=("earliest", "latest"), default="earliest")
+    parser.add_argument(
+        "--values", action="store_true", help="Forward the values only (the values bridge)."
+    )
     parser.add_argument(
         "--start-after", type=int, default=0, help="Read Kafka only once this many clients are in."
     )

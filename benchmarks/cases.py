@@ -1,36 +1,40 @@
-"""One measurement: a load shape x K clients, on Flowcast and then on the bridge.
+"""One measurement: a load shape x K clients, on each system of the case in turn.
 
-Both systems get the same load on the same fresh broker. What is measured:
+The systems of a case (Flowcast in one or two frame formats or pipelines, the bridge, the
+values bridge) get the same load on the same fresh broker, each on its own topic of the
+same layout. What is measured:
 
 - backlog: the topic is filled with N records before anything reads it; clients connect,
   then the reader (Flowcast's worker, the bridge) starts from the first offset. A client's
   rate is its records / (its last receive - its first receive): the drain rate, without
   process start-up and Kafka group join. The aggregate is all records delivered / (last
   receive of any client - first receive of any client).
-- latency: reader assigned, clients connected, then N records at a fixed rate, each
-  carrying its send time; latency = receive time of its frame - send time.
+- latency, paced, twohop, crowd: reader assigned, clients connected, then N records at a
+  fixed rate, each carrying its send time; latency = receive time of its frame - send time.
+- burst: reader assigned, clients connected, then N records produced at top speed; the
+  aggregate rate as for backlog.
 - stall: the backlog with one more client that connects and never reads (memory only).
+- handshakes: clients connect as fast as the fleet can and nothing streams: the connect
+  phase is the measurement (benchmarks.fleetrun).
 
-Server memory is the peak of the summed RSS (daphne processes + worker, or the bridge).
+Server memory is the peak of the summed RSS (daphne processes + workers, or the bridge).
 """
 
 from __future__ import annotations
 
-import math
 import os
 import sys
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
-from pathlib import Path
+from dataclasses import dataclass
 
 import orjson
 import redis
 
-from benchmarks import producer
-from benchmarks.fleet import Config, FleetResult
+from benchmarks import fleetrun, producer
+from benchmarks.fleet import Config
 from benchmarks.flowcast import Flowcast, Stream
 from benchmarks.measure import Measure, summarize
 from benchmarks.stack import BenchError, Child, Procs, RssMonitor, Services, services
@@ -38,19 +42,62 @@ from pipelines.dev.embedded import find_free_port
 from pipelines.redis_keys import WEB_STATS
 
 SETTLE = 0.5  # after assignment, so a reader starting "at the end" sees the first record
+STATS_SECONDS = 1.5  # web processes report their counters (/metrics) once a second
+LOADS = {
+    "backlog": "backlog",
+    "stall": "backlog",
+    "latency": "paced",
+    "paced": "paced",
+    "twohop": "paced",
+    "crowd": "paced",
+    "burst": "burst",
+    "handshakes": "none",
+}
+
+
+@dataclass(frozen=True)
+class System:
+    """One side of a comparison, as named in the results."""
+
+    name: str
+    kind: str  # flowcast | bridge
+    frame: str = "batch"  # Flowcast's frame format; the bridge's: envelopes | values
+    hops: int = 1  # Flowcast: 2 = the seed's Kafka Consumer -> event -> producer
+    credential: str = "secret"  # Flowcast's clients present: secret (a header) | token
+
+
+FLOWCAST = System("flowcast", "flowcast")
+BRIDGE = System("bridge", "bridge", "envelopes")
+VALUES_BRIDGE = System("values bridge", "bridge", "values")
 
 
 @dataclass(frozen=True)
 class Case:
-    shape: str  # backlog | latency | stall
+    shape: str  # a key of LOADS
     clients: int
-    records: int  # backlog size
-    rate: float  # records/s of the latency shape
-    seconds: float  # how long the latency shape produces
+    records: int = 0  # backlog and burst size
+    rate: float = 0.0  # records/s of a paced shape
+    seconds: float = 0.0  # how long a paced shape produces
+    systems: tuple[System, ...] = (FLOWCAST, BRIDGE)
+    parse: bool = False  # clients decode every frame (benchmarks.parsing)
+    daphnes: int = 0  # Flowcast's web processes; 0: 2 from Options.daphnes_from clients
+    fleet_processes: int = 0  # 0: one per Options.per_process clients
 
     @property
     def stalled(self) -> int:
         return 1 if self.shape == "stall" else 0
+
+    @property
+    def load(self) -> str:
+        """backlog (before reading), paced or burst (after connecting), none."""
+        return LOADS[self.shape]
+
+    @property
+    def expected(self) -> int:
+        """Records every client should get."""
+        if self.load == "paced":
+            return int(self.rate * self.seconds)
+        return self.records if self.load != "none" else 0
 
 
 @dataclass
@@ -61,12 +108,13 @@ class Options:
     idle: float = 60.0
     deadline: float = 1200.0
     max_server_mb: float = 6000.0
+    connect_concurrency: int = 50  # handshakes in flight per fleet process
 
 
 class Run:
     """Everything one `python -m benchmarks` invocation shares: children, workdir, options."""
 
-    def __init__(self, procs: Procs, workdir: Path, options: Options):
+    def __init__(self, procs: Procs, workdir, options: Options):
         self.procs = procs
         self.workdir = workdir
         self.opts = options
@@ -79,100 +127,98 @@ class Run:
             if not self._migrated:
                 app.migrate()
                 self._migrated = True
-            if case.shape == "latency":
-                return self._latency(case, svc, app)
-            return self._backlog(case, svc, app)
+            return {s.name: self._safely(s, case, svc, app) for s in case.systems}
 
-    def _backlog(self, case: Case, svc: Services, app: Flowcast) -> dict[str, Measure]:
-        stream = app.create_stream("kafka")  # private: the worker reads it from the start
-        # Not the watermarks: the embedded broker reports the last batch's base offset + 1.
-        expected = producer.fill(svc.bootstrap, stream.topic, case.records).records
-        flowcast = self._safely(
-            "flowcast", case, expected, lambda: self._flowcast(case, app, stream, expected, None)
-        )
-        bridge = self._safely(
-            "bridge", case, expected, lambda: self._bridge(case, svc, stream.topic, expected, None)
-        )
-        return {"flowcast": flowcast, "bridge": bridge}
-
-    def _latency(self, case: Case, svc: Services, app: Flowcast) -> dict[str, Measure]:
-        count = int(case.rate * case.seconds)
-        topics = {s: f"bench-{s}-{uuid.uuid4().hex[:6]}" for s in ("flowcast", "bridge")}
-        for topic in topics.values():
-            producer.create_topic(svc.bootstrap, topic)
-        stream = app.create_stream("shared", topics["flowcast"])
-
-        def load(topic: str) -> Callable[[], None]:
-            return lambda: producer.paced(svc.bootstrap, topic, case.rate, count)
-
-        flowcast = self._safely(
-            "flowcast",
-            case,
-            count,
-            lambda: self._flowcast(case, app, stream, count, load(topics["flowcast"])),
-        )
-        bridge = self._safely(
-            "bridge",
-            case,
-            count,
-            lambda: self._bridge(case, svc, topics["bridge"], count, load(topics["bridge"])),
-        )
-        return {"flowcast": flowcast, "bridge": bridge}
-
-    def _safely(self, system: str, case: Case, expected: int, measure) -> Measure:
+    def _safely(self, system: System, case: Case, svc: Services, app: Flowcast) -> Measure:
         """A system that fails to start or to finish gets a note, and the run goes on."""
         try:
-            return measure()
+            if system.kind == "flowcast":
+                return self._flowcast(system, case, svc, app)
+            return self._bridge(system, case, svc)
         except BenchError as exc:
             self.failures += 1
-            print(f"   {system} failed: {exc}", file=sys.stderr, flush=True)
-            missing = expected * case.clients
+            print(f"   {system.name} failed: {exc}", file=sys.stderr, flush=True)
+            missing = case.expected * case.clients
             note = f"failed: {str(exc).splitlines()[0]}"
-            return Measure(system, case.shape, case.clients, expected, missing=missing, note=note)
+            return Measure(
+                system.name, case.shape, case.clients, case.expected, missing=missing, note=note
+            )
 
-    def _flowcast(self, case: Case, app: Flowcast, stream: Stream, expected: int, load):
-        daphnes = 2 if case.clients >= self.opts.daphnes_from else 1
+    def _topic(self, svc: Services) -> str:
+        topic = f"bench-{uuid.uuid4().hex[:8]}"
+        producer.create_topic(svc.bootstrap, topic)
+        return topic
+
+    def _load(self, case: Case, svc: Services, topic: str) -> Callable | None:
+        if case.load == "paced":
+            return lambda: producer.paced(svc.bootstrap, topic, case.rate, case.expected)
+        if case.load == "burst":
+            return lambda: producer.fill(svc.bootstrap, topic, case.records)
+        return None
+
+    def _flowcast(self, system: System, case: Case, svc: Services, app: Flowcast) -> Measure:
+        if case.load == "backlog":  # a private event: the worker reads it from the start
+            stream = app.create_stream("kafka", frame=system.frame)
+            producer.fill(svc.bootstrap, stream.topic, case.records)
+            source = stream.topic
+        else:  # a shared event (or the Kafka Consumer's source) is read from its end
+            source = self._topic(svc)
+            stream = app.create_stream("shared", source, system.frame, system.hops)
+        daphnes = case.daphnes or (2 if case.clients >= self.opts.daphnes_from else 1)
+        redis.Redis.from_url(svc.redis_url).delete(WEB_STATS)  # this system's counters only
         children: list[Child] = []
         try:
             with RssMonitor(self.opts.max_server_mb) as monitor:
-                _watch_shared(monitor, app.svc)
+                _watch_shared(monitor, svc)
                 hosts = []
                 for i in range(daphnes):
                     child, host = app.daphne(i)
                     children.append(child)
                     monitor.watch(child.name, child.pid)
                     hosts.append(host)
-
-                def start_worker() -> None:
-                    worker = app.worker(stream)
-                    children.append(worker)
-                    monitor.watch("worker", worker.pid)
-                    if load is not None:  # a shared event is read from its end: assign first
-                        app.wait_assigned(stream, worker)
-                        time.sleep(SETTLE)
-
-                if load is not None:
-                    start_worker()
+                if case.load in ("paced", "burst"):
+                    children += self._workers(app, stream, monitor, assigned=True)
                 monitor.mark("ready")  # backlog: daphne only, the worker starts below
-                urls = [f"ws://{h}/ws/producers/{stream.ingestion_id}/" for h in hosts]
-                headers = {"Authorization": f"Bearer {stream.secret}"}
-                fleet = self._fleet("flowcast", case, urls, headers, expected)
-                monitor.mark("connected")
-                if load is None:  # a private event is read from its start: clients first
-                    start_worker()
-                m = self._finish("flowcast", case, expected, fleet, monitor, children, load)
-                m.events = _stream_events(app.svc.redis_url)
+                urls, headers = stream.endpoints(hosts, system.credential)
+                fleet = self._fleet(system, case, urls, headers, monitor)
+                if case.load == "backlog":  # clients first, then the reader
+                    children += self._workers(app, stream, monitor, assigned=False)
+                load = self._load(case, svc, source)
+                m = self._finish(system, case, fleet, monitor, children, load)
+                m.events = _stream_events(svc.redis_url)
                 return m
         finally:
             for child in reversed(children):
                 self.procs.stop(child)
 
-    def _bridge(self, case: Case, svc: Services, topic: str, expected: int, load):
-        reset = "earliest" if load is None else "latest"  # backlog: pre-filled topic
+    def _workers(self, app: Flowcast, stream: Stream, monitor: RssMonitor, *, assigned: bool):
+        """The producer's worker (and with two hops the Kafka Consumer's); with `assigned`,
+        once they own their partitions."""
+        pairs = [("worker", stream.guid)] + [("source", stream.source_guid)] * bool(
+            stream.source_guid
+        )
+        workers = []
+        for name, guid in pairs:
+            worker = app.worker(guid, name)
+            workers.append(worker)
+            monitor.watch(name, worker.pid)
+        if assigned:
+            for (_, guid), worker in zip(pairs, workers, strict=True):
+                app.wait_assigned(guid, worker)
+            time.sleep(SETTLE)
+        return workers
+
+    def _bridge(self, system: System, case: Case, svc: Services) -> Measure:
+        topic = self._topic(svc)
+        if case.load == "backlog":
+            producer.fill(svc.bootstrap, topic, case.records)
+        reset = "earliest" if case.load == "backlog" else "latest"
         port = find_free_port()
         argv = ["-m", "benchmarks.bridge", "--bootstrap", svc.bootstrap, "--topic", topic]
         argv += ["--port", str(port), "--reset", reset, "--group", f"bench-{uuid.uuid4().hex}"]
-        if load is None:  # backlog: start reading once every client is in
+        if system.frame == "values":
+            argv.append("--values")
+        if case.load == "backlog":  # start reading once every client is in
             argv += ["--start-after", str(case.clients + case.stalled)]
         bridge = self.procs.spawn("bridge", [sys.executable, *argv], pipe=True)
         try:
@@ -180,76 +226,71 @@ class Run:
                 _watch_shared(monitor, svc)
                 monitor.watch("bridge", bridge.pid)
                 bridge.expect("listening", 30)
-                if load is not None:
+                if case.load != "backlog":
                     bridge.expect("assigned", 60)
                     time.sleep(SETTLE)
                 monitor.mark("ready")
-                fleet = self._fleet("bridge", case, [f"ws://127.0.0.1:{port}/"], {}, expected)
-                monitor.mark("connected")  # backlog: the bridge may have started reading
-                return self._finish("bridge", case, expected, fleet, monitor, [bridge], load)
+                fleet = self._fleet(system, case, [f"ws://127.0.0.1:{port}/"], {}, monitor)
+                load = self._load(case, svc, topic)
+                return self._finish(system, case, fleet, monitor, [bridge], load)
         finally:
             self.procs.stop(bridge)
 
-    def _fleet(self, system, case: Case, urls, headers, expected: int) -> list[tuple[Child, Path]]:
-        """Fleet processes with their clients connected; returns them and their result files."""
+    def _fleet(self, system: System, case: Case, urls, headers, monitor) -> fleetrun.Fleet:
+        """Fleet processes with their clients connected (monitor marked "connected")."""
         total = case.clients + case.stalled
-        processes = max(1, math.ceil(total / self.opts.per_process))
-        per = math.ceil(case.clients / processes)
         deadline = self.opts.deadline
-        if case.shape == "latency":
+        if case.load == "paced":
             deadline = case.seconds + 2 * self.opts.idle + 60
-        # Auditors parse every record: only the latency shape needs that (send times).
-        audit_step = (
-            max(1, case.clients // max(1, self.opts.audit)) if case.shape == "latency" else 0
+        # Auditors read every record's send time: only a paced shape needs that.
+        audit = max(1, case.clients // max(1, self.opts.audit)) if case.load == "paced" else 0
+        template = Config(
+            urls=urls,
+            headers=headers,
+            partitions=producer.PARTITIONS,
+            first_index=0,
+            clients=0,
+            audit_step=audit,
+            stalled=0,
+            expected=case.expected,
+            first_timeout=120.0,
+            idle=self.opts.idle,
+            deadline=deadline,
+            result_path="",
+            parse=case.parse,
+            connect_only=case.load == "none",
+            concurrency=self.opts.connect_concurrency,
+            attempts=1 if case.load == "none" else 4,  # handshakes: each refusal counts
         )
-        fleet = []
-        for n in range(processes):
-            first = n * per
-            result = self.workdir / f"fleet-{system}-{case.shape}-{case.clients}-{n}.json"
-            cfg = Config(
-                urls=urls,
-                headers=headers,
-                partitions=producer.PARTITIONS,
-                first_index=first,
-                clients=max(0, min(per, case.clients - first)),
-                audit_step=audit_step,
-                stalled=case.stalled if n == 0 else 0,
-                expected=expected,
-                first_timeout=120.0,
-                idle=self.opts.idle,
-                deadline=deadline,
-                result_path=str(result),
-            )
-            config_path = result.with_suffix(".config.json")
-            config_path.write_bytes(orjson.dumps(asdict(cfg)))
-            argv = [sys.executable, "-m", "benchmarks.fleet", str(config_path)]
-            child = self.procs.spawn(f"fleet-{n}", argv, pipe=True)
-            fleet.append((child, result))
-        for child, _ in fleet:
-            child.expect("connected", 300)
+        count = case.fleet_processes or fleetrun.processes(total, self.opts.per_process)
+        configs = fleetrun.split(template, case.clients, case.stalled, count)
+        name = f"{system.name.replace(' ', '-')}-{case.shape}-{case.clients}"
+        fleet = fleetrun.start(self.procs, self.workdir, name, configs, monitor)
+        monitor.mark("connected")
         return fleet
 
-    def _finish(self, system, case, expected, fleet, monitor, servers, load) -> Measure:
-        if load is not None:
-            load()
-        note = _wait_fleet(fleet, monitor, servers, self.opts)
+    def _finish(self, system, case, fleet, monitor, servers, load) -> Measure:
+        produced = load() if load is not None else None
+        if case.load == "none":  # nothing streams: let the servers report their counters
+            time.sleep(STATS_SECONDS)
+            note = ""
+        else:
+            seconds = self.opts.deadline + 120
+            note = fleetrun.wait(fleet, monitor, servers, seconds, self.opts.max_server_mb)
         cpu, busy = monitor.cpu_seconds(), monitor.box_busy_seconds()
-        result = FleetResult()
-        for child, path in fleet:
-            self.procs.stop(child)  # cut short: SIGTERM, it still writes what it measured
-            if path.exists():
-                result.merge(orjson.loads(path.read_bytes()))
-            elif not note:
-                note = f"{child.name} failed, see its log"
+        result, failed = fleetrun.collect(self.procs, fleet)
         monitor.sample()
-        m = summarize(system, case, expected, result, monitor, cpu, note)
+        m = summarize(system.name, case, case.expected, result, monitor, cpu, note or failed)
         m.other_cpu = max(0.0, busy - sum(cpu.values()) - result.cpu_seconds)
+        m.connect = fleet.connect
+        m.load_rate = produced.rate if produced is not None else None
         return m
 
 
 def _stream_events(redis_url: str) -> str:
-    """The web processes' repair and slow-client counters (as on /metrics), if any moved:
-    why a run was slower is often there. Reported each second, so the last may be missing."""
+    """The web processes' repair, slow-client and handshake counters (as on /metrics), if
+    any moved: why a run was slower is often there. Reported each second, so the last may
+    be missing."""
     totals: Counter[str] = Counter()
     for raw in redis.Redis.from_url(redis_url).hvals(WEB_STATS):
         totals.update({k: int(v) for k, v in orjson.loads(raw).items() if v})
@@ -261,18 +302,3 @@ def _watch_shared(monitor: RssMonitor, svc: Services) -> None:
     monitor.watch("broker", svc.broker_pid, counted=False)
     monitor.watch("redis", svc.redis_pid, counted=False)
     monitor.watch("bench", os.getpid(), counted=False)
-
-
-def _wait_fleet(fleet, monitor: RssMonitor, servers: list[Child], opts: Options) -> str:
-    """Wait for the fleet processes; a non-empty return says why the measurement was cut."""
-    deadline = time.monotonic() + opts.deadline + 120
-    while any(child.running() for child, _ in fleet):
-        if monitor.over_limit.is_set():
-            return f"stopped: server RSS passed {opts.max_server_mb:g} MB"
-        dead = [s.name for s in servers if not s.running()]
-        if dead:
-            return f"stopped: {', '.join(dead)} exited"
-        if time.monotonic() > deadline:
-            return "stopped: fleet deadline"
-        time.sleep(0.2)
-    return ""

@@ -3,12 +3,18 @@
 Clients behave as DESIGN §6 asks of a client: on a `gap` notice, or a close with 1001,
 1013 or 4000-4499, they reconnect (with back-off after a close) passing `?since=` the last
 offset they hold per partition, and drop duplicates by id. Each tracks the unique offsets
-it got (benchmarks.tracking), so loss and duplicates are exact. Every `audit_step`-th
-client is an auditor: it also parses every record for its latency (receive time - the
-`sent` ms in the value), in 0.1 ms buckets. Stalled clients connect and never read.
+it got (benchmarks.tracking), so loss and duplicates are exact. With `parse` every client
+decodes every frame and reads every record's value (benchmarks.parsing), as a real
+consumer would; without it, `batch` frames are counted unparsed. Every `audit_step`-th
+client is an auditor: it also reads every record's latency (receive time - the `sent` ms
+in the value), in 0.1 ms buckets. Stalled clients connect and never read.
 
-Prints `connected OK FAILED` once its sockets are open and writes the result JSON to
-`result_path` when every client finished (all records, `idle` s of silence, or deadline).
+Prints `ready` once it is set to connect, and connects on SIGUSR1, so that every fleet
+process starts at once and the connect phase is measured without their start-up; then
+`connected OK FAILED START END CPU` (wall-clock start and end of the phase, this
+process's CPU seconds during it). Writes the result JSON to `result_path` when every
+client finished (all records, `idle` s of silence, or deadline; with `connect_only`, on
+SIGTERM).
 """
 
 from __future__ import annotations
@@ -24,11 +30,11 @@ from dataclasses import asdict, dataclass, field
 
 import orjson
 
-from benchmarks import wsclient
+from websockets.exceptions import InvalidStatus
+
+from benchmarks import parsing, wsclient
 from benchmarks.tracking import Tracker
 
-CONNECT_CONCURRENCY = 50
-CONNECT_ATTEMPTS = 4
 RESUME_CODES = {1001, 1013, *range(4000, 4500)}
 
 
@@ -46,6 +52,10 @@ class Config:
     idle: float
     deadline: float  # seconds from the start of reading
     result_path: str
+    parse: bool = False  # decode every frame (benchmarks.parsing)
+    connect_only: bool = False  # connect, then hold the sockets until SIGTERM
+    concurrency: int = 50  # handshakes in flight
+    attempts: int = 4  # per connection; every failed one is counted by its reason
 
 
 @dataclass
@@ -67,8 +77,9 @@ class ClientStats:
 class Client:
     """One client: reads to the end, resumes with `?since=` when the server invites it."""
 
-    def __init__(self, cfg: Config, index: int, hist: Counter):
+    def __init__(self, cfg: Config, index: int, hist: Counter, refusals: Counter):
         self.cfg = cfg
+        self.refusals = refusals
         self.url = cfg.urls[index % len(cfg.urls)]
         self.stats = ClientStats(index, cfg.audit_step > 0 and index % cfg.audit_step == 0)
         self.tracker = Tracker(cfg.partitions)
@@ -78,8 +89,10 @@ class Client:
         self.resume_now = False  # a slow_client gap notice: reconnect at once
 
     async def open(self, since: str = "") -> None:
-        url = f"{self.url}?since={since}" if since else self.url
-        self.conn = await open_socket(url, self.cfg.headers, self.on_message)
+        url = f"{self.url}{'&' if '?' in self.url else '?'}since={since}" if since else self.url
+        self.conn = await open_socket(
+            url, self.cfg.headers, self.on_message, self.refusals, self.cfg.attempts
+        )
 
     async def run(self) -> None:
         backoff = 0.25
@@ -111,8 +124,10 @@ class Client:
         st.last = now
         st.first = st.first or now
         st.frames += 1
-        if data[:1] != b"[":
-            self.control(data)
+        if self.cfg.parse:
+            self.parsed(orjson.loads(data), now * 1000)
+        elif data[:1] != b"[":
+            self.control(orjson.loads(data))
         elif st.auditor:
             self.audit(data, now * 1000)
         else:
@@ -122,6 +137,16 @@ class Client:
             self.done = True
             self.conn.close()
 
+    def parsed(self, message: dict | list, now_ms: float) -> None:
+        if parsing.is_control(message):
+            self.control(message)
+            return
+        values = parsing.walk(message, self.tracker)
+        if self.stats.auditor:
+            hist = self.hist
+            for value in values:
+                hist[max(0, int((now_ms - value["sent"]) * 10))] += 1
+
     def audit(self, frame: bytes, now_ms: float) -> None:
         for record in orjson.loads(frame):
             offset = record["offset"]
@@ -130,8 +155,7 @@ class Client:
             if isinstance(value, dict) and "sent" in value:
                 self.hist[max(0, int((now_ms - value["sent"]) * 10))] += 1
 
-    def control(self, frame: bytes) -> None:
-        message = orjson.loads(frame)
+    def control(self, message: dict) -> None:
         if message.get("type") == "gap":
             self.stats.gaps += 1
             if message.get("reason") == "slow_client":  # beyond retention resuming can't help
@@ -139,17 +163,32 @@ class Client:
                 self.conn.close()
 
 
-async def open_socket(url: str, headers: dict[str, str], on_message=None, *, stalled=False):
+async def open_socket(
+    url: str,
+    headers: dict[str, str],
+    on_message,
+    refusals: Counter,
+    attempts: int,
+    *,
+    stalled: bool = False,
+):
     last_error: Exception | None = None
-    for attempt in range(CONNECT_ATTEMPTS):
+    for attempt in range(attempts):
+        if attempt:
+            await asyncio.sleep(0.5 * attempt)
         try:
-            return await wsclient.connect(
-                url, headers, on_message or (lambda *_: None), stalled=stalled
-            )
+            return await wsclient.connect(url, headers, on_message, stalled=stalled)
         except Exception as exc:
             last_error = exc
-            await asyncio.sleep(0.5 * (attempt + 1))
+            refusals[reason(exc)] += 1
     raise last_error
+
+
+def reason(exc: Exception) -> str:
+    """Why a handshake failed, as counted: the HTTP status of a refusal, else the error."""
+    if isinstance(exc, InvalidStatus):
+        return f"HTTP {exc.response.status_code}"
+    return type(exc).__name__
 
 
 async def watchdog(tasks: list, clients: list[Client], cfg: Config, start: float) -> None:
@@ -173,19 +212,31 @@ async def watchdog(tasks: list, clients: list[Client], cfg: Config, start: float
 
 
 async def run(cfg: Config) -> dict:
-    sem = asyncio.Semaphore(CONNECT_CONCURRENCY)
+    sem = asyncio.Semaphore(cfg.concurrency)
     hist: Counter = Counter()
-    clients = [Client(cfg, i, hist) for i in range(cfg.first_index, cfg.first_index + cfg.clients)]
+    refusals: Counter = Counter()
+    first, end = cfg.first_index, cfg.first_index + cfg.clients
+    clients = [Client(cfg, i, hist, refusals) for i in range(first, end)]
 
     async def bounded(coro):
         async with sem:
             return await coro
 
+    def stalled_socket():
+        ignore = lambda *_: None  # noqa: E731 - it never reads
+        return open_socket(cfg.urls[0], cfg.headers, ignore, refusals, cfg.attempts, stalled=True)
+
+    go = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, go.set)
+    print("ready", flush=True)
+    await go.wait()
+    began, cpu = time.time(), cpu_seconds()
     opened = await asyncio.gather(
         *(bounded(c.open()) for c in clients),
-        *(bounded(open_socket(cfg.urls[0], cfg.headers, stalled=True)) for _ in range(cfg.stalled)),
+        *(bounded(stalled_socket()) for _ in range(cfg.stalled)),
         return_exceptions=True,
     )
+    ended, cpu = time.time(), cpu_seconds() - cpu
     failures = [repr(e) for e in opened if isinstance(e, BaseException)]
     live = [c for c, e in zip(clients, opened, strict=False) if not isinstance(e, BaseException)]
     stalled = [ws for ws in opened[len(clients) :] if not isinstance(ws, BaseException)]
@@ -193,18 +244,26 @@ async def run(cfg: Config) -> dict:
     tasks = [asyncio.create_task(c.run()) for c in live]
     # SIGTERM (the orchestrator cutting a run short): stop reading, still write the result.
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop_all, tasks, live)
-    print(f"connected {len(live) + len(stalled)} {len(failures)}", flush=True)
-    await watchdog(tasks, live, cfg, start)
+    opened_count = len(live) + len(stalled)
+    print(f"connected {opened_count} {len(failures)} {began} {ended} {cpu}", flush=True)
+    if not cfg.connect_only:
+        await watchdog(tasks, live, cfg, start)
     await asyncio.gather(*tasks, return_exceptions=True)
     await close_all([c.conn for c in live if c.conn is not None] + stalled)
-    usage = resource.getrusage(resource.RUSAGE_SELF)
     return {
         "clients": [asdict(c.stats) for c in live],
         "connect_failures": failures[:5],
         "failed": len(failures),
+        "refusals": dict(refusals),
+        "connect": [began, ended, cpu],
         "latency_hist": {str(k): v for k, v in hist.items()},
-        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "cpu_seconds": cpu_seconds(),
     }
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def stop_all(tasks: list, clients: list[Client]) -> None:
@@ -233,11 +292,13 @@ class FleetResult:
     connect_failures: list[str] = field(default_factory=list)
     latency_hist: Counter = field(default_factory=Counter)
     cpu_seconds: float = 0.0
+    refusals: Counter = field(default_factory=Counter)  # failed handshakes by reason
 
     def merge(self, part: dict) -> None:
         self.clients += part["clients"]
         self.failed += part["failed"]
         self.connect_failures += part["connect_failures"]
+        self.refusals.update(part["refusals"])
         self.latency_hist.update({int(k): v for k, v in part["latency_hist"].items()})
         self.cpu_seconds += part["cpu_seconds"]
 

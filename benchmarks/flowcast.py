@@ -31,10 +31,19 @@ from pipelines.runtime.processes import daphne_command, manage_command
 class Stream:
     """A deployed, active benchmark pipeline: what clients and the worker need."""
 
-    guid: str
+    guid: str  # the WebSocket Producer's
     ingestion_id: str
     secret: str
-    topic: str
+    token: str  # for `?token=` (minted when the pipeline was made)
+    topic: str  # the producer's input
+    source_guid: str = ""  # two hops: the Kafka Consumer feeding that input
+
+    def endpoints(self, hosts: list[str], credential: str) -> tuple[list[str], dict[str, str]]:
+        """URLs and headers for clients presenting the secret (a header) or a token."""
+        urls = [f"ws://{h}/ws/producers/{self.ingestion_id}/" for h in hosts]
+        if credential == "token":
+            return [f"{url}?token={self.token}" for url in urls], {}
+        return urls, {"Authorization": f"Bearer {self.secret}"}
 
 
 class Flowcast:
@@ -61,9 +70,11 @@ class Flowcast:
     def migrate(self) -> None:
         self._call(manage_command("migrate", "--no-input", "-v", "0"), "migrate")
 
-    def create_stream(self, kind: str, topic: str = "", batch_size: int = 500) -> Stream:
+    def create_stream(
+        self, kind: str, topic: str = "", frame: str = "batch", hops: int = 1, batch_size: int = 500
+    ) -> Stream:
         argv = [sys.executable, "-m", "benchmarks.pipeline", "--kind", kind, "--topic", topic]
-        argv += ["--frame", "batch", "--batch-size", str(batch_size)]
+        argv += ["--frame", frame, "--batch-size", str(batch_size), "--hops", str(hops)]
         info = orjson.loads(self._call(argv, "creating the pipeline").strip().splitlines()[-1])
         return Stream(**info)
 
@@ -78,10 +89,10 @@ class Flowcast:
             time.sleep(0.1)
         return child, f"127.0.0.1:{port}"
 
-    def worker(self, stream: Stream) -> Child:
-        return self.procs.spawn("worker", manage_command("run_component", stream.guid), self.env)
+    def worker(self, guid: str, name: str = "worker") -> Child:
+        return self.procs.spawn(name, manage_command("run_component", guid), self.env)
 
-    def wait_assigned(self, stream: Stream, worker: Child, timeout: float = 60) -> None:
+    def wait_assigned(self, guid: str, worker: Child, timeout: float = 60) -> None:
         """Until the worker's heartbeat says it owns partitions (pipelines.runtime.heartbeats)."""
         client = redis.Redis.from_url(self.svc.redis_url)
         deadline = time.monotonic() + timeout
@@ -89,7 +100,7 @@ class Flowcast:
             while time.monotonic() < deadline:
                 if not worker.running():
                     break
-                keys = list(client.scan_iter(match=f"{PREFIX}:{stream.guid}:*"))
+                keys = list(client.scan_iter(match=f"{PREFIX}:{guid}:*"))
                 reports = [orjson.loads(v) for v in client.mget(keys) if v] if keys else []
                 if any(r.get("assigned") for r in reports):
                     return

@@ -1,7 +1,8 @@
 """What one measurement found, summed up from every client's own account.
 
 Rates count unique records (duplicates are the client's to drop), from each client's first
-to last receive; latency percentiles come from the auditors' 0.1 ms histogram.
+to last receive; latency percentiles come from the auditors' 0.1 ms histogram; the connect
+phase is timed by the fleet processes (benchmarks.fleetrun).
 """
 
 from __future__ import annotations
@@ -13,6 +14,41 @@ from dataclasses import asdict, dataclass, field
 
 from benchmarks.fleet import FleetResult
 from benchmarks.stack import RssMonitor
+
+
+@dataclass
+class Connect:
+    """The connect phase of one measurement, over every fleet process."""
+
+    opened: int = 0  # handshakes that succeeded
+    failed: int = 0  # clients that never connected
+    seconds: float = 0.0  # first handshake started to last one done
+    fleet_cpu: float = 0.0  # the fleet processes' CPU seconds meanwhile
+    server_cpu: float = 0.0  # the servers' (psutil cpu_times, user + system)
+    overflows: int = 0  # the box's TcpExt ListenOverflows meanwhile (stack.listen_overflows)
+
+    @property
+    def rate(self) -> float:
+        return self.opened / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def server_ms_each(self) -> float | None:
+        """Server CPU per accepted handshake, in ms."""
+        return 1000 * self.server_cpu / self.opened if self.opened else None
+
+
+def connect_phase(lines: list[str]) -> Connect:
+    """The fleet processes' `connected OK FAILED START END CPU` lines, summed up: from the
+    first start to the last end (they start together, on one signal)."""
+    fields = [line.split()[1:] for line in lines]
+    if not fields:
+        return Connect()
+    return Connect(
+        opened=sum(int(f[0]) for f in fields),
+        failed=sum(int(f[1]) for f in fields),
+        seconds=max(float(f[3]) for f in fields) - min(float(f[2]) for f in fields),
+        fleet_cpu=sum(float(f[4]) for f in fields),
+    )
 
 
 @dataclass
@@ -39,6 +75,11 @@ class Measure:
     tcp_mb: float = 0.0  # the box's TCP buffers at their peak (stack.tcp_memory_mb)
     ready_mb: float = 0.0  # servers up, no client
     connected_mb: float = 0.0  # clients connected, before the records flow
+    ready_pss_mb: float = 0.0
+    connected_pss_mb: float = 0.0
+    connect: Connect = field(default_factory=Connect)
+    refusals: dict = field(default_factory=dict)  # failed handshake attempts by reason
+    load_rate: float | None = None  # records/s the load was produced at (burst, paced)
     by_process: dict = field(default_factory=dict)  # name → "peak RSS, CPU time"
     server_cpu: float = 0.0
     fleet_cpu: float = 0.0
@@ -81,13 +122,16 @@ def summarize(
         m.resumes += c["resumes"]
         m.gaps += c["gaps"]
     m.missing += (case.clients - len(clients)) * expected  # never connected, or no result
-    if case.shape == "latency":  # a pre-produced backlog has no meaningful latency
+    if case.load == "paced":  # a burst or a backlog has no meaningful latency
         m.p50, m.p95, m.p99 = (percentile(result.latency_hist, q) for q in (50, 95, 99))
     m.server_mb = monitor.peak_total_mb
     m.server_pss_mb = monitor.peak_total_pss_mb
     m.tcp_mb = monitor.peak_tcp_mb
     m.ready_mb = monitor.marks.get("ready", 0.0)
     m.connected_mb = monitor.marks.get("connected", 0.0)
+    m.ready_pss_mb = monitor.pss_marks.get("ready", 0.0)
+    m.connected_pss_mb = monitor.pss_marks.get("connected", 0.0)
+    m.refusals = dict(result.refusals)
     m.server_cpu = sum(v for k, v in cpu.items() if k not in monitor.uncounted)
     m.fleet_cpu = result.cpu_seconds
     kernel = monitor.kernel_seconds()

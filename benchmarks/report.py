@@ -2,6 +2,8 @@
 
 Targets are ratios to the bridge measured in the same run (or absolute, for latency and
 memory), so a slower or busier machine moves both sides and the verdict stays meaningful.
+The first lap's table is here; the second lap's (against the values bridge) is
+benchmarks.second_lap.
 """
 
 from __future__ import annotations
@@ -17,9 +19,31 @@ from pathlib import Path
 
 import psutil
 
+from benchmarks.cases import Case
 from benchmarks.measure import Measure
 
-Results = dict[tuple[str, int], dict[str, Measure]]
+Results = dict[Case, dict[str, Measure]]
+FIRST_LAP = ("backlog", "latency", "stall")
+
+
+def label(case: Case) -> str:
+    """What a case is, in a line: shape, clients, load."""
+    if case.load == "paced":
+        return f"{case.shape} K={case.clients:,}: {case.rate:g} rec/s for {case.seconds:g} s"
+    if case.load == "none":
+        return f"{case.shape} K={case.clients:,}: connect only"
+    extra = " + 1 stalled" if case.stalled else ""
+    after = " produced after connect" if case.load == "burst" else ""
+    return f"{case.shape} K={case.clients:,}{extra}: {case.records:,} records{after}"
+
+
+def ordered(results: Results) -> list[tuple[Case, dict[str, Measure]]]:
+    """First-lap cases by K then shape (as before), then the second lap's in plan order."""
+    first = sorted(
+        ((c, r) for c, r in results.items() if c.shape in FIRST_LAP),
+        key=lambda item: (item[0].clients, item[0].shape),
+    )
+    return first + [(c, r) for c, r in results.items() if c.shape not in FIRST_LAP]
 
 
 @dataclass
@@ -54,7 +78,10 @@ def _cut(*measures: Measure) -> bool:
 
 def rows(results: Results) -> list[Row]:
     out: list[Row] = []
-    for (shape, k), pair in sorted(results.items(), key=lambda item: (item[0][1], item[0][0])):
+    for case, pair in ordered(results):
+        shape, k = case.shape, case.clients
+        if shape not in FIRST_LAP or not {"flowcast", "bridge"} <= pair.keys():
+            continue
         f, b = pair["flowcast"], pair["bridge"]
         add = _adder(out, shape, k)
         if shape in ("backlog", "latency"):
@@ -81,12 +108,15 @@ def rows(results: Results) -> list[Row]:
         add("server PSS peak MB", *pss, None, mem_target, mem_ok)
         add("box TCP buffers peak MB", _n(f.tcp_mb), _n(b.tcp_mb), None)
         if shape == "stall":
-            base = results.get(("backlog", 1))
+            base = next((r for c, r in results.items() if (c.shape, c.clients) == BASE), None)
             fa = f.server_mb - base["flowcast"].server_mb if base else None
             ba = b.server_mb - base["bridge"].server_mb if base else None
             ok = fa <= 10 if fa is not None else None
             add("stalled client adds MB", _n(fa), _n(ba), None, "<= 10 MB", ok)
     return out
+
+
+BASE = ("backlog", 1)  # what a stalled client's memory is compared with
 
 
 def _adder(out: list[Row], shape: str, k: int):
@@ -116,7 +146,7 @@ def comparison(results: Results) -> str:
 
 def details(results: Results) -> str:
     header = [
-        "shape", "K", "system", "rec/s agg", "rec/s client med/min", "frames/client",
+        "case", "system", "rec/s agg", "rec/s client med/min", "frames/client",
         "p50/p95/p99 ms",
         "missing (clients)", "dups", "resumes / gaps", "RSS MB ready / connected / peak",
         "server CPU s", "fleet CPU s", "other CPU s", "drain s",
@@ -124,13 +154,12 @@ def details(results: Results) -> str:
         "client endings", "note",
     ]  # fmt: skip
     lines = []
-    for (shape, k), pair in sorted(results.items(), key=lambda item: (item[0][1], item[0][0])):
+    for case, pair in ordered(results):
         for m in pair.values():
             lat = "/".join(_n(v, 1) for v in (m.p50, m.p95, m.p99)) if m.p50 is not None else "-"
             lines.append(
                 [
-                    shape,
-                    k,
+                    label(case) + (", parsing" if case.parse else ""),
                     m.system,
                     _n(m.delivered),
                     f"{_n(m.client_median)} / {_n(m.client_min)}",
@@ -161,12 +190,44 @@ def details(results: Results) -> str:
     return table(header, lines)
 
 
+def connects(results: Results) -> str:
+    """Every measurement's connect phase: how fast the clients got in, at what server cost."""
+    header = [
+        "case", "system", "connected", "failed", "refused attempts", "connect s",
+        "handshakes/s", "server CPU s (ms each)", "fleet CPU s", "listen overflows",
+        "PSS MB ready / connected", "KB per connection",
+    ]  # fmt: skip
+    lines = []
+    for case, pair in ordered(results):
+        for m in pair.values():
+            c = m.connect
+            added = m.connected_pss_mb - m.ready_pss_mb
+            per = 1024 * added / c.opened if c.opened and m.ready_pss_mb else None
+            lines.append(
+                [
+                    label(case),
+                    m.system,
+                    _n(c.opened),
+                    _n(c.failed),
+                    ", ".join(f"{k}: {v:,}" for k, v in sorted(m.refusals.items())) or "0",
+                    _n(c.seconds, 2),
+                    _n(c.rate),
+                    f"{_n(c.server_cpu, 2)} ({_n(c.server_ms_each, 2)})",
+                    _n(c.fleet_cpu, 2),
+                    _n(c.overflows),
+                    f"{_n(m.ready_pss_mb)} / {_n(m.connected_pss_mb)}",
+                    _n(per, 1),
+                ]
+            )
+    return table(header, lines)
+
+
 def notes(results: Results) -> str:
     """What a reader should not miss: cut runs, loss, resumes, refused or closed clients."""
     lines = []
-    for (shape, k), pair in sorted(results.items(), key=lambda item: (item[0][1], item[0][0])):
+    for case, pair in ordered(results):
         for m in pair.values():
-            where = f"{m.system}, {shape} K={k}"
+            where = f"{m.system}, {label(case)}"
             if m.note:
                 lines.append(f"{where}: {m.note}.")
             if m.other_cpu > 1.0:
@@ -183,6 +244,9 @@ def notes(results: Results) -> str:
                 lines.append(f"{where}: {m.resumes} resume(s), {m.gaps} gap notice(s).")
             if m.connect_failed:
                 lines.append(f"{where}: {m.connect_failed} client(s) could not connect.")
+            if m.refusals:
+                refused = ", ".join(f"{k} x {v:,}" for k, v in sorted(m.refusals.items()))
+                lines.append(f"{where}: handshake attempts failed: {refused}.")
             if m.close_codes:
                 lines.append(f"{where}: server close codes {m.close_codes}.")
     lines = lines or ["Nothing unusual: no cut run, loss, resume or close."]
@@ -228,18 +292,34 @@ def code_version() -> str:
     return f"{sha}" + (f" + uncommitted changes in {', '.join(changed)}" if changed else "")
 
 
-def markdown(results: Results, command: str, plan: str, method: str, load: str, code: str) -> str:
+def port_range() -> str:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+    except (OSError, ValueError):
+        return "ephemeral ports unknown"
+    return f"ephemeral ports {low}-{high}"
+
+
+def markdown(
+    results: Results, command: str, plan: str, method: str, load: str, code: str, limits: str
+) -> str:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    from benchmarks import second_lap  # it builds on this module's helpers
+
     return "\n\n".join(
         [
             "# Flowcast benchmark results",
-            f"- Date: {now}\n- Code: {code}\n- Machine: {machine()}\n"
+            f"- Date: {now}\n- Code: {code}\n- Machine: {machine()}; {limits}\n"
             f"- Load average (1 min): {load}\n"
             f"- Command: `{command}`\n- Run: {plan}",
-            "## Flowcast against the reference bridge (DESIGN §11 targets)",
+            "## First lap: Flowcast against the reference bridge (DESIGN §11 targets)",
             comparison(results),
+            "## Second lap: Flowcast against the values bridge (DESIGN §11 targets)",
+            second_lap.table(results),
             "## Every measurement",
             details(results),
+            "## Connecting",
+            connects(results),
             "## Notes",
             notes(results),
             "## Method",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import resource
 import select
 import signal
 import subprocess
@@ -140,6 +141,30 @@ def services(workdir: Path) -> Iterator[Services]:
         yield Services(broker.bootstrap_servers, redis.url, redis.process.pid, broker.process.pid)
 
 
+def raise_open_files() -> tuple[int, int]:
+    """The soft limit on open files up to the hard one, for this process and the children
+    it starts (a socket per client: 10,000 clients need 10,000 in the fleet and in the
+    servers); returns (soft, hard) as they are then."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = hard if hard != resource.RLIM_INFINITY else 1 << 20
+    if soft < wanted:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)
+
+
+def listen_overflows() -> int:
+    """The box's count of connections dropped because a listen queue was full (TcpExt
+    ListenOverflows, Linux): a connect storm beyond a server's accept backlog shows here,
+    and each such client waits for its SYN to be sent again (1 s, then 3 s ...)."""
+    try:
+        with open("/proc/net/netstat") as f:
+            lines = [line.split() for line in f if line.startswith("TcpExt:")]
+        return int(dict(zip(lines[0], lines[1], strict=True))["ListenOverflows"])
+    except (OSError, KeyError, IndexError, ValueError):
+        return 0
+
+
 def tcp_memory_mb() -> float:
     """Memory in all TCP socket buffers of the box (Linux /proc/net/sockstat; 0 elsewhere).
 
@@ -184,6 +209,7 @@ class RssMonitor:
         self.peak_tcp_mb = 0.0  # the whole box's TCP buffers, clients' included
         self._pss, self._pss_at = 0.0, 0.0
         self.marks: dict[str, float] = {}  # summed RSS at named moments
+        self.pss_marks: dict[str, float] = {}  # summed PSS at the same moments
         self.over_limit = threading.Event()
         self.times_at_watch: dict[str, Any] = {}  # psutil cpu_times when watched
         self.box_start = psutil.cpu_times()
@@ -198,8 +224,19 @@ class RssMonitor:
                 self.uncounted.add(name)
 
     def mark(self, moment: str) -> None:
-        """Note the servers' summed RSS now, e.g. "ready" (no client) or "connected"."""
+        """Note the servers' summed RSS and PSS now, e.g. "ready" (no client) or "connected"."""
         self.marks[moment] = self._total()
+        self.pss_marks[moment] = self._summed_pss()
+
+    def server_cpu_now(self) -> float:
+        """CPU time (user + system) the counted processes have used so far."""
+        total = 0.0
+        for name, proc in list(self.procs.items()):
+            if name not in self.uncounted:
+                with contextlib.suppress(psutil.Error):
+                    times = proc.cpu_times()
+                    total += times.user + times.system
+        return total
 
     def cpu_seconds(self) -> dict[str, float]:
         """CPU time (user + system) each watched process has used since it was watched."""

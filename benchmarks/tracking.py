@@ -9,6 +9,10 @@ partition, likewise. The length test is exact for this benchmark's load
 a fixed width except the offset, written twice (id, offset), so any record from elsewhere
 changes the length. Every other frame (a repair's, a resume's) is read record by record.
 Auditor clients parse everything.
+
+Parsing clients (benchmarks.parsing) decode every frame and hand the ids over as lists:
+add_offsets (a columns run), add_records (a batch's envelopes), add_seqs (the values
+bridge's bare values); consecutive offsets are taken as one range there too.
 """
 
 from __future__ import annotations
@@ -109,6 +113,34 @@ class Tracker:
             runs = [(p, first, int(before[2])), (q, int(after[2]), last)]
         return runs if _exactly(frame, runs) else None
 
+    def add_offsets(self, partition: int, offsets: list[int]) -> None:
+        """A columns frame's offsets: one range when they are consecutive, as they are
+        (checked at C speed), else offset by offset."""
+        if offsets and offsets == list(range(offsets[0], offsets[0] + len(offsets))):
+            self.add(partition, offsets[0], offsets[-1])
+            return
+        for offset in offsets:
+            self.add(partition, offset, offset)
+
+    def add_records(self, partitions: list[int], offsets: list[int]) -> None:
+        """Records given as parallel lists (a `batch` frame's envelopes): each run of one
+        partition is added with add_offsets."""
+        parts = bytes(partitions)  # a partition number per byte: the runs are found in C
+        start, n = 0, len(offsets)
+        while start < n:
+            rest = parts[start:]
+            end = n - len(rest.lstrip(rest[:1]))
+            self.add_offsets(parts[start], offsets[start:end])
+            start = end
+
+    def add_seqs(self, seqs: list[int]) -> None:
+        """Records of the values bridge, which carry no id: counted by the `seq` in their
+        value (benchmarks.producer wrote seq to partition seq % P, in order, so seq // P is
+        its offset there)."""
+        step = len(self.seen)
+        for first, last in step_runs(seqs, step):
+            self.add(first % step, first // step, last // step)
+
     def since(self) -> str:
         """`?since=` value that resumes every partition after what this client holds."""
         return ",".join(f"{p}-{s.resume_after()}" for p, s in enumerate(self.seen))
@@ -135,3 +167,26 @@ def _digits(first: int, last: int) -> int:
         total += (high - low + 1) * width
         low = high + 1
     return total
+
+
+def step_runs(seqs: list[int], step: int) -> list[tuple[int, int]]:
+    """seqs as maximal runs first, first + step, … (first, last), in order.
+
+    A frame of the values bridge is a few such runs (one per partition): each end is found
+    by a binary search of slice comparisons, so a frame costs a few C loops, not a Python
+    step per record."""
+    runs, start, n = [], 0, len(seqs)
+    while start < n:
+        first = seqs[start]
+        low, high = start + 1, n  # seqs[start:low] is a run; is seqs[start:high]?
+        if seqs[start:] == list(range(first, first + (n - start) * step, step)):
+            low = n  # the frame's last (or only) run
+        while low < high:
+            middle = (low + high + 1) // 2
+            if seqs[start:middle] == list(range(first, first + (middle - start) * step, step)):
+                low = middle
+            else:
+                high = middle - 1
+        runs.append((first, seqs[low - 1]))
+        start = low
+    return runs
