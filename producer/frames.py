@@ -25,22 +25,9 @@ MAX_FRAME_BYTES = 1024 * 1024  # daphne refuses larger messages; so do we
 FORMATS = ("envelope", "batch", "columns", "raw")
 TEXT_FINAL = 0x81  # FIN + text opcode
 
-Record = Message  # what consume() returns; tests build them with record()
+Record = Message  # what consume() returns (tests build them with Message(...))
 
 _dumps, _loads, _Fragment = orjson.dumps, orjson.loads, orjson.Fragment
-
-
-def record(
-    topic: str,
-    partition: int,
-    offset: int,
-    timestamp: int | None,
-    key: bytes | None,
-    value: bytes | None,
-) -> Record:
-    """A record as consume() would give it (tests, and frames built from known values)."""
-    stamp = (1, timestamp) if timestamp is not None else (0, 0)
-    return Message(topic, partition, offset, key, value, None, None, stamp)
 
 
 def record_id(r: Record) -> str:

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import orjson
 import pytest
+from confluent_kafka import Message
 
 from producer import frames
 from producer.frames import Record, encode_batch, trim
 
 
+def message(topic: str, partition: int, offset: int, timestamp: int | None, key, value) -> Record:
+    """A record as consume() gives it (confluent-kafka builds them for tests too)."""
+    stamp = (1, timestamp) if timestamp is not None else (0, 0)
+    return Message(topic, partition, offset, key, value, None, None, stamp)
+
+
 def record(
     offset: int, value: bytes | None, partition: int = 0, key: bytes | None = b"k"
 ) -> Record:
-    return frames.record("orders", partition, offset, 1700000000000 + offset, key, value)
+    return message("orders", partition, offset, 1700000000000 + offset, key, value)
 
 
 def test_envelope_is_one_object_per_record_with_the_documented_fields():

@@ -9,7 +9,8 @@ from __future__ import annotations
 from websockets.frames import Frame, Opcode
 from websockets.streams import StreamReader
 
-from producer.frames import encode_batch, framed, record, text_frames
+from producer.frames import encode_batch, framed, text_frames
+from tests.unit.test_frames import message
 
 
 def parse(data: bytes) -> list[Frame]:
@@ -38,7 +39,7 @@ def test_no_payload_is_no_bytes():
 
 
 def test_a_batch_is_framed_once_for_every_client_that_gets_it():
-    batch = encode_batch([record("t", 0, 7, None, None, b'{"a": 1}')], "batch", "json")
+    batch = encode_batch([message("t", 0, 7, None, None, b'{"a": 1}')], "batch", "json")
     assert batch.wire is batch.wire
     assert [f.data for f in parse(batch.wire)] == batch.frames
 
