@@ -92,7 +92,7 @@ class RepairReader:
         records = self._fetch(partition, max(chunk * CHUNK, low), last_chunk * CHUNK + CHUNK - 1)
         groups: list[list[Record]] = [[] for _ in range(last_chunk - chunk + 1)]
         for record in records:
-            groups[record.offset // CHUNK - chunk].append(record)
+            groups[record.offset() // CHUNK - chunk].append(record)
         batches = [self._encode(group) for group in groups]
         for n, batch in enumerate(batches):
             self._remember((partition, chunk + n), batch)

@@ -67,3 +67,28 @@ def test_a_hole_at_the_end_of_the_topic_ends_on_its_last_offset():
     consumer = Consumer(at=10, last=209)
     records = reader._consume_until(consumer, 0, 10, 209)
     assert len(records) == 200 and consumer.timeouts == 0
+
+
+class WholeTopic(Consumer):
+    """The repair reader's own consumer: a partition of offsets 0..last, assignable."""
+
+    def get_watermark_offsets(self, partition, timeout):
+        return 0, self.last + 1
+
+    def assign(self, partitions):
+        [tp] = partitions
+        self.at = tp.offset
+
+    def unassign(self):
+        pass
+
+
+def test_a_long_hole_is_read_a_chunk_at_a_time_and_the_chunks_after_it_are_kept():
+    reader = RepairReader("t", "batch", "json")
+    reader._consumer = WholeTopic(at=0, last=4 * CHUNK)
+    repair = reader._read(0, 0, 3 * CHUNK + 5)
+    assert repair.last == CHUNK - 1
+    [ids] = repair.batch.ids
+    assert ids[1::2] == list(range(CHUNK))  # every offset of the first chunk, once
+    assert (0, 1) in reader._chunks  # the next chunk came with it, encoded once
+    assert reader._chunks[(0, 1)].ids[0][1::2] == list(range(CHUNK, 2 * CHUNK))
