@@ -1,12 +1,29 @@
-"""`python -m benchmarks`: measure Flowcast against the reference bridge (DESIGN §11).
+"""`python -m benchmarks`: measure Flowcast against the reference bridges (DESIGN §11).
 
-    python -m benchmarks                      # the full run, writes benchmarks/RESULTS.md
-    python -m benchmarks --quick              # a smoke run: 20k records, K = 1,10
+    python -m benchmarks                      # the full run (~15 min), writes RESULTS.md
+    python -m benchmarks --quick              # a smoke run of every shape at small sizes
     python -m benchmarks --shapes latency --clients 1,100 --rate 2000 --seconds 15
+    python -m benchmarks --shapes burst,paced --frame columns
+    python -m benchmarks --shapes handshakes --handshakes 3000
 
-Shapes: backlog (N records pre-produced, `batch` frames), latency (fixed rate), stall
-(backlog at K=1 plus one client that never reads). Everything started is stopped at the
-end, also on Ctrl-C.
+First lap, against the bridge that builds envelopes (`batch` frames, clients that count
+records without parsing them unless --parse):
+  backlog     N records produced before anything reads, K clients drain them
+  latency     a fixed rate (--rate) to K clients: latency from the send time in each value
+  stall       backlog at K=1 plus one client that never reads (memory)
+
+Second lap, against the values bridge (the bridge forwarding values only, one JSON array
+per consume(500)), with clients that parse every record; Flowcast in --frame format:
+  burst       clients connected, then N records produced at top speed: delivered rate,
+              missing (K=1 in each of --burst-formats, the best judged; K=100)
+  paced       --paced-rates to --paced-clients clients, in each of --paced-formats
+  twohop      the seed's Kafka Consumer -> event -> producer against one hop, at --rate
+  handshakes  --handshakes clients connect at once to one web process, secret then token:
+              accepted/s, refusals, server CPU per handshake (and the values bridge's)
+  crowd       --crowd clients over 2 web processes, 1 record/s for --crowd-seconds:
+              every record to every client, time to connect, server PSS
+
+Everything started is stopped at the end, also on Ctrl-C.
 """
 
 from __future__ import annotations
@@ -20,66 +37,98 @@ import signal
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
-from benchmarks import report, second_lap
+from benchmarks import provenance, report, second_lap
 from benchmarks.cases import BRIDGE, VALUES_BRIDGE, Case, Options, Run, System
 from benchmarks.stack import BenchError, Procs, raise_open_files
 
 SHAPES = ("backlog", "latency", "stall", "burst", "paced", "twohop", "handshakes", "crowd")
 HERE = Path(__file__).resolve().parent
 HANDSHAKE_FLEET = 4  # fleet processes of the handshakes shape: enough for daphne's pace
+HANDSHAKE_FLIGHT = 10  # handshakes in flight per fleet process there (daphne's backlog: 50)
 CROWD_PER_PROCESS = 1000  # crowd clients per fleet process (1 record/s each: little work)
 
 METHOD = """
-- Same box, same run, same load: for each shape and K a fresh embedded broker (Tansu,
-  memory) and Redis; Flowcast then the bridge read the same topic layout (3 partitions,
-  ~250-byte JSON values). Flowcast: `daphne` (2 processes from K = 1000, clients split
-  between them) + one `run_component` worker, WebSocket Producer with `batch` frames and
-  Batch Size 500. Bridge: one process, `consume(500, timeout=0.005)` -> one JSON array of
-  envelopes per batch -> `websockets.broadcast`, `fetch.wait.max.ms` 10.
+- Same box, same run, same load: for each case a fresh embedded broker (Tansu, memory) and
+  Redis; each system of the case (Flowcast, then the bridges) reads its own topic of the
+  same layout (3 partitions, ~250-byte JSON values carrying `seq` and `sent`). Flowcast:
+  `daphne` (2 processes from K = 1000 and in crowd, clients split between them) + one
+  `run_component` worker (two hops: a second one for the Kafka Consumer), WebSocket
+  Producer with Batch Size 500 in the frame format named (first lap: `batch`). Bridge:
+  one process, `consume(500, timeout=0.005)` -> one JSON array of envelopes per batch ->
+  `websockets.broadcast`, `fetch.wait.max.ms` 10. Values bridge: the same process
+  forwarding the values only, `b"[" + b",".join(values) + b"]"` per batch.
 - backlog: N records are produced before anything reads; clients connect, then the worker
   or bridge starts at the first offset. rec/s agg = all records delivered / (last receive
   of any client - first receive of any client): the drain rate, start-up excluded.
   Per-client rate = its records / (its last - its first receive).
-- latency: the reader is assigned its partitions and the clients are connected, then
-  records are produced at a fixed rate, each carrying its send time (ms); latency =
-  receive time of the frame - send time, 0.1 ms buckets, over the auditor clients.
-- Clients run in processes of up to 250: `websockets`' Sans-I/O protocol on a bare
-  asyncio Protocol (benchmarks/wsclient.py; the asyncio client's ~40 us per frame made
-  the fleet the bottleneck), no compression. Each tracks the unique offsets it holds
-  without parsing JSON (benchmarks/tracking.py), so missing (expected - unique) and
-  duplicates are exact for every client. They behave as DESIGN §6 asks: on a
-  `slow_client` gap notice or a close 1001/1013/4000-4499 they reconnect with `?since=`
-  (back-off after a close), and give up only after 60 s without a frame (`--idle`): a
-  resume and its repair can pause a stream for tens of seconds, which is slow, not lost.
-  In the latency shape every (K / audit)-th client also parses each record for its send
-  time.
+- burst: the reader is assigned its partitions and the clients are connected, then N
+  records are produced at the load generator's top speed (one Python producer in the
+  orchestrator: "load rec/s"); rec/s agg as for backlog. The load generator takes most
+  of a core, and the delivered rate cannot pass its rate by much: a system that starts
+  delivering late shows a shorter first-to-last span, so "since load rec/s" (records /
+  (last receive - start of production)) is shown next to it. "burst: server CPU
+  us/record" is each server process's CPU from the start of production to the end, per
+  record produced.
+- latency, paced, twohop, crowd: the reader is assigned its partitions and the clients
+  are connected, then records are produced at a fixed rate (producer linger.ms 5, as
+  librdkafka's default: part of every latency, up to 5 ms; `--linger-ms`), each carrying
+  its send time (ms); latency = receive time of the frame - send time, 0.1 ms buckets,
+  over the auditor clients (every K/20th).
+- Clients run in processes of up to 250 (1,000 in crowd; 4 processes in handshakes):
+  `websockets`' Sans-I/O protocol on a bare asyncio Protocol (benchmarks/wsclient.py),
+  no compression. First lap: each tracks the unique offsets it holds without parsing
+  JSON (benchmarks/tracking.py). Second lap (and `--parse`): each decodes every frame
+  with orjson and reads every record's value (benchmarks/parsing.py): ids from
+  `partition` + `offsets` (columns), each envelope's `partition`/`offset` (batch), or the
+  `seq` in the value (values bridge: seq s is offset s // 3 of partition s % 3). Either
+  way missing (expected - unique) and duplicates are exact for every client. They behave
+  as DESIGN §6 asks: on a `slow_client` gap notice or a close 1001/1013/4000-4499 they
+  reconnect with `?since=` (back-off after a close), and give up only after 60 s without
+  a frame (`--idle`).
+- Connecting: the fleet processes start, say they are ready, and get one signal to
+  connect, each with up to 50 handshakes in flight (`--connect-concurrency`): a storm,
+  as when a web process restarts under thousands of clients. In handshakes, 4 processes
+  keep 10 each in flight: fewer than daphne's accept backlog, so the rate is the
+  server's pace, not its clients' SYN resends (with 4 x 50 in flight 166 connections
+  overflowed the backlog and 3,000 handshakes took 11.9 s at 1.5 ms of server CPU
+  each). "connect s" runs from that signal to the last handshake done, over all
+  processes; handshakes/s = connected / connect s. Server CPU during it is psutil
+  cpu_times of the server processes (daphne; the worker too where it runs). In
+  handshakes nothing streams and a refused handshake is not retried (every refusal
+  counts, by HTTP status or error); elsewhere a client tries 4 times and each failed
+  attempt is listed. "listen overflows" = the box's TcpExt ListenOverflows meanwhile:
+  connections dropped because a server's accept queue was full (daphne listens with
+  Twisted's default backlog of 50, the bridge with asyncio's 100); each such client
+  resends its SYN after 1 s, then 3 s.
 - Server CPU is per process over the whole case (a backlog worker's includes its
   start-up, ~1.5 s of Django and Kafka set-up); in brackets the part spent in the kernel
   as the kernel accounts it (for a server, mostly its socket sends; coarse on some VMs).
-- Server RSS: psutil peak of the summed RSS of daphne + worker (Flowcast) or the bridge,
-  sampled every 0.25 s, also noted when ready (no client; a backlog worker is not started
-  yet) and once the clients are connected. Broker, Redis and the orchestrator ("bench")
-  are shown per process but not added in. "stalled client
+- Server RSS: psutil peak of the summed RSS of daphne + workers (Flowcast) or the bridge,
+  sampled every 0.25 s, also noted when ready (fleet processes started, no client; a
+  backlog worker is not started yet) and once the clients are connected. Broker, Redis
+  and the orchestrator ("bench") are shown per process but not added in. "stalled client
   adds" = stall peak - backlog K=1 peak (RSS).
 - Server PSS: the same peak with each shared page split between the processes mapping it
-  (psutil `memory_full_info`, smaps_rollup), so Flowcast's 3 processes count the shared
-  interpreter and library pages once, not three times; the 300 MB target is judged on
-  it. (Pages the server shares with the fleet, broker or orchestrator are split with them
-  too: a few MB, for both systems alike.)
+  (psutil `memory_full_info`, smaps_rollup), so Flowcast's processes count the shared
+  interpreter and library pages once, not three times; the 300 and 400 MB targets are
+  judged on it. (Pages the server shares with the fleet, broker or orchestrator are split
+  with them too: a few MB, for both systems alike.) KB per connection = (PSS connected -
+  PSS ready) / clients connected, both read with the fleet running.
 - Box TCP buffers: peak of all TCP socket memory on the machine (/proc/net/sockstat),
   the clients' receive queues included. Past net.ipv4.tcp_mem's middle value (1.5 GB
   here) the kernel is under TCP memory pressure: it drops segments and some connections
   wait out retransmission timeouts, so a run over it has stragglers whichever side filled
   the buffers (a 1000-client backlog run of Flowcast peaked at 1.7 GB while the fleet
   still read frames mixing two partitions record by record; 0.45-0.55 GB since).
-- Limits: clients, servers, broker and Redis share the 2 cores, so at K >= 100 the client
-  fleet competes with the servers for CPU (compare the fleet and server CPU columns);
-  the ratios are what carries over to other machines, not the absolute rates. "other
-  CPU s" is what the machine spent outside this benchmark's processes during a case
-  (other work on the box, plus kernel time not charged to a process): when it is large,
-  that case is noisy.
+- Limits: clients, servers, broker, Redis and the load generator share the 2 cores, so at
+  K >= 100 the client fleet competes with the servers for CPU (compare the fleet and
+  server CPU columns); the ratios are what carries over to other machines, not the
+  absolute rates. "other CPU s" is what the machine spent outside this benchmark's
+  processes during a case (other work on the box, plus kernel time not charged to a
+  process): when it is large, that case is noisy.
 """
 
 
@@ -96,17 +145,23 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--rate", type=float, default=2000, help="latency and twohop records/s.")
     p.add_argument("--seconds", type=float, default=None, help="Paced shapes' length (15).")
     p.add_argument("--parse", action="store_true", help="backlog, latency, stall: parsing too.")
+    p.add_argument(
+        "--linger-ms", type=int, default=5, help="The paced load's producer linger.ms (5)."
+    )
     p.add_argument("--frame", default="columns", help="Flowcast's second-lap frame format.")
     p.add_argument(
         "--burst-formats", default="columns,batch", help="Flowcast's formats at burst K=1."
     )
     p.add_argument("--burst-clients", default=None, help="K of burst (1,100).")
     p.add_argument("--paced-rates", default="2000,200", help="paced records/s (%(default)s).")
+    p.add_argument("--paced-formats", default="columns,batch", help="Flowcast's formats, paced.")
     p.add_argument("--paced-clients", type=int, default=None, help="K of paced (100).")
     p.add_argument("--handshakes", type=int, default=None, help="Clients connecting (3000).")
     p.add_argument("--crowd", type=int, default=None, help="crowd clients (10000).")
     p.add_argument("--crowd-seconds", type=float, default=None, help="crowd length (30).")
-    p.add_argument("--quick", action="store_true", help="Smoke run: small sizes, short.")
+    p.add_argument(
+        "--quick", action="store_true", help="Smoke run: small sizes, short, fewer systems."
+    )
     p.add_argument("--audit", type=int, default=20, help="Auditor clients per measurement.")
     p.add_argument("--per-process", type=int, default=250, help="Clients per fleet process.")
     p.add_argument(
@@ -158,7 +213,10 @@ def plan(args: argparse.Namespace) -> list[Case]:
     ]
     if "stall" in shapes:  # one stalled client next to one reader: memory per client
         cases.append(Case("stall", 1, args.records, parse=args.parse))
-    against = (VALUES_BRIDGE, BRIDGE)
+    # A smoke run leaves out what exercises no code of its own: the envelope bridge (the
+    # first lap runs it) and a second format at a paced rate.
+    against = (VALUES_BRIDGE,) if args.quick else (VALUES_BRIDGE, BRIDGE)
+    paced_formats = [frame] if args.quick else args.paced_formats.split(",")
     if "burst" in shapes:
         for k in _ints(args.burst_clients):
             formats = args.burst_formats.split(",") if k == 1 else [frame]
@@ -166,7 +224,7 @@ def plan(args: argparse.Namespace) -> list[Case]:
             cases.append(Case("burst", k, args.records, systems=systems, parse=True))
     if "paced" in shapes:
         for rate in (float(r) for r in args.paced_rates.split(",")):
-            systems = (flowcast(frame), *against)
+            systems = (*(flowcast(f) for f in paced_formats), *against)
             case = Case("paced", args.paced_clients, 0, rate, args.seconds, systems, parse=True)
             cases.append(case)
     if "twohop" in shapes:
@@ -178,14 +236,16 @@ def plan(args: argparse.Namespace) -> list[Case]:
             flowcast(frame, "flowcast token", credential="token"),
             VALUES_BRIDGE,
         )
-        fleet = HANDSHAKE_FLEET
-        cases.append(Case("handshakes", args.handshakes, systems=systems, fleet_processes=fleet))
+        # One web process (the target is per process), several fleet processes, fewer
+        # handshakes in flight than daphne's accept backlog: its pace, not SYN resends.
+        one = Case("handshakes", args.handshakes, systems=systems, daphnes=1)
+        cases.append(replace(one, fleet_processes=HANDSHAKE_FLEET, concurrency=HANDSHAKE_FLIGHT))
     if "crowd" in shapes:
         fleet = math.ceil(args.crowd / CROWD_PER_PROCESS)
         systems = (flowcast(frame), VALUES_BRIDGE)
         crowd = Case("crowd", args.crowd, 0, 1.0, args.crowd_seconds, systems, True, 2, fleet)
         cases.append(crowd)
-    return cases
+    return [replace(case, linger_ms=args.linger_ms) for case in cases]
 
 
 def describe(case: Case) -> str:
@@ -210,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         connect_concurrency=args.connect_concurrency,
     )
     open_files = raise_open_files()
-    code = report.code_version()  # before the run: others may commit meanwhile
+    code = provenance.code_version()  # before the run: others may commit meanwhile
     load_before = os.getloadavg()[0]
     if load_before > 0.5:
         print(f"Note: load average {load_before:.2f} before the run; figures will be noisy.")
@@ -223,6 +283,7 @@ def main(argv: list[str] | None = None) -> int:
             run = Run(procs, workdir, options)
             for case in cases:
                 print(f"== {describe(case)}", flush=True)
+                began = time.monotonic()
                 try:
                     pair = run.case(case)
                 except BenchError as exc:  # the embedded services or the pipeline set-up
@@ -232,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
                 results[case] = pair
                 for m in pair.values():
                     print(f"   {_line(m)}", flush=True)
+                print(f"   ({time.monotonic() - began:.0f} s)", flush=True)
         finished = run.failures == 0
     except KeyboardInterrupt:
         print("Interrupted: every process was stopped.", file=sys.stderr)
@@ -243,12 +305,13 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
     minutes = (time.monotonic() - started) / 60
     tables = [report.comparison(results), second_lap.table(results), report.details(results)]
-    print("\n" + "\n\n".join([*tables, report.connects(results)]))
+    tables.append(report.connects(results))
+    print("\n" + "\n\n".join(t for t in tables if t.count("\n") > 1))  # not a bare header
     if args.output:
         command = "python -m benchmarks " + shlex.join(sys.argv[1:] if argv is None else argv)
         what = "; ".join(describe(c) for c in cases) + f" ({minutes:.1f} min)"
         load = f"{load_before:.2f} before the run, {os.getloadavg()[0]:.2f} after"
-        limits = f"open files {open_files[0]:,} (hard {open_files[1]:,}), {report.port_range()}"
+        limits = f"open files {open_files[0]:,} (hard {open_files[1]:,}), {provenance.port_range()}"
         text = report.markdown(results, command.strip(), what, METHOD, load, code, limits)
         args.output.write_text(text + "\n")
         print(f"\nWrote {args.output}")

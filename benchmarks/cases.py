@@ -36,7 +36,7 @@ import redis
 from benchmarks import fleetrun, producer
 from benchmarks.fleet import Config
 from benchmarks.flowcast import Flowcast, Stream
-from benchmarks.measure import Measure, summarize
+from benchmarks.measure import Measure, rate_since, summarize
 from benchmarks.stack import BenchError, Child, Procs, RssMonitor, Services, services
 from pipelines.dev.embedded import find_free_port
 from pipelines.redis_keys import WEB_STATS
@@ -82,6 +82,8 @@ class Case:
     parse: bool = False  # clients decode every frame (benchmarks.parsing)
     daphnes: int = 0  # Flowcast's web processes; 0: 2 from Options.daphnes_from clients
     fleet_processes: int = 0  # 0: one per Options.per_process clients
+    linger_ms: int = producer.LINGER_MS  # the paced load generator's
+    concurrency: int = 0  # handshakes in flight per fleet process; 0: Options'
 
     @property
     def stalled(self) -> int:
@@ -151,7 +153,10 @@ class Run:
 
     def _load(self, case: Case, svc: Services, topic: str) -> Callable | None:
         if case.load == "paced":
-            return lambda: producer.paced(svc.bootstrap, topic, case.rate, case.expected)
+            linger = case.linger_ms
+            return lambda: producer.paced(
+                svc.bootstrap, topic, case.rate, case.expected, linger_ms=linger
+            )
         if case.load == "burst":
             return lambda: producer.fill(svc.bootstrap, topic, case.records)
         return None
@@ -178,7 +183,6 @@ class Run:
                     hosts.append(host)
                 if case.load in ("paced", "burst"):
                     children += self._workers(app, stream, monitor, assigned=True)
-                monitor.mark("ready")  # backlog: daphne only, the worker starts below
                 urls, headers = stream.endpoints(hosts, system.credential)
                 fleet = self._fleet(system, case, urls, headers, monitor)
                 if case.load == "backlog":  # clients first, then the reader
@@ -229,7 +233,6 @@ class Run:
                 if case.load != "backlog":
                     bridge.expect("assigned", 60)
                     time.sleep(SETTLE)
-                monitor.mark("ready")
                 fleet = self._fleet(system, case, [f"ws://127.0.0.1:{port}/"], {}, monitor)
                 load = self._load(case, svc, topic)
                 return self._finish(system, case, fleet, monitor, [bridge], load)
@@ -237,7 +240,8 @@ class Run:
             self.procs.stop(bridge)
 
     def _fleet(self, system: System, case: Case, urls, headers, monitor) -> fleetrun.Fleet:
-        """Fleet processes with their clients connected (monitor marked "connected")."""
+        """Fleet processes with their clients connected (monitor marked "ready" before, a
+        backlog's worker not started yet, and "connected" after)."""
         total = case.clients + case.stalled
         deadline = self.opts.deadline
         if case.load == "paced":
@@ -259,17 +263,17 @@ class Run:
             result_path="",
             parse=case.parse,
             connect_only=case.load == "none",
-            concurrency=self.opts.connect_concurrency,
+            concurrency=case.concurrency or self.opts.connect_concurrency,
             attempts=1 if case.load == "none" else 4,  # handshakes: each refusal counts
         )
         count = case.fleet_processes or fleetrun.processes(total, self.opts.per_process)
         configs = fleetrun.split(template, case.clients, case.stalled, count)
-        name = f"{system.name.replace(' ', '-')}-{case.shape}-{case.clients}"
-        fleet = fleetrun.start(self.procs, self.workdir, name, configs, monitor)
-        monitor.mark("connected")
-        return fleet
+        rate = f"-{case.rate:g}" if case.load == "paced" else ""
+        name = f"{system.name.replace(' ', '-')}-{case.shape}-{case.clients}{rate}"
+        return fleetrun.start(self.procs, self.workdir, name, configs, monitor)
 
     def _finish(self, system, case, fleet, monitor, servers, load) -> Measure:
+        began, before = time.time(), monitor.cpu_seconds()
         produced = load() if load is not None else None
         if case.load == "none":  # nothing streams: let the servers report their counters
             time.sleep(STATS_SECONDS)
@@ -283,7 +287,13 @@ class Run:
         m = summarize(system.name, case, case.expected, result, monitor, cpu, note or failed)
         m.other_cpu = max(0.0, busy - sum(cpu.values()) - result.cpu_seconds)
         m.connect = fleet.connect
-        m.load_rate = produced.rate if produced is not None else None
+        if produced is not None:
+            m.load_rate = produced.rate
+            m.since_load = rate_since(result, began)
+        if case.load == "burst":  # the servers' cost per record, start-up left out
+            m.load_cpu = {
+                k: v - before.get(k, 0.0) for k, v in cpu.items() if k not in monitor.uncounted
+            }
         return m
 
 

@@ -29,7 +29,6 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 import orjson
-
 from websockets.exceptions import InvalidStatus
 
 from benchmarks import parsing, wsclient

@@ -80,6 +80,15 @@ class Measure:
     connect: Connect = field(default_factory=Connect)
     refusals: dict = field(default_factory=dict)  # failed handshake attempts by reason
     load_rate: float | None = None  # records/s the load was produced at (burst, paced)
+    since_load: float | None = None  # records delivered / (last receive - load started)
+    load_cpu: dict = field(default_factory=dict)  # server process → CPU s from load start
+
+    def cpu_us_per_record(self) -> dict[str, float]:
+        """Each server process's CPU per record produced, from the load's start to the end."""
+        if not self.expected:
+            return {}
+        return {k: 1e6 * v / self.expected for k, v in self.load_cpu.items()}
+
     by_process: dict = field(default_factory=dict)  # name → "peak RSS, CPU time"
     server_cpu: float = 0.0
     fleet_cpu: float = 0.0
@@ -143,6 +152,15 @@ def summarize(
     m.endings = dict(Counter(c["ended"] for c in clients))
     m.close_codes = dict(Counter(str(code) for c in clients for code in c["close_codes"]))
     return m
+
+
+def rate_since(result: FleetResult, began: float) -> float | None:
+    """All records delivered / (last receive of any client - `began`, the load's start):
+    unlike the first-to-last rate, a reader that starts late is not rewarded for it."""
+    lasts = [c["last"] for c in result.clients if c["last"]]
+    if not lasts or max(lasts) <= began:
+        return None
+    return sum(c["unique"] for c in result.clients) / (max(lasts) - began)
 
 
 def percentile(hist: Counter, q: float) -> float | None:

@@ -17,6 +17,12 @@ from confluent_kafka.admin import AdminClient, NewTopic
 PARTITIONS = 3  # Flowcast's default event partitions; the bridge reads the same layout
 VALUE_BYTES = 250
 KEYS = [str(i).encode() for i in range(7)]
+# librdkafka's default linger, and part of every latency measured: a record waits up to
+# this long in the client before it is sent (at 200 records/s the values bridge's p50 was
+# 12.4 ms at 5 ms, 8.2 at 1 and 7.0 at 0). At 1 ms and 2k records/s the embedded broker
+# spent a whole core on tiny produce requests (and the fetches each one wakes) and became
+# the bottleneck: p50 25-150 ms for a bare consumer, against 12 ms at 5 ms.
+LINGER_MS = 5
 
 
 @dataclass(frozen=True)
@@ -85,12 +91,16 @@ def fill(bootstrap: str, topic: str, count: int, size: int = VALUE_BYTES) -> Pro
     return Produced(count, time.monotonic() - start)
 
 
-def paced(bootstrap: str, topic: str, rate: float, count: int, size: int = VALUE_BYTES) -> Produced:
+def paced(
+    bootstrap: str,
+    topic: str,
+    rate: float,
+    count: int,
+    size: int = VALUE_BYTES,
+    linger_ms: int = LINGER_MS,
+) -> Produced:
     """The latency shape: `count` records at `rate`/s on an absolute schedule (no drift)."""
-    # librdkafka's default linger. At 1 ms the embedded broker spent a whole core on tiny
-    # produce requests (and the fetches each one wakes) and became the bottleneck: p50
-    # 25-150 ms for a bare consumer, against 12 ms at 5 ms.
-    producer = _producer(bootstrap, linger_ms=5)
+    producer = _producer(bootstrap, linger_ms=linger_ms)
     start = time.monotonic()
     for seq in range(count):
         ahead = start + seq / rate - time.monotonic()

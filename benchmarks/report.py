@@ -8,16 +8,9 @@ benchmarks.second_lap.
 
 from __future__ import annotations
 
-import os
-import platform
-import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib.metadata import version
-from pathlib import Path
-
-import psutil
 
 from benchmarks.cases import Case
 from benchmarks.measure import Measure
@@ -58,7 +51,7 @@ class Row:
     verdict: str = ""
 
 
-def _n(value: float | None, digits: int = 0) -> str:
+def num(value: float | None, digits: int = 0) -> str:
     if value is None:
         return "-"
     return f"{value:,.{digits}f}"
@@ -89,30 +82,30 @@ def rows(results: Results) -> list[Row]:
             want = {1: 0.5, 100: 0.9, 1000: 0.9}.get(k) if shape == "backlog" else None
             ok = None if want is None or ratio is None or _cut(f, b) else ratio >= want
             target = f">= {want} x bridge" if want else ""
-            add("delivered rec/s", _n(f.delivered), _n(b.delivered), ratio, target, ok)
-            add("per-client median rec/s", _n(f.client_median), _n(b.client_median), None)
+            add("delivered rec/s", num(f.delivered), num(b.delivered), ratio, target, ok)
+            add("per-client median rec/s", num(f.client_median), num(b.client_median), None)
             missing_ok = f.missing == 0 if shape == "backlog" and k == 100 else None
             target = "0 (after resume)" if missing_ok is not None else ""
-            add("records missing", _n(f.missing), _n(b.missing), None, target, missing_ok)
-            add("duplicates", _n(f.duplicates), _n(b.duplicates), None)
+            add("records missing", num(f.missing), num(b.missing), None, target, missing_ok)
+            add("duplicates", num(f.duplicates), num(b.duplicates), None)
         if shape == "latency":
             for q, limit in (("p50", 15.0), ("p95", None), ("p99", 40.0)):
                 fv, bv = getattr(f, q), getattr(b, q)
                 ok = fv <= limit if limit and k in (1, 100) and fv is not None else None
                 target = f"<= {limit:g} ms" if ok is not None else ""
-                add(f"latency {q} ms", _n(fv, 1), _n(bv, 1), _ratio(fv, bv), target, ok)
-        add("server RSS peak MB (summed)", _n(f.server_mb), _n(b.server_mb), None)
+                add(f"latency {q} ms", num(fv, 1), num(bv, 1), _ratio(fv, bv), target, ok)
+        add("server RSS peak MB (summed)", num(f.server_mb), num(b.server_mb), None)
         mem_ok = f.server_pss_mb <= 300 if k >= 1000 else None
         mem_target = "<= 300 MB" if mem_ok is not None else ""
-        pss = (_n(f.server_pss_mb), _n(b.server_pss_mb))
+        pss = (num(f.server_pss_mb), num(b.server_pss_mb))
         add("server PSS peak MB", *pss, None, mem_target, mem_ok)
-        add("box TCP buffers peak MB", _n(f.tcp_mb), _n(b.tcp_mb), None)
+        add("box TCP buffers peak MB", num(f.tcp_mb), num(b.tcp_mb), None)
         if shape == "stall":
             base = next((r for c, r in results.items() if (c.shape, c.clients) == BASE), None)
             fa = f.server_mb - base["flowcast"].server_mb if base else None
             ba = b.server_mb - base["bridge"].server_mb if base else None
             ok = fa <= 10 if fa is not None else None
-            add("stalled client adds MB", _n(fa), _n(ba), None, "<= 10 MB", ok)
+            add("stalled client adds MB", num(fa), num(ba), None, "<= 10 MB", ok)
     return out
 
 
@@ -146,33 +139,38 @@ def comparison(results: Results) -> str:
 
 def details(results: Results) -> str:
     header = [
-        "case", "system", "rec/s agg", "rec/s client med/min", "frames/client",
+        "case", "system", "rec/s agg", "since load rec/s", "load rec/s", "rec/s client med/min",
+        "frames/client",
         "p50/p95/p99 ms",
         "missing (clients)", "dups", "resumes / gaps", "RSS MB ready / connected / peak",
-        "server CPU s", "fleet CPU s", "other CPU s", "drain s",
+        "server CPU s", "burst: server CPU us/record", "fleet CPU s", "other CPU s",
+        "drain s",
         "by process: peak RSS, CPU (of it kernel)",
         "client endings", "note",
     ]  # fmt: skip
     lines = []
     for case, pair in ordered(results):
         for m in pair.values():
-            lat = "/".join(_n(v, 1) for v in (m.p50, m.p95, m.p99)) if m.p50 is not None else "-"
+            lat = "/".join(num(v, 1) for v in (m.p50, m.p95, m.p99)) if m.p50 is not None else "-"
             lines.append(
                 [
                     label(case) + (", parsing" if case.parse else ""),
                     m.system,
-                    _n(m.delivered),
-                    f"{_n(m.client_median)} / {_n(m.client_min)}",
-                    _n(m.frames_median),
+                    num(m.delivered),
+                    num(m.since_load),
+                    num(m.load_rate),
+                    f"{num(m.client_median)} / {num(m.client_min)}",
+                    num(m.frames_median),
                     lat,
-                    f"{_n(m.missing)} ({m.clients_missing})",
-                    _n(m.duplicates),
+                    f"{num(m.missing)} ({m.clients_missing})",
+                    num(m.duplicates),
                     f"{m.resumes} / {m.gaps}",
-                    f"{_n(m.ready_mb)} / {_n(m.connected_mb)} / {_n(m.server_mb)}",
-                    _n(m.server_cpu, 1),
-                    _n(m.fleet_cpu, 1),
-                    _n(m.other_cpu, 1),
-                    _n(m.seconds, 1),
+                    f"{num(m.ready_mb)} / {num(m.connected_mb)} / {num(m.server_mb)}",
+                    num(m.server_cpu, 1),
+                    ", ".join(f"{k} {v:.1f}" for k, v in m.cpu_us_per_record().items()) or "-",
+                    num(m.fleet_cpu, 1),
+                    num(m.other_cpu, 1),
+                    num(m.seconds, 1),
                     ", ".join(f"{k} {v}" for k, v in m.by_process.items()),
                     ", ".join(f"{k}: {v}" for k, v in m.endings.items()),
                     "; ".join(
@@ -190,6 +188,9 @@ def details(results: Results) -> str:
     return table(header, lines)
 
 
+PER_CONNECTION_FROM = 100  # fewer connections are lost in the memory's noise
+
+
 def connects(results: Results) -> str:
     """Every measurement's connect phase: how fast the clients got in, at what server cost."""
     header = [
@@ -202,21 +203,21 @@ def connects(results: Results) -> str:
         for m in pair.values():
             c = m.connect
             added = m.connected_pss_mb - m.ready_pss_mb
-            per = 1024 * added / c.opened if c.opened and m.ready_pss_mb else None
+            per = 1024 * added / c.opened if c.opened >= PER_CONNECTION_FROM else None
             lines.append(
                 [
                     label(case),
                     m.system,
-                    _n(c.opened),
-                    _n(c.failed),
+                    num(c.opened),
+                    num(c.failed),
                     ", ".join(f"{k}: {v:,}" for k, v in sorted(m.refusals.items())) or "0",
-                    _n(c.seconds, 2),
-                    _n(c.rate),
-                    f"{_n(c.server_cpu, 2)} ({_n(c.server_ms_each, 2)})",
-                    _n(c.fleet_cpu, 2),
-                    _n(c.overflows),
-                    f"{_n(m.ready_pss_mb)} / {_n(m.connected_pss_mb)}",
-                    _n(per, 1),
+                    num(c.seconds, 2),
+                    num(c.rate),
+                    f"{num(c.server_cpu, 2)} ({num(c.server_ms_each, 2)})",
+                    num(c.fleet_cpu, 2),
+                    num(c.overflows),
+                    f"{num(m.ready_pss_mb)} / {num(m.connected_pss_mb)}",
+                    num(per, 1),
                 ]
             )
     return table(header, lines)
@@ -231,9 +232,10 @@ def notes(results: Results) -> str:
             if m.note:
                 lines.append(f"{where}: {m.note}.")
             if m.other_cpu > 1.0:
+                span = f"{m.seconds:.0f} s of delivery" if m.seconds else "the case"
                 lines.append(
                     f"{where}: processes outside the benchmark used {m.other_cpu:.1f} CPU-s "
-                    f"meanwhile (over {m.seconds:.0f} s of delivery): figures are noisy."
+                    f"meanwhile (over {span}): figures are noisy."
                 )
             if m.missing:
                 lines.append(
@@ -253,69 +255,26 @@ def notes(results: Results) -> str:
     return "\n".join(f"- {line}" for line in lines)
 
 
-def machine() -> str:
-    model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    libs = ", ".join(
-        f"{p} {version(p)}"
-        for p in ("Django", "channels", "channels-redis", "daphne", "websockets", "confluent-kafka")
-    )
-    ram = psutil.virtual_memory().total / 2**30
-    return (
-        f"{os.cpu_count()} cores ({model}), {ram:.0f} GB RAM, {platform.system()} "
-        f"{platform.release()}, Python {platform.python_version()}; {libs}"
-    )
-
-
-def code_version() -> str:
-    """The commit measured, and whether app code had uncommitted changes (read-only git)."""
-    root = Path(__file__).resolve().parent.parent
-    try:
-        sha = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "config", "pipelines", "producer"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-        ).stdout.split("\n")
-    except OSError:
-        return "unknown (no git)"
-    changed = sorted({line[3:].strip() for line in dirty if line.strip()})
-    return f"{sha}" + (f" + uncommitted changes in {', '.join(changed)}" if changed else "")
-
-
-def port_range() -> str:
-    try:
-        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
-    except (OSError, ValueError):
-        return "ephemeral ports unknown"
-    return f"ephemeral ports {low}-{high}"
+def _or_none(text: str) -> str:
+    return text if text.count("\n") > 1 else "Not measured in this run."
 
 
 def markdown(
     results: Results, command: str, plan: str, method: str, load: str, code: str, limits: str
 ) -> str:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    from benchmarks import second_lap  # it builds on this module's helpers
+    from benchmarks import provenance, second_lap  # second_lap builds on this module
 
     return "\n\n".join(
         [
             "# Flowcast benchmark results",
-            f"- Date: {now}\n- Code: {code}\n- Machine: {machine()}; {limits}\n"
+            f"- Date: {now}\n- Code: {code}\n- Machine: {provenance.machine()}; {limits}\n"
             f"- Load average (1 min): {load}\n"
             f"- Command: `{command}`\n- Run: {plan}",
             "## First lap: Flowcast against the reference bridge (DESIGN §11 targets)",
-            comparison(results),
+            _or_none(comparison(results)),
             "## Second lap: Flowcast against the values bridge (DESIGN §11 targets)",
-            second_lap.table(results),
+            _or_none(second_lap.table(results)),
             "## Every measurement",
             details(results),
             "## Connecting",

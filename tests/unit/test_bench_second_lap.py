@@ -1,0 +1,127 @@
+"""The benchmark's second-lap table (benchmarks.second_lap): DESIGN §11's targets as verdicts."""
+
+from __future__ import annotations
+
+from benchmarks.cases import BRIDGE, VALUES_BRIDGE, Case, System
+from benchmarks.measure import Connect, Measure, connect_phase
+from benchmarks.second_lap import lines, table
+
+COLUMNS = System("flowcast columns", "flowcast", "columns")
+BATCH = System("flowcast batch", "flowcast", "batch")
+
+
+def measure(system: System, **figures) -> Measure:
+    return Measure(system.name, "", 0, 0, **figures)
+
+
+def verdicts(case: Case, *measures: Measure) -> list[str]:
+    return [line.verdict for line in lines({case: {m.system: m for m in measures}})]
+
+
+def burst(clients: int) -> Case:
+    return Case("burst", clients, 200_000, systems=(COLUMNS, BATCH, VALUES_BRIDGE), parse=True)
+
+
+def test_the_one_client_burst_is_judged_on_the_fastest_format():
+    fast, slow = measure(COLUMNS, delivered=300_000), measure(BATCH, delivered=200_000)
+    assert verdicts(burst(1), fast, slow, measure(VALUES_BRIDGE, delivered=290_000)) == ["pass"]
+    assert verdicts(burst(1), fast, slow, measure(VALUES_BRIDGE, delivered=310_000)) == ["FAIL"]
+    line = lines({burst(1): {m.system: m for m in (slow, fast)}})[0]
+    assert line.flowcast.startswith("300,000 rec/s (columns; batch 200,000)")
+
+
+def test_the_hundred_client_burst_needs_four_fifths_of_the_values_bridge_and_nothing_missing():
+    yardstick = measure(VALUES_BRIDGE, delivered=1_000_000)
+    assert verdicts(burst(100), measure(COLUMNS, delivered=800_000), yardstick) == ["pass"]
+    assert verdicts(burst(100), measure(COLUMNS, delivered=790_000), yardstick) == ["FAIL"]
+    lossy = measure(COLUMNS, delivered=900_000, missing=3)
+    assert verdicts(burst(100), lossy, yardstick) == ["FAIL"]
+
+
+def test_a_measurement_cut_short_or_missing_its_yardstick_is_not_judged():
+    cut = measure(COLUMNS, delivered=900_000, note="stopped: fleet deadline")
+    assert verdicts(burst(100), cut, measure(VALUES_BRIDGE, delivered=1)) == ["n/a"]
+    assert verdicts(burst(100), measure(COLUMNS, delivered=900_000)) == ["n/a"]
+
+
+def paced(rate: float) -> Case:
+    return Case("paced", 100, 0, rate, 15, (COLUMNS, VALUES_BRIDGE, BRIDGE), parse=True)
+
+
+def test_latency_at_2k_is_held_to_the_values_bridge_on_p50_and_p99():
+    yardstick = measure(VALUES_BRIDGE, p50=15.0, p99=30.0)
+    assert verdicts(paced(2000), measure(COLUMNS, p50=15.0, p99=29.0), yardstick) == ["pass"]
+    assert verdicts(paced(2000), measure(COLUMNS, p50=14.0, p99=31.0), yardstick) == ["FAIL"]
+
+
+def test_latency_is_judged_on_flowcasts_best_format():
+    case = Case("paced", 100, 0, 2000, 15, (COLUMNS, BATCH, VALUES_BRIDGE), parse=True)
+    yardstick = measure(VALUES_BRIDGE, p50=15.0, p99=30.0)
+    slow, fast = measure(COLUMNS, p50=40.0, p99=90.0), measure(BATCH, p50=14.0, p99=28.0)
+    line = lines({case: {m.system: m for m in (slow, fast, yardstick)}})[0]
+    assert (line.verdict, line.ratio) == ("pass", "0.93 / 0.93")
+    assert "(batch frames" in line.measure
+    assert line.flowcast == "14.0 / 28.0 ms; columns 40.0 / 90.0 ms"
+
+
+def test_latency_at_200_has_absolute_limits_whatever_the_values_bridge_did():
+    slow_yardstick = measure(VALUES_BRIDGE, p50=50.0, p99=90.0)
+    assert verdicts(paced(200), measure(COLUMNS, p50=9.9, p99=25.0), slow_yardstick) == ["pass"]
+    assert verdicts(paced(200), measure(COLUMNS, p50=10.1, p99=20.0), slow_yardstick) == ["FAIL"]
+
+
+def test_two_hops_may_add_three_milliseconds_of_p50():
+    two = System("flowcast 2 hops", "flowcast", "columns", hops=2)
+    one = System("flowcast 1 hop", "flowcast", "columns")
+    case = Case("twohop", 1, 0, 2000, 15, (two, one), parse=True)
+    base = measure(one, p50=10.0, p99=20.0)
+    assert verdicts(case, measure(two, p50=13.0, p99=20.0), base) == ["pass"]
+    assert verdicts(case, measure(two, p50=13.2, p99=20.0), base) == ["FAIL"]
+
+
+def crowd_measure(**changes) -> Measure:
+    figures = {
+        "server_pss_mb": 390.0,
+        "ready_pss_mb": 150.0,
+        "connected_pss_mb": 350.0,
+        "connect": Connect(opened=10_000, seconds=19.0),
+    }
+    return measure(COLUMNS, **{**figures, **changes})
+
+
+def test_ten_thousand_clients_need_every_record_a_fast_connect_and_little_memory():
+    case = Case("crowd", 10_000, 0, 1.0, 30, (COLUMNS, VALUES_BRIDGE), True, 2)
+    assert verdicts(case, crowd_measure()) == ["pass"]
+    assert verdicts(case, crowd_measure(missing=1, clients_missing=1)) == ["FAIL"]
+    assert verdicts(case, crowd_measure(connect=Connect(opened=10_000, seconds=21))) == ["FAIL"]
+    assert verdicts(case, crowd_measure(server_pss_mb=401.0)) == ["FAIL"]
+    assert verdicts(case, crowd_measure(refusals={"HTTP 429": 1})) == ["FAIL"]
+    assert (
+        "20 KB per connection" in lines({case: {"flowcast columns": crowd_measure()}})[0].flowcast
+    )
+
+
+def test_handshakes_need_a_thousand_a_second_for_secret_and_token_and_no_refusal():
+    secret = System("flowcast secret", "flowcast", "columns")
+    token = System("flowcast token", "flowcast", "columns", credential="token")
+    case = Case("handshakes", 3000, systems=(secret, token, VALUES_BRIDGE))
+    fast = Connect(opened=3000, seconds=2.5, server_cpu=2.4)
+    slow = Connect(opened=3000, seconds=3.1)
+    assert verdicts(case, measure(secret, connect=fast), measure(token, connect=fast)) == ["pass"]
+    assert verdicts(case, measure(secret, connect=fast), measure(token, connect=slow)) == ["FAIL"]
+    refused = measure(token, connect=fast, refusals={"HTTP 403": 2})
+    assert verdicts(case, measure(secret, connect=fast), refused) == ["FAIL"]
+    line = lines({case: {"flowcast secret": measure(secret, connect=fast)}})[0]
+    assert "1,200/s, 0 refused, 0.80 ms CPU each" in line.flowcast
+
+
+def test_the_fleet_processes_connect_lines_add_up_to_one_phase():
+    phase = connect_phase(["connected 500 0 100.0 101.5 0.4", "connected 498 2 100.1 102.0 0.5"])
+    assert (phase.opened, phase.failed, phase.seconds, phase.fleet_cpu) == (998, 2, 2.0, 0.9)
+    assert phase.rate == 499.0
+
+
+def test_the_table_has_a_row_per_second_lap_case_and_none_for_the_first_lap():
+    first = Case("backlog", 1, 200_000)
+    results = {first: {}, burst(1): {"flowcast columns": measure(COLUMNS, delivered=1.0)}}
+    assert table(results).count("\n") == 2  # header, rule, one row
