@@ -2,7 +2,8 @@
 
 The test process and its children share the embedded broker, Redis and the test
 database file, so what a test writes through the services is what the workers run.
-The `stack` and `owner` fixtures in tests/conftest.py hand these out.
+The `stack` and `owner` fixtures in tests/conftest.py hand these out (`module_stack` and
+`module_owner` to a module that builds its stream once; `shared_web` is a daphne for all).
 """
 
 from __future__ import annotations
@@ -44,6 +45,11 @@ class Stack:
     env: dict
     children: list[Child] = field(default_factory=list)
 
+    def stop(self) -> None:
+        """Stops every process the stack started, the newest first."""
+        for child in reversed(self.children):
+            child.stop(grace=10)
+
     def start(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> Child:
         child = Child(name, argv, {**self.env, **(env or {})}).start()
         self.children.append(child)
@@ -61,15 +67,55 @@ class Stack:
         adds to the stack's environment (settings such as FLOWCAST_SLOW_CLIENT_GRACE);
         `ping` is daphne's keepalive (interval, timeout) in seconds.
         """
+        return self._await_web(self._launch_web(port, env, ping))
+
+    def webs(self, count: int, env: dict[str, str] | None = None) -> list[str]:
+        """`count` daphne processes started at once (their start-ups overlap); their hosts."""
+        children = [self._launch_web(None, env) for _ in range(count)]
+        return [self._await_web(child) for child in children]
+
+    def serve(
+        self,
+        stream: dict,
+        env: dict[str, str] | None = None,
+        ping: tuple[int, int] = KEEPALIVE,
+        *,
+        on: str | None = None,
+    ) -> str:
+        """A daphne and the workers of a build_stream() stream, started at once: Python's
+        start-ups and the consumer-group joins overlap instead of queueing. Returns the
+        daphne's host:port once it accepts connections and every worker owns its partitions.
+        `on`: the host:port of a running daphne to use instead (the shared_web fixture)."""
+        web = None if on else self._launch_web(None, env, ping)
+        components = [stream["producer"]]
+        if stream["reader"].type != "api_ingestion":  # API Ingestion runs in daphne
+            components.append(stream["reader"])
+        for component in components:
+            self._launch_worker(component)
+        host = self._await_web(web) if web else on
+        for component in components:
+            wait_assigned(component)
+        return host
+
+    def _launch_web(
+        self, port: int | None, env: dict[str, str] | None, ping: tuple[int, int] = KEEPALIVE
+    ) -> Child:
         port = port or find_free_port()
-        child = self.start(f"daphne:{port}", daphne_command("127.0.0.1", port, ping=ping), env)
+        return self.start(f"daphne:{port}", daphne_command("127.0.0.1", port, ping=ping), env)
+
+    def _await_web(self, child: Child) -> str:
+        port = port_of(child.name)
         wait_for(lambda: _port_open(port) or not child.running(), 30, f"daphne on {port}")
         assert child.running(), "daphne exited at start"
         return f"127.0.0.1:{port}"
 
+    def daphne(self, host: str) -> Child:
+        """The running daphne serving host:port."""
+        return next(c for c in self.children if c.name == f"daphne:{port_of(host)}" and c.running())
+
     def stop_web(self, host: str) -> int:
         """Stops the daphne serving host:port, as a deploy or a crash would; returns its port."""
-        port = int(host.rsplit(":", 1)[1])
+        port = port_of(host)
         for child in self.children:
             if child.name == f"daphne:{port}" and child.running():
                 child.stop(grace=10)
@@ -78,12 +124,22 @@ class Stack:
 
     def worker(self, component: Component) -> Child:
         """`run_component` for a deployed component, returned once it owns its partitions."""
-        component.refresh_from_db()
-        child = self.start(
-            f"worker {component.name}", manage_command("run_component", str(component.guid))
-        )
+        child = self._launch_worker(component)
         wait_assigned(component)
         return child
+
+    def workers(self, *components: Component) -> list[Child]:
+        """`run_component` for each component, started at once; returned once each owns its
+        partitions."""
+        children = [self._launch_worker(component) for component in components]
+        for component in components:
+            wait_assigned(component)
+        return children
+
+    def _launch_worker(self, component: Component) -> Child:
+        component.refresh_from_db()
+        argv = manage_command("run_component", str(component.guid))
+        return self.start(f"worker {component.name}", argv)
 
     def produce(
         self,
@@ -115,6 +171,11 @@ def wait_assigned(component: Component, count: int = 1, timeout: float = 40.0) -
         return reports if sum(1 for r in reports if r.get("assigned")) >= count else None
 
     return wait_for(ready, timeout, f"{component.name} to be assigned its partitions")
+
+
+def port_of(host: str) -> int:
+    """The port of "host:port" (or of a daphne child's name, "daphne:port")."""
+    return int(host.rsplit(":", 1)[1])
 
 
 def _port_open(port: int) -> bool:

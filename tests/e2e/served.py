@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.test import override_settings
 from playwright.sync_api import Browser, Locator, Page
 
 from tests.e2e.conftest import VIEWPORT
@@ -36,10 +37,14 @@ class Site:
         return [e for e in self.errors if not OUTAGE_NOISE.search(e)]
 
 
-def with_password(user, settings) -> None:
-    # daphne runs with the real settings: hash the password the way it checks passwords.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-    user.set_password(PASSWORD)
+def with_password(user, settings=None) -> None:
+    """Gives `user` PASSWORD, hashed the way daphne (the real settings) checks passwords.
+    Given the test's `settings`, the test process checks them that way too (live_server)."""
+    real = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    if settings is not None:
+        settings.PASSWORD_HASHERS = real
+    with override_settings(PASSWORD_HASHERS=real):
+        user.set_password(PASSWORD)
     user.save()
 
 

@@ -40,14 +40,12 @@ def watch_frames(page: Page) -> list[dict]:
 
 
 def test_a_columns_producers_records_appear_once_each_on_its_dashboard_and_in_live_tap(
-    browser: Browser, stack, owner, settings
+    browser: Browser, stack, owner, settings, shared_web
 ):
     with_password(owner, settings)
     s = build_stream(owner, topic=f"columns-{uuid.uuid4().hex[:6]}", frame_format="columns")
     spread_out(s)
-    host = stack.web()
-    stack.worker(s["reader"])
-    stack.worker(s["producer"])
+    host = stack.serve(s, on=shared_web)
     run = uuid.uuid4().hex[:6]
 
     def produce(values: list[dict], keys: list[str]) -> None:

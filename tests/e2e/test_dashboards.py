@@ -22,22 +22,21 @@ def marked(marker: str) -> dict:
     return {"id": marker, "amount": 12.5, "currency": "EUR", "status": "approved"}
 
 
-@pytest.fixture
-def stream(stack, owner, settings) -> dict:
-    """A deployed, active stream with its workers running and a daphne to watch it on."""
-    with_password(owner, settings)
-    s = build_stream(owner, topic=f"dash-{uuid.uuid4().hex[:6]}")
-    s["host"] = stack.web()
-    stack.worker(s["reader"])
-    stack.worker(s["producer"])
+@pytest.fixture(scope="module")
+def stream(module_stack, module_owner) -> dict:
+    """A deployed, active stream with its workers running and a daphne to watch it on, built
+    once for the module's tests: each watches records of its own."""
+    with_password(module_owner)
+    s = build_stream(module_owner, topic=f"dash-{uuid.uuid4().hex[:6]}")
+    s["host"] = module_stack.serve(s)
     return s
 
 
 def test_a_record_with_a_unique_marker_appears_on_the_producers_dashboard(
-    browser: Browser, stack, owner, stream
+    browser: Browser, module_stack, module_owner, stream
 ):
     producer = stream["producer"]
-    with logged_in(browser, stream["host"], owner) as site:
+    with logged_in(browser, stream["host"], module_owner) as site:
         page = site.page
         page.goto("/dashboards/")
         row = page.locator(f'tr[data-producer-id="{producer.pk}"]')
@@ -47,7 +46,7 @@ def test_a_record_with_a_unique_marker_appears_on_the_producers_dashboard(
         expect(site.connection()).to_have_text("Live", timeout=15_000)
 
         marker = f"TX-{uuid.uuid4().hex[:8]}"
-        stack.produce(stream["topic"], [marked(marker)], key=same_partition)
+        module_stack.produce(stream["topic"], [marked(marker)], key=same_partition)
         table = page.get_by_role("table", name="Latest records")
         cell = table.get_by_role("cell", name=marker, exact=True)
         expect(cell).to_be_visible(timeout=20_000)
@@ -60,7 +59,7 @@ def test_a_record_with_a_unique_marker_appears_on_the_producers_dashboard(
         expect(dialog.get_by_label("Envelope")).to_contain_text('"partition"')
         dialog.get_by_role("button", name="Close").click()
 
-        stack.produce(stream["topic"], [marked("OTHER")], key=same_partition)
+        module_stack.produce(stream["topic"], [marked("OTHER")], key=same_partition)
         expect(table.get_by_role("cell", name="OTHER", exact=True)).to_be_visible(timeout=20_000)
         page.get_by_label("Filter records").fill(marker.lower())
         expect(table.locator("tbody tr")).to_have_count(1)
@@ -68,24 +67,24 @@ def test_a_record_with_a_unique_marker_appears_on_the_producers_dashboard(
 
 
 def test_the_dashboard_reconnects_after_a_server_restart_and_shows_what_it_missed(
-    browser: Browser, stack, owner, stream
+    browser: Browser, module_stack, module_owner, stream
 ):
-    with logged_in(browser, stream["host"], owner) as site:
+    with logged_in(browser, stream["host"], module_owner) as site:
         page = site.page
         page.goto(f"/dashboards/{stream['producer'].pk}/")
         expect(site.connection()).to_have_text("Live", timeout=15_000)
         table = page.get_by_role("table", name="Latest records")
         before = f"BEFORE-{uuid.uuid4().hex[:8]}"
-        stack.produce(stream["topic"], [marked(before)], key=same_partition)
+        module_stack.produce(stream["topic"], [marked(before)], key=same_partition)
         expect(table.get_by_role("cell", name=before, exact=True)).to_be_visible(timeout=20_000)
         before_id = table.locator("tbody tr", has_text=before).get_attribute("data-record-id")
 
-        port = stack.stop_web(stream["host"])
+        port = module_stack.stop_web(stream["host"])
         expect(site.connection()).not_to_have_text("Live")
         during = [f"DURING-{i}-{uuid.uuid4().hex[:6]}" for i in range(3)]
-        stack.produce(stream["topic"], [marked(m) for m in during], key=same_partition)
+        module_stack.produce(stream["topic"], [marked(m) for m in during], key=same_partition)
 
-        stack.web(port)
+        module_stack.web(port)
         expect(site.connection()).to_have_text("Live", timeout=30_000)
         for m in during:  # only a resume with `since` brings these back: they were published
             # while no daphne was there to forward them
@@ -97,18 +96,18 @@ def test_the_dashboard_reconnects_after_a_server_restart_and_shows_what_it_misse
 
 
 def test_the_editors_live_tap_shows_records_and_client_code_keeps_the_secret_masked(
-    browser: Browser, stack, owner, stream
+    browser: Browser, module_stack, module_owner, stream
 ):
     producer = stream["producer"]
     spread_out(stream)
-    with logged_in(browser, stream["host"], owner) as site:
+    with logged_in(browser, stream["host"], module_owner) as site:
         page = site.page
         page.goto(f"/pipelines/{stream['pipeline'].pk}/editor/")
         page.locator('.react-flow__node:has([data-node-name="Feed"]) .fc-node-name').click()
         page.get_by_role("button", name="Live Tap").click()
         expect(site.connection()).to_have_text("Live", timeout=15_000)
         marker = f"TAP-{uuid.uuid4().hex[:8]}"
-        stack.produce(stream["topic"], [marked(marker)], key=same_partition)
+        module_stack.produce(stream["topic"], [marked(marker)], key=same_partition)
         tapped = page.get_by_role("list", name="Tapped records")
         expect(tapped).to_contain_text(marker, timeout=20_000)
 

@@ -14,13 +14,11 @@ pytestmark = pytest.mark.e2e
 
 
 def test_a_transaction_produced_after_activation_appears_in_the_live_view(
-    browser: Browser, stack, owner, settings
+    browser: Browser, stack, owner, settings, shared_web
 ):
     with_password(owner, settings)
     s = build_stream(owner, topic=f"transactions-{uuid.uuid4().hex[:6]}")
-    host = stack.web()
-    stack.worker(s["reader"])
-    stack.worker(s["producer"])
+    host = stack.serve(s, on=shared_web)
     with logged_in(browser, host, owner) as site:
         page = site.page
         page.goto(f"/producers/{s['producer'].pk}/live/")  # the old address still leads here

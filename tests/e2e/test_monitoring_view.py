@@ -22,15 +22,15 @@ def figure(page: Page, component: str, name: str):
     return page.locator(f'tr[data-component="{component}"] [data-figure="{name}"]').first
 
 
-def test_a_produced_record_shows_in_the_monitoring_counts(browser: Browser, stack, owner, settings):
+def test_a_produced_record_shows_in_the_monitoring_counts(
+    browser: Browser, stack, owner, settings, shared_web
+):
     # daphne runs with the real settings: hash the password the way it checks passwords.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     owner.set_password("watch-pass-123")
     owner.save()
     s = build_stream(owner, topic=f"transactions-{uuid.uuid4().hex[:6]}")
-    host = stack.web()
-    stack.worker(s["reader"])
-    stack.worker(s["producer"])
+    host = stack.serve(s, on=shared_web)
     context = browser.new_context(viewport=VIEWPORT, base_url=f"http://{host}")
     page = context.new_page()
     errors: list[str] = []

@@ -151,12 +151,12 @@ def test_the_editor_monitoring_and_admin_run_under_the_policy(
 
 
 def test_a_live_dashboard_streams_over_its_websocket_under_the_policy(
-    browser: Browser, stack, owner, settings
+    browser: Browser, stack, owner, settings, shared_web
 ):
     """On a real daphne: the socket's ws:// origin is in connect-src, and the stream goes live."""
     with_password(owner, settings)
     stream = build_stream(owner, topic=f"csp-{uuid.uuid4().hex[:6]}")
-    host = stack.web()
+    host = shared_web
     with logged_in(browser, host, owner) as site:
         seen = watch(site.page)
         policy = seen.open(f"/dashboards/{stream['producer'].pk}/")

@@ -31,13 +31,13 @@ REFUSED = re.compile(r"Failed to load resource: the server responded with a stat
 
 
 def test_the_seed_story_from_an_empty_editor_to_a_live_dashboard_that_survives_an_update(
-    browser: Browser, stack, owner, settings
+    browser: Browser, stack, owner, settings, shared_web
 ):
     with_password(owner, settings)
     source = f"story-{uuid.uuid4().hex[:6]}"
     kafka.ensure_topics([Topic(source, 3, 24, "shared")])
-    host = stack.web()
     stack.start("supervisor", manage_command("run_pipelines", "--interval", "0.5"))
+    host = shared_web
     run = uuid.uuid4().hex[:4]
     produced: list[str] = []
 

@@ -55,9 +55,9 @@ def records_in(bootstrap: str, topic: str, partitions: int, want: int) -> list[d
 
 
 @pytest.fixture
-def ingest(stack, owner):
+def ingest(stack, owner, shared_web):
     s = build_stream(owner, source="api")
-    host = stack.web()
+    host = shared_web
     path = f"/api/ingest/{s['reader'].ingestion_id}/"
     secret = {"X-Ingestion-Secret": s["reader"].ingestion_secret}
     topic = s["event"].topic, s["event"].partitions

@@ -12,12 +12,11 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def ingest(stack, owner):
+def ingest(stack, owner, shared_web):
     s = build_stream(owner, source="api")
     services.update_component(s["reader"], config={"meta": {"max_body_kb": 1}})
     services.deploy(s["pipeline"])
-    host = stack.web()
-    url = f"http://{host}/api/ingest/{s['reader'].ingestion_id}/"
+    url = f"http://{shared_web}/api/ingest/{s['reader'].ingestion_id}/"
     return url, {"X-Ingestion-Secret": s["reader"].ingestion_secret}, s
 
 

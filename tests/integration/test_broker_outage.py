@@ -147,9 +147,7 @@ def test_the_stream_rides_out_a_broker_outage_and_every_client_gets_every_record
     # Reads from S3 storage take longer than the 10 ms default: such fetches come back empty.
     stack.env["FLOWCAST_KAFKA_FETCH_WAIT_MS"] = "100"
     s = build_stream(owner, batch_size=20)
-    host = stack.web()
-    stack.worker(s["reader"])
-    stack.worker(s["producer"])
+    host = stack.serve(s)
     clients = [Client(s["producer"]) for _ in range(CLIENTS)]
     source = Source(broker.bootstrap_servers, s["topic"])
     seen: dict[str, dict] = {}

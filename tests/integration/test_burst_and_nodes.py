@@ -79,9 +79,8 @@ def test_a_200k_burst_reaches_all_100_clients_whole(stack, owner):
 def test_two_daphne_processes_behind_one_redis_serve_the_whole_stream(stack, owner):
     total = 5000
     s = build_stream(owner, frame_format="batch", batch_size=100)
-    hosts = [stack.web(), stack.web()]
-    stack.worker(s["reader"])
-    stack.worker(s["producer"])
+    hosts = stack.webs(2)
+    stack.workers(s["reader"], s["producer"])
 
     async def scenario():
         sockets = []

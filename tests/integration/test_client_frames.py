@@ -19,13 +19,12 @@ FLOOD = 10_000
 MEMORY_BOUND = 16 * 1024 * 1024  # daphne's RSS may grow at most this much during a flood
 
 
-@pytest.fixture
-def live(stack, owner):
-    s = build_stream(owner, frame_format="envelope", batch_size=50)
-    host = stack.web()
-    daphne = psutil.Process(stack.children[-1].pid)
-    stack.worker(s["reader"])
-    stack.worker(s["producer"])
+@pytest.fixture(scope="module")
+def live(module_stack, module_owner):
+    """A stream, its workers and a daphne, built once for the module's tests."""
+    s = build_stream(module_owner, frame_format="envelope", batch_size=50)
+    host = module_stack.serve(s)
+    daphne = psutil.Process(module_stack.daphne(host).pid)
     return s, ws_url(host, s["producer"]), daphne
 
 
@@ -44,7 +43,7 @@ def records(frames: list[dict]) -> list[int]:
     return sorted(f["value"]["n"] for f in frames if "type" not in f)
 
 
-def test_a_frame_over_one_mib_is_closed_with_1009_and_the_stream_goes_on(stack, live):
+def test_a_frame_over_one_mib_is_closed_with_1009_and_the_stream_goes_on(module_stack, live):
     s, url, _ = live
 
     async def scenario():
@@ -54,11 +53,11 @@ def test_a_frame_over_one_mib_is_closed_with_1009_and_the_stream_goes_on(stack, 
         ):
             await offender.send("x" * (2**20 + 1))
             await offender.wait_closed()
-            await asyncio.to_thread(stack.produce, s["topic"], [{"n": i} for i in range(20)])
+            await asyncio.to_thread(module_stack.produce, s["topic"], [{"n": i} for i in range(20)])
             watched = await frames_until(watcher, 20)
             async with connect(url, additional_headers=bearer(s["producer"])) as newcomer:
                 await asyncio.to_thread(
-                    stack.produce, s["topic"], [{"n": i} for i in range(20, 30)]
+                    module_stack.produce, s["topic"], [{"n": i} for i in range(20, 30)]
                 )
                 joined = await frames_until(newcomer, 10)
             return offender.close_code, watched, joined
@@ -69,7 +68,7 @@ def test_a_frame_over_one_mib_is_closed_with_1009_and_the_stream_goes_on(stack, 
     assert records(joined) == list(range(20, 30))
 
 
-def test_a_flood_of_client_messages_is_answered_once_and_never_queued(stack, live):
+def test_a_flood_of_client_messages_is_answered_once_and_never_queued(module_stack, live):
     s, url, daphne = live
 
     async def scenario():
@@ -80,7 +79,7 @@ def test_a_flood_of_client_messages_is_answered_once_and_never_queued(stack, liv
             before = daphne.memory_info().rss
             for i in range(FLOOD):  # sent without reading a single frame
                 await flooder.send(f'{{"subscribe": {i}}}')
-            await asyncio.to_thread(stack.produce, s["topic"], [{"n": i} for i in range(50)])
+            await asyncio.to_thread(module_stack.produce, s["topic"], [{"n": i} for i in range(50)])
             flooded = await frames_until(flooder, 50)
             seen = await frames_until(bystander, 50)
             return flooded, seen, daphne.memory_info().rss - before

@@ -30,11 +30,11 @@ def worker_pids(supervisor_pid: int) -> list[int]:
     ]
 
 
-def test_kill_9_of_the_worker_is_restarted_and_clients_miss_nothing(stack, owner):
+def test_kill_9_of_the_worker_is_restarted_and_clients_miss_nothing(stack, owner, shared_web):
     total = 6000
     s = build_stream(owner, frame_format="batch", batch_size=50)
-    host = stack.web()
     supervisor = stack.start("supervisor", manage_command("run_pipelines", "--interval", "0.3"))
+    host = shared_web
     wait_assigned(s["reader"])
     first = wait_assigned(s["producer"])
     url = ws_url(host, s["producer"])
@@ -108,9 +108,7 @@ def _redis_scenario(stack, owner, redis_server):
     settings.CHANNEL_LAYERS = redis_layers(redis_server.url)
     total = 3000
     s = build_stream(owner, frame_format="batch", batch_size=50)
-    host = stack.web()
-    stack.worker(s["reader"])
-    stack.worker(s["producer"])
+    host = stack.serve(s)
     group = f"flowcast.wsp.{s['producer'].guid}"
 
     def committed() -> int:

@@ -35,10 +35,10 @@ def check_every_client_got_every_record_in_partition_order(clients, expected_val
             assert values == sorted(values)
 
 
-def test_kafka_records_reach_every_client_in_order(stack, owner):
+def test_kafka_records_reach_every_client_in_order(stack, owner, shared_web):
     s = build_stream(owner, batch_size=50)
-    host = stack.web()
     stack.start("supervisor", manage_command("run_pipelines", "--interval", "0.5"))
+    host = shared_web
     wait_assigned(s["reader"])
     wait_assigned(s["producer"])
 
@@ -67,10 +67,9 @@ def test_kafka_records_reach_every_client_in_order(stack, owner):
     assert status["records_out"] >= RECORDS and status["last_processed_at"]
 
 
-def test_api_ingestion_records_reach_every_client(stack, owner):
+def test_api_ingestion_records_reach_every_client(stack, owner, shared_web):
     s = build_stream(owner, source="api")
-    host = stack.web()
-    stack.worker(s["producer"])
+    host = stack.serve(s, on=shared_web)
     url = f"http://{host}/api/ingest/{s['reader'].ingestion_id}/"
     headers = {"X-Ingestion-Secret": s["reader"].ingestion_secret}
 
@@ -94,12 +93,10 @@ def test_api_ingestion_records_reach_every_client(stack, owner):
         assert sorted(r["value"]["n"] for r in client.records) == list(range(200))
 
 
-def test_unkeyed_records_keep_their_source_partition_order(stack, owner):
+def test_unkeyed_records_keep_their_source_partition_order(stack, owner, shared_web):
     """The Kafka Consumer sends source partition p to event partition p: no reordering."""
     s = build_stream(owner, batch_size=50)
-    host = stack.web()
-    stack.worker(s["reader"])
-    stack.worker(s["producer"])
+    host = stack.serve(s, on=shared_web)
     per_partition = 400
 
     def produce_unkeyed_round_robin():

@@ -13,25 +13,32 @@ from tests.runtime import build_stream
 pytestmark = pytest.mark.integration
 
 
-def stream(stack, owner, frame_format: str, values: list, want: int, record_format: str = "json"):
-    s = build_stream(owner, frame_format=frame_format, batch_size=20, record_format=record_format)
-    host = stack.web()
-    stack.worker(s["reader"])
-    stack.worker(s["producer"])
+@pytest.fixture
+def stream(stack, owner, shared_web):
+    """stream(frame_format, values, want): a stream in that format on the shared daphne, and
+    two clients that read until `want` records (frames, for raw) of `values` arrived."""
 
-    async def scenario():
-        sockets = await open_clients(ws_url(host, s["producer"]), bearer(s["producer"]), 2)
-        await asyncio.to_thread(stack.produce, s["topic"], values, key=lambda i: b"k")
-        clients = await gather_records(sockets, frame_format, want, 30)
-        for ws in sockets:
-            await ws.close()
-        return clients
+    def run(frame_format: str, values: list, want: int, record_format: str = "json"):
+        s = build_stream(
+            owner, frame_format=frame_format, batch_size=20, record_format=record_format
+        )
+        host = stack.serve(s, on=shared_web)
 
-    return {**s, "host": host}, asyncio.run(scenario())
+        async def scenario():
+            sockets = await open_clients(ws_url(host, s["producer"]), bearer(s["producer"]), 2)
+            await asyncio.to_thread(stack.produce, s["topic"], values, key=lambda i: b"k")
+            clients = await gather_records(sockets, frame_format, want, 30)
+            for ws in sockets:
+                await ws.close()
+            return clients
+
+        return {**s, "host": host}, asyncio.run(scenario())
+
+    return run
 
 
-def test_envelope_is_one_json_object_per_record(stack, owner):
-    s, clients = stream(stack, owner, "envelope", [{"n": i} for i in range(30)], 30)
+def test_envelope_is_one_json_object_per_record(stream):
+    s, clients = stream("envelope", [{"n": i} for i in range(30)], 30)
     for client in clients:
         assert len(client.frames) == 30
         first = orjson.loads(client.frames[0])
@@ -41,8 +48,8 @@ def test_envelope_is_one_json_object_per_record(stack, owner):
         assert [r["value"]["n"] for r in client.records] == list(range(30))
 
 
-def test_batch_is_one_json_array_per_batch(stack, owner):
-    _, clients = stream(stack, owner, "batch", [{"n": i} for i in range(60)], 60)
+def test_batch_is_one_json_array_per_batch(stream):
+    _, clients = stream("batch", [{"n": i} for i in range(60)], 60)
     for client in clients:
         assert 3 <= len(client.frames) < 60  # batches of at most 20 records
         for frame in client.frames:
@@ -51,8 +58,8 @@ def test_batch_is_one_json_array_per_batch(stack, owner):
         assert [r["value"]["n"] for r in client.records] == list(range(60))
 
 
-def test_columns_is_one_object_per_partition_run_and_a_client_resumes_from_its_ids(stack, owner):
-    s, clients = stream(stack, owner, "columns", [{"n": i} for i in range(60)], 60)
+def test_columns_is_one_object_per_partition_run_and_a_client_resumes_from_its_ids(stream):
+    s, clients = stream("columns", [{"n": i} for i in range(60)], 60)
     for client in clients:
         for frame in map(orjson.loads, client.frames):
             assert set(frame) == {"topic", "partition", "offsets", "timestamps", "keys", "values"}
@@ -73,15 +80,15 @@ def test_columns_is_one_object_per_partition_run_and_a_client_resumes_from_its_i
     assert [r["value"]["n"] for r in resumed.records] == list(range(30, 60))
 
 
-def test_raw_is_the_value_as_is(stack, owner):
+def test_raw_is_the_value_as_is(stream):
     values = [b'{"n": %d,  "spaced": true}' % i for i in range(10)]
-    _, clients = stream(stack, owner, "raw", values, 10)
+    _, clients = stream("raw", values, 10)
     for client in clients:
         assert [f.encode() for f in client.frames] == values
 
 
-def test_text_records_become_strings_in_envelopes(stack, owner):
+def test_text_records_become_strings_in_envelopes(stream):
     values = [f"line {i}".encode() for i in range(5)]
-    _, clients = stream(stack, owner, "envelope", values, 5, record_format="text")
+    _, clients = stream("envelope", values, 5, record_format="text")
     for client in clients:
         assert [r["value"] for r in client.records] == [f"line {i}" for i in range(5)]

@@ -53,11 +53,10 @@ class ResumingClient:
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_clients_of_a_stopping_process_get_1001_and_lose_nothing(stack, owner, how):
     s = build_stream(owner, batch_size=20)
-    leaving, staying = stack.web(), stack.web()
-    stack.worker(s["reader"])
-    stack.worker(s["producer"])
+    leaving, staying = stack.webs(2)
+    stack.workers(s["reader"], s["producer"])
     clients = [ResumingClient(s["producer"]) for _ in range(CLIENTS)]
-    daphne = next(c for c in stack.children if c.name == f"daphne:{leaving.split(':')[1]}")
+    daphne = stack.daphne(leaving)
 
     async def scenario():
         runs = [asyncio.create_task(c.run([leaving, staying], RECORDS)) for c in clients]

@@ -32,9 +32,8 @@ async def handshake_status(url: str, headers: dict | None = None) -> int:
 
 
 @pytest.fixture
-def live(stack, owner):
-    s = build_stream(owner)
-    return s, stack.web()
+def live(stack, owner, shared_web):
+    return build_stream(owner), shared_web
 
 
 def test_secrets_and_tokens(live, settings):
@@ -191,7 +190,7 @@ def test_every_web_process_answers_secrets_and_tokens_from_memory_and_forgets_a_
 ):
     s = build_stream(owner)
     producer = s["producer"]
-    hosts = [stack.web(), stack.web()]
+    hosts = stack.webs(2)
     token = mint_token(producer)["token"]
 
     async def connect_all(host: str) -> list[int]:

@@ -20,7 +20,7 @@ WRONG = {"Authorization": "Bearer fcs_wrong"}
 def stream_on(stack, owner, limits: dict[str, str]):
     """A live WebSocket Producer and two web processes with `limits` in their environment."""
     s = build_stream(owner)
-    hosts = [stack.web(env=limits), stack.web(env=limits)]
+    hosts = stack.webs(2, env=limits)
     producer = s["producer"]
     return [ws_url(host, producer) for host in hosts], bearer(producer)
 

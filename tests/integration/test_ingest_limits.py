@@ -16,7 +16,7 @@ BODY = orjson.dumps({"pad": "x" * 291})  # 300 bytes
 def ingest_on(stack, owner, limits: dict[str, str]):
     """A deployed API Ingestion and two web processes with `limits` in their environment."""
     s = build_stream(owner, source="api")
-    hosts = [stack.web(env=limits), stack.web(env=limits)]
+    hosts = stack.webs(2, env=limits)
     reader = s["reader"]
     path = f"/api/ingest/{reader.ingestion_id}/"
     headers = {"Content-Type": "application/json", "X-Ingestion-Secret": reader.ingestion_secret}

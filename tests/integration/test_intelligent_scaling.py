@@ -67,8 +67,8 @@ def test_a_burst_scales_the_producer_up_then_down_and_clients_get_it_all_in_orde
     )
     services.deploy(Pipeline.objects.get(pk=pipeline.pk))
     stack.env.update(FAST_SCALING)
-    host = stack.web()
     stack.start("supervisor", manage_command("run_pipelines", "--interval", "0.3"))
+    host = stack.web()
     wait_assigned(producer)
 
     def scaled_up():

@@ -16,7 +16,7 @@ PASSWORD = "correct-horse-battery"
 
 @pytest.fixture
 def hosts(stack):
-    return [stack.web(env=LIMITS), stack.web(env=LIMITS)]
+    return stack.webs(2, env=LIMITS)
 
 
 @pytest.fixture

@@ -37,9 +37,7 @@ def scrape(host: str, token: str | None) -> dict[tuple[str, str], float]:
 def test_metrics_expose_the_counters_after_a_stream(stack, owner):
     stack.env["FLOWCAST_METRICS_TOKEN"] = TOKEN
     s = build_stream(owner, batch_size=10)
-    host = stack.web()
-    stack.worker(s["reader"])
-    stack.worker(s["producer"])
+    host = stack.serve(s)
     stack.produce(s["topic"], [{"n": i, "marker": "monitoring"} for i in range(RECORDS)])
 
     def counted():

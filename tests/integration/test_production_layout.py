@@ -88,7 +88,7 @@ class Layout:
 def layout(stack, owner, tmp_path, settings) -> Layout:
     settings.BEHIND_TLS_PROXY = True  # daphne_command's --proxy-headers follows it
     stream = build_stream(owner, batch_size=20)
-    webs = [stack.web(env=PROXIED), stack.web(env=PROXIED)]
+    webs = stack.webs(2, env=PROXIED)
     assert all("--proxy-headers" in c.argv for c in stack.children)
     certificate, key = self_signed(tmp_path)
     front, redirect = find_free_port(), find_free_port()
@@ -145,8 +145,7 @@ def test_clients_through_nginx_survive_a_crash_and_a_rolling_restart(layout, sta
     rolling restart, one process after the other: their clients see 1001, never 1006."""
     s = layout.stream
     producer = s["producer"]
-    stack.worker(s["reader"])
-    stack.worker(s["producer"])
+    stack.workers(s["reader"], s["producer"])
     clients = [
         Subscriber(layout.ws_url(producer), bearer(producer), layout.tls) for _ in range(CLIENTS)
     ]

@@ -15,18 +15,19 @@ from tests.runtime import build_stream
 
 pytestmark = pytest.mark.integration
 
-FIRST = 30  # records in the partition before the resuming client connects
-LATER = 5  # records produced after it connected
+FIRST = 30  # records in the partition before the first test
+LATER = 5  # records produced after a resuming client connected
 
 
-async def frames_until(ws, count: int, timeout: float = 20) -> list[dict]:
-    """Frames (records and control messages) until `count` records arrived."""
+async def frames_until(ws, last: int, timeout: float = 20) -> list[dict]:
+    """Frames (records and control messages) until the record at offset `last` arrived or
+    the server closed. One key: every record is in one partition, in offset order."""
     out: list[dict] = []
 
     async def loop():
         async for frame in ws:
             out.append(orjson.loads(frame))
-            if sum(1 for f in out if "type" not in f) >= count:
+            if out[-1].get("offset") == last:
                 return
 
     with contextlib.suppress(TimeoutError, ConnectionClosed):
@@ -34,16 +35,16 @@ async def frames_until(ws, count: int, timeout: float = 20) -> list[dict]:
     return out
 
 
-@pytest.fixture
-def history(stack, owner):
-    """A stream whose partition already holds FIRST records (offsets 0..FIRST-1)."""
-    s = build_stream(owner, frame_format="envelope", batch_size=10)
-    stack.env["FLOWCAST_MAX_REPAIR"] = "8"
-    s["bounded_host"] = stack.web()  # a daphne that repairs at most 8 records per hole
-    stack.env.pop("FLOWCAST_MAX_REPAIR")
-    s["host"] = stack.web()
-    stack.worker(s["reader"])
-    stack.worker(s["producer"])
+@pytest.fixture(scope="module")
+def history(module_stack, module_owner):
+    """A stream whose partition holds FIRST records (offsets 0..FIRST-1), built once: each
+    test resumes relative to `end`, the offset the next record gets."""
+    stack = module_stack
+    s = build_stream(module_owner, frame_format="envelope", batch_size=10)
+    s["stack"] = stack
+    s["host"] = stack.serve(s)
+    # A daphne that repairs at most 8 records per hole.
+    s["bounded_host"] = stack.web(env={"FLOWCAST_MAX_REPAIR": "8"})
 
     async def fill():
         async with connect(
@@ -52,24 +53,35 @@ def history(stack, owner):
             await asyncio.to_thread(
                 stack.produce, s["topic"], [{"n": i} for i in range(FIRST)], key=lambda i: b"k"
             )
-            return await frames_until(ws, FIRST)
+            return await frames_until(ws, FIRST - 1)
 
     seen = [f for f in asyncio.run(fill()) if "type" not in f]
     s["partition"] = seen[0]["partition"]
     assert [f["offset"] for f in seen] == list(range(FIRST))
+    s["end"] = FIRST
     return s
 
 
-def resume(stack, s, since: str, *, host: str | None = None) -> tuple[list[dict], int | None]:
-    """Connect with since, then produce LATER records; returns the frames and close code."""
+def resume(s, since: str, *, host: str | None = None) -> tuple[list[dict], int | None]:
+    """Connect with since, then produce LATER records; returns the frames until the last of
+    them (or the close) and the close code. A second client without since watches the
+    records go through."""
     url = ws_url(host or s["host"], s["producer"], f"?since={since}")
+    last = s["end"] + LATER - 1
 
     async def scenario():
-        async with connect(url, additional_headers=bearer(s["producer"])) as ws:
-            await asyncio.sleep(0)  # the handshake is done: produce what comes "later"
-            values = [{"n": FIRST + i} for i in range(LATER)]
-            await asyncio.to_thread(stack.produce, s["topic"], values, key=lambda i: b"k")
-            frames = await frames_until(ws, FIRST + LATER, timeout=8)
+        live = ws_url(s["host"], s["producer"])
+        async with (
+            connect(url, additional_headers=bearer(s["producer"])) as ws,
+            connect(live, additional_headers=bearer(s["producer"])) as watcher,
+        ):
+            await asyncio.sleep(0)  # the handshakes are done: produce what comes "later"
+            values = [{"n": s["end"] + i} for i in range(LATER)]
+            await asyncio.to_thread(s["stack"].produce, s["topic"], values, key=lambda i: b"k")
+            s["end"] += LATER
+            frames = await frames_until(ws, last, timeout=8)
+            # Through the stream even if `ws` was closed: the next test starts from `end`.
+            assert offsets(await frames_until(watcher, last))[-1:] == [last]
             return frames, ws.close_code
 
     return asyncio.run(scenario())
@@ -79,28 +91,32 @@ def offsets(frames: list[dict]) -> list[int]:
     return [f["offset"] for f in frames if "type" not in f]
 
 
-def test_since_current_replays_nothing(stack, history):
-    frames, _ = resume(stack, history, f"{history['partition']}-{FIRST - 1}")
-    assert offsets(frames) == list(range(FIRST, FIRST + LATER))
+def test_since_current_replays_nothing(history):
+    end = history["end"]
+    frames, _ = resume(history, f"{history['partition']}-{end - 1}")
+    assert offsets(frames) == list(range(end, end + LATER))
 
 
-def test_since_older_replays_the_missed_records_then_goes_live_without_duplicates(stack, history):
-    frames, _ = resume(stack, history, f"{history['partition']}-19")
-    assert offsets(frames) == list(range(20, FIRST + LATER))
+def test_since_older_replays_the_missed_records_then_goes_live_without_duplicates(history):
+    end = history["end"]
+    frames, _ = resume(history, f"{history['partition']}-{end - 11}")
+    assert offsets(frames) == list(range(end - 10, end + LATER))
 
 
-def test_since_beyond_what_can_be_replayed_sends_a_gap_then_the_rest(stack, history):
-    frames, _ = resume(stack, history, f"{history['partition']}--1", host=history["bounded_host"])
+def test_since_beyond_what_can_be_replayed_sends_a_gap_then_the_rest(history):
+    end = history["end"]
+    frames, _ = resume(history, f"{history['partition']}--1", host=history["bounded_host"])
     [gap] = [f for f in frames if f.get("type") == "gap"]
-    assert gap["missed"] == [{"partition": history["partition"], "from": 0, "to": FIRST - 9}]
+    assert gap["missed"] == [{"partition": history["partition"], "from": 0, "to": end - 9}]
     assert gap["since"] == f"{history['partition']}--1"
-    assert offsets(frames) == list(range(FIRST - 8, FIRST + LATER))
+    assert offsets(frames) == list(range(end - 8, end + LATER))
 
 
-def test_since_a_partition_that_does_not_exist_is_reported_and_ignored(stack, history):
-    frames, code = resume(stack, history, "99-5")
+def test_since_a_partition_that_does_not_exist_is_reported_and_ignored(history):
+    end = history["end"]
+    frames, code = resume(history, "99-5")
     assert frames[0] == {"type": "error", "message": "No partition [99] in the stream; ignored."}
-    assert offsets(frames) == list(range(FIRST, FIRST + LATER))
+    assert offsets(frames) == list(range(end, end + LATER))
     assert code is None
 
 
@@ -111,17 +127,15 @@ MALFORMED = [
 ]
 
 
-def test_malformed_since_gets_an_error_and_close_4400(stack, history):
+def test_malformed_since_gets_an_error_and_close_4400(history):
     for since in MALFORMED:
-        frames, code = resume(stack, history, since)
+        frames, code = resume(history, since)
         assert frames[0]["type"] == "error" and frames[0]["message"].startswith("Bad since")
         assert offsets(frames) == []
         assert code == 4400
 
 
-def test_a_client_is_told_its_position_and_resuming_from_it_misses_what_it_never_saw(
-    stack, history
-):
+def test_a_client_is_told_its_position_and_resuming_from_it_misses_what_it_never_saw(history):
     """A client that got no record yet still learns where it stands (a `position` notice),
     so records produced while it was away are replayed when it comes back."""
     url = ws_url(history["host"], history["producer"])
@@ -135,7 +149,8 @@ def test_a_client_is_told_its_position_and_resuming_from_it_misses_what_it_never
                         return message
         raise AssertionError("no position notice")
 
+    end = history["end"]
     position = asyncio.run(first_visit())
-    assert f"{history['partition']}-{FIRST - 1}" in position["since"].split(",")
-    frames, _ = resume(stack, history, position["since"])
-    assert offsets(frames) == list(range(FIRST, FIRST + LATER))
+    assert f"{history['partition']}-{end - 1}" in position["since"].split(",")
+    frames, _ = resume(history, position["since"])
+    assert offsets(frames) == list(range(end, end + LATER))

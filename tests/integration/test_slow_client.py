@@ -29,10 +29,8 @@ def test_a_stalled_client_is_skipped_and_told_while_the_others_get_everything(st
     s = build_stream(owner, frame_format="batch", batch_size=200)
     # A client stalled for less than the grace keeps its place and catches up from Kafka;
     # this one must stay stalled past it, within the time the others take to get it all.
-    host = stack.web(env={"FLOWCAST_SLOW_CLIENT_GRACE": "2"})
-    daphne = psutil.Process(stack.children[-1].pid)
-    stack.worker(s["reader"])
-    stack.worker(s["producer"])
+    host = stack.serve(s, env={"FLOWCAST_SLOW_CLIENT_GRACE": "2"})
+    daphne = psutil.Process(stack.daphne(host).pid)
     url = ws_url(host, s["producer"])
     pad = "x" * 200
 
@@ -98,11 +96,9 @@ def test_a_stalled_client_is_skipped_and_told_while_the_others_get_everything(st
         wait_for(lambda name=name: exported(name) >= 1, 10, f"{event} in /metrics")
 
 
-def test_a_client_vanishing_mid_stream_does_not_hold_the_others_back(stack, owner):
+def test_a_client_vanishing_mid_stream_does_not_hold_the_others_back(stack, owner, shared_web):
     s = build_stream(owner, frame_format="batch", batch_size=100)
-    host = stack.web()
-    stack.worker(s["reader"])
-    stack.worker(s["producer"])
+    host = stack.serve(s, on=shared_web)
     total = 20_000
 
     async def scenario():
@@ -128,9 +124,7 @@ def test_a_client_reading_slowly_behind_the_stream_is_not_dropped_by_the_keepali
     s = build_stream(owner, frame_format="batch", batch_size=200)
     # A 1 s keepalive: the reader's pong waits behind seconds of queued frames. It is slow,
     # not gone, and must keep its connection (no 1006).
-    host = stack.web(env={"FLOWCAST_SLOW_CLIENT_GRACE": "120"}, ping=(1, 1))
-    stack.worker(s["reader"])
-    stack.worker(s["producer"])
+    host = stack.serve(s, env={"FLOWCAST_SLOW_CLIENT_GRACE": "120"}, ping=(1, 1))
     total = 30_000
 
     async def scenario():

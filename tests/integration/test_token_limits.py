@@ -14,7 +14,7 @@ pytestmark = pytest.mark.integration
 
 def test_the_token_past_the_limit_is_refused_for_that_user_only(stack, owner, django_user_model):
     limits = {"FLOWCAST_LIMIT_TOKENS_PER_USER": "3/minute"}
-    hosts = [stack.web(env=limits), stack.web(env=limits)]
+    hosts = stack.webs(2, env=limits)
     other = django_user_model.objects.create_user("other-minter", password="x")
     source = new_address()
 

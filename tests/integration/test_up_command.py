@@ -29,6 +29,8 @@ def test_up_streams_the_demo_and_stops_every_process_on_sigint(tmp_path):
         if k not in ("KAFKA_BOOTSTRAP_SERVERS", "REDIS_URL", "DATABASE_URL")
     }
     env.update({"FLOWCAST_DATA_DIR": str(tmp_path), "DJANGO_SUPERUSER_PASSWORD": "demo-pass-123"})
+    # The demo's workers join their consumer group in 1 s instead of 3, as the stack's do.
+    env.setdefault("FLOWCAST_KAFKA_SESSION_TIMEOUT_MS", "2000")
     up = subprocess.Popen(
         [sys.executable, "manage.py", "up", "--port", str(port), "--demo-rate", "50"],
         env=env,

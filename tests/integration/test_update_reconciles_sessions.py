@@ -63,7 +63,7 @@ async def still_open(ws) -> bool:
 
 def test_update_pipeline_reconciles_sessions_on_every_web_process(stack, owner):
     s = build(owner)
-    hosts = [stack.web(), stack.web()]
+    hosts = stack.webs(2)
     p = s["producers"]
     pipeline = s["pipeline"]
 

@@ -48,9 +48,7 @@ def read_topic(bootstrap: str, topic: str, count: int, timeout: float = 30.0) ->
 
 def test_a_poison_record_goes_to_failover_with_headers_and_the_stream_goes_on(stack, owner):
     s = build_stream(owner, failover=True, batch_size=10)
-    host = stack.web()
-    stack.worker(s["reader"])
-    stack.worker(s["producer"])
+    host = stack.serve(s)
     values = [{"n": 0}, {"n": 1}, b"{not json", {"n": 3}, {"n": 4}]
 
     async def scenario():
@@ -104,9 +102,9 @@ def test_sigterm_finishes_commits_and_a_restart_repeats_nothing(stack, owner):
     assert sorted(r["value"]["n"] for r in client.records) == list(range(total))
 
 
-def test_a_storm_of_300_handshakes_all_succeed(stack, owner):
+def test_a_storm_of_300_handshakes_all_succeed(stack, owner, shared_web):
     s = build_stream(owner)
-    host = stack.web()
+    host = shared_web
 
     async def scenario():
         sockets = await open_clients(ws_url(host, s["producer"]), bearer(s["producer"]), 300)
