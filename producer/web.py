@@ -20,7 +20,7 @@
   behind them: it gets more time (FlowcastWebSocketProtocol.onAutoPingTimeout) instead of
   an abrupt 1006, and the slow-client rules apply to it.
 
-    python -m producer.web -b 127.0.0.1 -p 8000 config.asgi:application
+    python -m producer.web -e tcp:port=8000:interface=127.0.0.1:backlog=1024 config.asgi:application
 """
 
 from __future__ import annotations

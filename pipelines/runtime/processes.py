@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from daphne.endpoints import build_endpoint_description_strings
 from django.conf import settings
 
 MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
@@ -46,14 +47,19 @@ def daphne_command(
         # Client addresses from the proxy's X-Forwarded-For. Only behind it: daphne believes
         # the header from anyone, and the proxy must overwrite it.
         options += ["--proxy-headers"]
+    # Twisted listens with a backlog of 50: a storm of reconnecting clients (a web process
+    # restarted under 10,000 of them) overflowed it and each dropped client waited 1-3 s
+    # to retry (the benchmark counted 520 overflows). The kernel caps it at somaxconn.
+    [endpoint] = build_endpoint_description_strings(host=host, port=port)
     return [
-        *(sys.executable, "-m", "producer.web", "-b", host, "-p", str(port)),
+        *(sys.executable, "-m", "producer.web", "-e", f"{endpoint}:backlog={LISTEN_BACKLOG}"),
         *options,
         *("--access-log", access_log or os.devnull),
         "config.asgi:application",
     ]
 
 
+LISTEN_BACKLOG = 1024
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
