@@ -23,18 +23,21 @@ run: install frontend
 test: install frontend
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	cd frontend && npm test
 	# Three test processes: most tests wait on real brokers, daphnes and browsers, not the CPU.
 	# They take whole files, longest first (the order tests/conftest.py gives; xdist would
-	# reorder them by test count). schemathesis' generated cases run only in a plain pytest
-	# run: the schema contract runs beside them, its report shown at the end; both must pass.
-	# (Its module loads the schema when imported: the three processes do not import it.)
+	# reorder them by test count). Beside them, one after the other: the front end's tests,
+	# then the schema contract (schemathesis' generated cases run only in a plain pytest run;
+	# its module loads the schema when imported, so the three processes do not import it).
+	# Their reports are shown at the end; all must pass.
 	mkdir -p var
-	$(VENV)/bin/pytest -m contract > var/contract.log 2>&1 & contract=$$!; \
+	rm -f var/frontend-test.log var/contract.log
+	(cd frontend && npm test) > var/frontend-test.log 2>&1 && \
+		$(VENV)/bin/pytest -m contract > var/contract.log 2>&1 & beside=$$!; \
 	$(VENV)/bin/pytest -n 3 --dist loadfile --no-loadscope-reorder -m "not contract" \
 		--ignore=tests/api/test_schema_contract.py; \
-	suite=$$?; wait $$contract; status=$$?; \
-	echo "--- schema contract (pytest -m contract) ---"; cat var/contract.log; \
+	suite=$$?; wait $$beside; status=$$?; \
+	echo "--- front end (npm test) ---"; cat var/frontend-test.log; \
+	echo "--- schema contract (pytest -m contract) ---"; cat var/contract.log 2>/dev/null; \
 	test $$suite -eq 0 && test $$status -eq 0
 
 install: $(INSTALLED)
