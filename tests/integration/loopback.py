@@ -7,8 +7,10 @@ never 127.0.0.1) keep its counts apart from every other test's.
 from __future__ import annotations
 
 import http.client
+import math
 import random
 import secrets
+import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -74,3 +76,10 @@ async def handshake(url: str, *, source: str, headers: dict | None = None) -> An
             {k.lower(): v for k, v in response.headers.raw_items()},
             response.body,
         )
+
+
+def assert_retry_after(answer, period: int, started: float) -> None:
+    """A refusal's Retry-After is the rest of a window of `period` seconds that opened after
+    `started` (time.monotonic()): at least the period minus the time since, rounded up."""
+    value = int(answer.headers["retry-after"])
+    assert math.ceil(period - (time.monotonic() - started)) <= value <= period, value
