@@ -91,11 +91,11 @@ def _values(raws: list[bytes | None], source_format: str) -> list:
     return list(map(_Fragment, raws))
 
 
-def _keys(raws: list[bytes | None]) -> list[str | None]:
+def _texts(raws: list[bytes | None], what: str) -> list[str | None]:
     try:
         return [raw.decode() if raw is not None else None for raw in raws]
     except UnicodeDecodeError:
-        raise PoisonRecord("a key is not UTF-8 text") from None
+        raise PoisonRecord(f"a {what} is not UTF-8 text") from None
 
 
 def _stamps(records: list[Record]) -> list[int | None]:
@@ -111,7 +111,7 @@ def _flat_ids(records: list[Record]) -> list[int]:
 
 def _envelopes(records: list[Record], source_format: str) -> list[dict]:
     values = _values([r.value() for r in records], source_format)
-    keys = _keys([r.key() for r in records])
+    keys = _texts([r.key() for r in records], "key")
     return [
         {
             "id": f"{r.partition()}-{r.offset()}",
@@ -124,11 +124,6 @@ def _envelopes(records: list[Record], source_format: str) -> list[dict]:
         }
         for r, ts, key, value in zip(records, _stamps(records), keys, values, strict=True)
     ]
-
-
-def envelope(r: Record, source_format: str) -> dict:
-    """One record's envelope (DESIGN §6)."""
-    return _envelopes([r], source_format)[0]
 
 
 def _envelope_frames(records: list[Record], source_format: str) -> EncodedBatch:
@@ -144,7 +139,7 @@ def _raw_frames(records: list[Record], source_format: str) -> EncodedBatch:
     else:
         if source_format == "json":
             _values(raws, "json")  # refuse what is not JSON
-        _keys(raws)  # refuse what is not UTF-8 (the same check as a key's)
+        _texts(raws, "value")  # refuse what is not UTF-8
         frames = [raw or b"" for raw in raws]
     return _per_record_frames(records, frames)
 
@@ -191,7 +186,7 @@ def _column_frames(records: list[Record], source_format: str) -> EncodedBatch:
     """One object per run of one partition: offsets, timestamps, keys and values side by
     side, so a client decodes little more than the values and can still resume."""
     values = _values([r.value() for r in records], source_format)
-    keys = _keys([r.key() for r in records])
+    keys = _texts([r.key() for r in records], "key")
     stamps = _stamps(records)
     out = EncodedBatch([], records, [])
     start = 0
