@@ -40,7 +40,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from benchmarks import provenance, report, second_lap
+from benchmarks import producer, provenance, report, second_lap
 from benchmarks.cases import BRIDGE, VALUES_BRIDGE, Case, Options, Run, System
 from benchmarks.stack import BenchError, Procs, raise_open_files
 
@@ -153,7 +153,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "--burst-formats", default="columns,batch", help="Flowcast's formats at burst K=1."
     )
     p.add_argument("--burst-clients", default=None, help="K of burst (1,100).")
-    p.add_argument("--paced-rates", default="2000,200", help="paced records/s (%(default)s).")
+    p.add_argument(
+        "--paced-rates",
+        default="2000,200,200@0",
+        help="paced records/s, @linger.ms for a rate of its own (%(default)s).",
+    )
     p.add_argument("--paced-formats", default="columns,batch", help="Flowcast's formats, paced.")
     p.add_argument("--paced-clients", type=int, default=None, help="K of paced (100).")
     p.add_argument("--handshakes", type=int, default=None, help="Clients connecting (3000).")
@@ -223,10 +227,10 @@ def plan(args: argparse.Namespace) -> list[Case]:
             systems = (*(flowcast(f) for f in formats), *against)
             cases.append(Case("burst", k, args.records, systems=systems, parse=True))
     if "paced" in shapes:
-        for rate in (float(r) for r in args.paced_rates.split(",")):
+        for rate, linger in map(_rate_linger, args.paced_rates.split(",")):
             systems = (*(flowcast(f) for f in paced_formats), *against)
             case = Case("paced", args.paced_clients, 0, rate, args.seconds, systems, parse=True)
-            cases.append(case)
+            cases.append(case if linger is None else replace(case, linger_ms=linger))
     if "twohop" in shapes:
         hops = (flowcast(frame, "flowcast 2 hops", hops=2), flowcast(frame, "flowcast 1 hop"))
         cases.append(Case("twohop", 1, 0, args.rate, args.seconds, hops, parse=True))
@@ -245,7 +249,16 @@ def plan(args: argparse.Namespace) -> list[Case]:
         systems = (flowcast(frame), VALUES_BRIDGE)
         crowd = Case("crowd", args.crowd, 0, 1.0, args.crowd_seconds, systems, True, 2, fleet)
         cases.append(crowd)
-    return [replace(case, linger_ms=args.linger_ms) for case in cases]
+    return [
+        case if case.linger_ms != producer.LINGER_MS else replace(case, linger_ms=args.linger_ms)
+        for case in cases
+    ]
+
+
+def _rate_linger(text: str) -> tuple[float, int | None]:
+    """`200` or `200@0` (records/s, and the load generator's linger.ms for that rate)."""
+    rate, _, linger = text.partition("@")
+    return float(rate), int(linger) if linger else None
 
 
 def describe(case: Case) -> str:

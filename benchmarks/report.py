@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from benchmarks.cases import Case
 from benchmarks.measure import Measure
+from benchmarks.producer import LINGER_MS
 
 Results = dict[Case, dict[str, Measure]]
 FIRST_LAP = ("backlog", "latency", "stall")
@@ -22,7 +23,9 @@ FIRST_LAP = ("backlog", "latency", "stall")
 def label(case: Case) -> str:
     """What a case is, in a line: shape, clients, load."""
     if case.load == "paced":
-        return f"{case.shape} K={case.clients:,}: {case.rate:g} rec/s for {case.seconds:g} s"
+        linger = f", producer linger {case.linger_ms} ms" if case.linger_ms != LINGER_MS else ""
+        load = f"{case.rate:g} rec/s for {case.seconds:g} s{linger}"
+        return f"{case.shape} K={case.clients:,}: {load}"
     if case.load == "none":
         return f"{case.shape} K={case.clients:,}: connect only"
     extra = " + 1 stalled" if case.stalled else ""

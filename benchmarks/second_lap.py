@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from benchmarks import report
 from benchmarks.cases import Case
 from benchmarks.measure import Measure
+from benchmarks.producer import LINGER_MS
 from benchmarks.report import Results, num
 
 VALUES, BRIDGE = "values bridge", "bridge"
@@ -121,8 +122,9 @@ def paced(case: Case, ms: dict[str, Measure]) -> Line:
     others = "".join(
         f"; {m.system.removeprefix('flowcast ')} {_p(m)}" for m in _flowcast(ms) if m is not f
     )
+    linger = f", producer linger {case.linger_ms} ms" if case.linger_ms != LINGER_MS else ""
     measure = (
-        f"{case.rate:g} records/s, {_clients(case)}, p50 / p99 "
+        f"{case.rate:g} records/s{linger}, {_clients(case)}, p50 / p99 "
         f"({f.system.removeprefix('flowcast ')} frames, parsing clients)"
     )
     ratios = [f.p50 / vb.p50, f.p99 / vb.p99] if vb and vb.p50 and vb.p99 and f.p50 else None

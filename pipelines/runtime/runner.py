@@ -259,12 +259,22 @@ class Runner:
                 self._partition_count = len(metadata.partitions)
         return {} if self._partition_count is None else {"partitions": self._partition_count}
 
-    def poll_messages(self, consumer, batch_size: int, fill_wait: float = FILL_WAIT) -> list:
-        """Up to batch_size messages: wait for one, then take what is ready within fill_wait."""
+    def poll_messages(
+        self, consumer, batch_size: int, fill_wait: float = FILL_WAIT, since: float | None = None
+    ) -> list:
+        """Up to batch_size messages: wait for one, then take what is ready within fill_wait.
+
+        With `since` (the monotonic time the last batch was cut) fill_wait is the least gap
+        between batches instead: a record after a quiet spell goes at once, a busy stream is
+        cut every fill_wait. A wait counted from the first record cost every record of a slow
+        stream that much latency for nothing to batch it with.
+        """
         first = consumer.poll(FIRST_RECORD_WAIT)
         if first is None:
             return []
         messages = [first]
+        if since is not None:
+            fill_wait = max(0.0, since + fill_wait - time.monotonic())
         if batch_size > 1:
             messages += consumer.consume(batch_size - 1, timeout=fill_wait)
         usable = [m for m in messages if m.error() is None]

@@ -68,6 +68,13 @@ class KafkaConsumerMetaForm(MetaForm):
         return cleaned
 
 
+# A forwarder gains nothing from waiting for more records: librdkafka batches what it
+# produces on its own, and a backlog fills a batch from what is already fetched. Measured
+# at 2k records/s, source → event → WebSocket Producer: the 4 ms wait was most of what
+# the extra hop added.
+FORWARD_FILL_WAIT = 0.0
+
+
 class KafkaConsumerRunner(Runner):
     """Source topic → every output event, keeping key, headers, timestamp and order.
 
@@ -114,7 +121,7 @@ class KafkaConsumerRunner(Runner):
         )
 
     def step(self) -> None:
-        records = self.poll_messages(self.consumer, self.batch_size)
+        records = self.poll_messages(self.consumer, self.batch_size, FORWARD_FILL_WAIT)
         if not records:
             return
         for m in records:

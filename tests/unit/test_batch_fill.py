@@ -1,4 +1,5 @@
-"""A producer's batches wait for more records longer when many clients share each frame.
+"""A producer's batches are cut further apart when many clients share each frame, and a
+record after a quiet spell goes at once.
 
 The client count comes from what web processes report to a real (embedded) Redis.
 """
@@ -13,13 +14,50 @@ import pytest
 
 from pipelines.redis_keys import client, clients_key
 from pipelines.runtime.runner import FILL_WAIT
-from producer.runner import FILL_WAIT_CROWD, ProducerRunner, fill_wait
+from producer.runner import ProducerRunner, fill_wait
 from tests.runtime import deployed_producer
 
 
 def test_a_few_clients_get_records_sooner_than_a_crowd():
-    assert fill_wait(0) == fill_wait(10) < fill_wait(11) == fill_wait(50) == FILL_WAIT
-    assert fill_wait(51) == fill_wait(10_000) == FILL_WAIT_CROWD > FILL_WAIT
+    assert fill_wait(0) == fill_wait(10) < fill_wait(11) == fill_wait(10_000) == FILL_WAIT
+
+
+class FakeConsumer:
+    """Pure logic: one record ready, and the timeout consume() was asked to wait."""
+
+    def __init__(self):
+        self.timeouts: list[float] = []
+
+    def poll(self, timeout):
+        return FakeMessage()
+
+    def consume(self, count, timeout):
+        self.timeouts.append(timeout)
+        return []
+
+
+class FakeMessage:
+    def error(self):
+        return None
+
+    def value(self):
+        return b"{}"
+
+
+def test_a_record_after_a_quiet_spell_is_not_held_for_company(runner):
+    consumer = FakeConsumer()
+    long_ago = time.monotonic() - 1.0
+    assert len(runner.poll_messages(consumer, 500, 0.004, since=long_ago)) == 1
+    assert consumer.timeouts == [0.0]
+
+
+def test_a_busy_stream_is_cut_no_more_often_than_the_gap(runner):
+    consumer = FakeConsumer()
+    just_now = time.monotonic()
+    runner.poll_messages(consumer, 500, 0.004, since=just_now)
+    assert 0.0 < consumer.timeouts[0] <= 0.004
+    runner.poll_messages(consumer, 500, 0.004)  # no `since`: the whole wait after the first
+    assert consumer.timeouts[1] == 0.004
 
 
 @pytest.fixture
@@ -49,4 +87,4 @@ def test_the_wait_follows_the_clients_every_web_process_reports(runner):
     report_clients(runner, web1=60)  # 70
     runner._last_tick = 0.0
     runner.every_second()
-    assert runner.fill_wait == FILL_WAIT_CROWD
+    assert runner.fill_wait == FILL_WAIT
