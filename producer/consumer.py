@@ -62,6 +62,17 @@ class ProducerConsumer(AsyncWebsocketConsumer):
     grant: Grant | None = None
     told_messages_ignored = False
 
+    async def __call__(self, scope, receive, send) -> None:
+        """Channels waits on each source through a task and asyncio.wait (a task, a set and
+        futures per idle connection); with no channel of its own this consumer has one
+        source, awaited directly."""
+        self.scope, self.channel_layer, self.base_send = scope, None, send
+        try:
+            while True:
+                await self.dispatch(await receive())
+        except StopConsumer:
+            pass
+
     async def dispatch(self, message: dict) -> None:
         """channels closes stale database connections (a thread hop) before every event; this
         consumer reaches the database only through database_sync_to_async, which does that

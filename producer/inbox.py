@@ -10,7 +10,6 @@ Notices (a close, the slow mark) are never dropped.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Iterator
 
 DROPPABLE = ("stream.batch", "stream.progress")  # Kafka gives these back, or the next repeats
@@ -27,7 +26,7 @@ class Inbox:
         self.max_messages = max_messages
         self.max_bytes = max_bytes
         self.bytes = 0
-        self._queue: deque[dict] = deque()
+        self._queue: list[dict] = []  # short; an empty deque holds ~0.7 KB per client
 
     def __len__(self) -> int:
         return len(self._queue)
@@ -57,7 +56,7 @@ class Inbox:
         self.bytes += need
 
     def popleft(self) -> dict:
-        message = self._queue.popleft()
+        message = self._queue.pop(0)
         self.bytes -= size(message)
         return message
 
@@ -65,7 +64,7 @@ class Inbox:
         """Remove and return the messages `wanted` picks, in order; the rest stay queued."""
         taken = [m for m in self._queue if wanted(m)]
         kept = [m for m in self._queue if not wanted(m)]
-        self._queue = deque(kept)
+        self._queue = kept
         self.bytes = sum(size(m) for m in kept)
         return taken
 

@@ -9,8 +9,12 @@ neither secret nor token: a dashboard opened by a logged-in user.
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs
+
 from channels.auth import get_user
 from channels.sessions import CookieMiddleware, SessionMiddleware
+
+from pipelines.rules import credentials
 
 
 def session_user(scope):
@@ -22,5 +26,29 @@ def session_user(scope):
 
 
 def SessionStack(inner):
-    """Cookies and the session, but no eager user lookup (producer.auth asks when needed)."""
-    return CookieMiddleware(SessionMiddleware(inner))
+    """Cookies and the session, but no eager user lookup (producer.auth asks when needed);
+    none of it for a handshake with a secret or a token, which decides alone (producer.auth):
+    the two middlewares kept three copies of the scope and a wrapper per connection."""
+    with_session = CookieMiddleware(SessionMiddleware(inner))
+
+    async def app(scope, receive, send):
+        if presents_credential(scope):
+            return await inner(scope, receive, send)
+        return await with_session(scope, receive, send)
+
+    return app
+
+
+def presents_credential(scope) -> bool:
+    """A secret header or a `token` query parameter: what producer.auth decides by alone."""
+    headers = {
+        name.decode("latin-1"): value.decode("latin-1")
+        for name, value in scope.get("headers", ())
+        if name in CREDENTIAL_HEADERS
+    }
+    if credentials.presented_secret(headers) is not None:
+        return True
+    return "token" in parse_qs(scope.get("query_string", b"").decode("latin-1"))
+
+
+CREDENTIAL_HEADERS = (b"authorization", b"x-ingestion-secret")  # ASGI names are lower case

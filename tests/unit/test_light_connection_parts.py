@@ -1,0 +1,66 @@
+"""The per-connection parts made lighter for crowds of WebSocket clients (issue 19).
+
+Which handshakes skip the session middleware (producer.lazy_user) and the input queue
+daphne hands each application (producer.web.InputQueue): pure logic, no sockets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from producer.lazy_user import presents_credential
+from producer.web import InputQueue
+
+
+def scope(headers=(), query=b""):
+    return {"type": "websocket", "headers": list(headers), "query_string": query}
+
+
+@pytest.mark.parametrize(
+    ("headers", "query", "decides"),
+    [
+        ([(b"authorization", b"Bearer s3cret")], b"", True),
+        ([(b"x-ingestion-secret", b"s3cret")], b"", True),
+        ([(b"x-ingestion-secret", b"")], b"", True),  # refused by auth, no session needed
+        ([], b"token=abc.def", True),
+        ([], b"since=0-1&token=abc", True),
+        # What auth would leave undecided must keep the session for a cookie login:
+        ([(b"authorization", b"Basic dXNlcjpwdw==")], b"", False),
+        ([], b"token=", False),
+        ([], b"mytoken=abc", False),
+        ([(b"cookie", b"sessionid=x"), (b"origin", b"http://h")], b"", False),
+    ],
+)
+def test_only_a_secret_or_a_token_skips_the_session(headers, query, decides):
+    assert presents_credential(scope(headers, query)) is decides
+
+
+def test_the_input_queue_hands_messages_over_in_order_and_wakes_its_reader():
+    async def scenario():
+        queue = InputQueue()
+        queue.put_nowait({"n": 1})
+        assert await queue.get() == {"n": 1}
+        reader = asyncio.ensure_future(queue.get())
+        await asyncio.sleep(0)
+        assert not reader.done()  # nothing queued: it waits
+        queue.put_nowait({"n": 2})
+        queue.put_nowait({"n": 3})
+        assert await reader == {"n": 2}
+        assert await queue.get() == {"n": 3}
+
+    asyncio.run(scenario())
+
+
+def test_a_cancelled_reader_leaves_nothing_behind():
+    async def scenario():
+        queue = InputQueue()
+        reader = asyncio.ensure_future(queue.get())
+        await asyncio.sleep(0)
+        reader.cancel()
+        await asyncio.gather(reader, return_exceptions=True)
+        queue.put_nowait({"n": 1})  # no waiter left to wake, nothing lost
+        assert await queue.get() == {"n": 1}
+
+    asyncio.run(scenario())
