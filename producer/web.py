@@ -83,7 +83,6 @@ class SocketWriter:
         self.paused = False
         self.stuck_since: float | None = None  # first pause since the socket last drained
         self._send = None  # the transport's write for shared frames, once registered
-        self._previous = None  # daphne's HTTP channel, registered before the upgrade
         self._waiters: list[asyncio.Future] = []
 
     def write(self, frames: bytes) -> bool:
@@ -101,10 +100,11 @@ class SocketWriter:
         return True
 
     def _register(self, transport) -> None:
-        """Take the producer slot from daphne's HTTP channel, which still gets every call."""
+        """Take the producer slot from daphne's HTTP channel. Once upgraded, the channel's
+        request never ends, and with a request in hand its pause and resume do nothing; kept,
+        it held the upgrade request's objects (~2 KB) for the connection's life."""
         self._send = getattr(transport, "send_shared", transport.write)  # producer.transport
-        self._previous = transport.producer
-        if self._previous is not None:
+        if transport.producer is not None:
             transport.unregisterProducer()
         transport.bufferSize = self.buffer_bytes
         if self.kernel_bytes and hasattr(transport, "limit_send_buffer"):
@@ -134,22 +134,16 @@ class SocketWriter:
         self.paused = True
         if self.stuck_since is None:
             self.stuck_since = time.monotonic()
-        if self._previous is not None:
-            self._previous.pauseProducing()
 
     def resumeProducing(self) -> None:  # everything written has gone to the kernel
         self.paused = False
         self.stuck_since = None
         self._release()
-        if self._previous is not None:
-            self._previous.resumeProducing()
 
     def stopProducing(self) -> None:  # connection lost: release whoever waits
         self.paused = False
         self.stuck_since = None
         self._release()
-        if self._previous is not None:
-            self._previous.stopProducing()
 
     def _release(self) -> None:
         waiters, self._waiters = self._waiters, []
@@ -164,6 +158,18 @@ class FlowcastWebSocketProtocol(WebSocketProtocol):
     _pong_grace_used = False
     _denial: tuple[int, list, bytes] | None = None  # status, headers, body so far
     _denied: tuple[int, list, bytes] | None = None  # the whole response, being sent
+
+    def onOpen(self):
+        super().onOpen()
+        self._forget_handshake()
+
+    def _forget_handshake(self) -> None:
+        """The upgrade request was kept three times over (autobahn's raw bytes and header
+        dict, daphne's header list, which the scope shares), ~2 KB per connection; once
+        open, nothing reads them: the application decided on the handshake in connect()."""
+        self.http_request_data = b""
+        self.http_headers.clear()  # also the ConnectionRequest's headers
+        self.clean_headers.clear()  # also scope["headers"]
 
     def handle_reply(self, message):
         """daphne's, plus the denial response: start (status, headers), then body."""
