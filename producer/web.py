@@ -284,6 +284,9 @@ class FlowcastServer(Server):
         reactor.addSystemEventTrigger("before", "shutdown", self.goodbye)
         super().run()
 
+    def _application_ended(self, protocol, _task) -> None:
+        self.ended.add(protocol)  # self.ended, not the set of the moment: it is swapped
+
     def protocol_disconnected(self, protocol):
         super().protocol_disconnected(protocol)
         self.ended.add(protocol)
@@ -385,13 +388,9 @@ class FlowcastServer(Server):
         if protocol not in self.connections:
             return None
         task = asyncio.ensure_future(instance)
-        task.add_done_callback(partial(_ended, self.ended, protocol))
+        task.add_done_callback(partial(self._application_ended, protocol))
         self.connections[protocol]["application_instance"] = task
         return queue
-
-
-def _ended(ended: set, protocol, _task) -> None:
-    ended.add(protocol)
 
 
 class InputQueue:

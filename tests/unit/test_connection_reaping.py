@@ -91,14 +91,18 @@ def test_an_application_that_failed_on_an_open_connection_is_reported_to_it(serv
     assert "Exception inside application: boom" in caplog.text
 
 
-def test_an_application_that_ends_marks_its_connection(server, aloop):
+def test_an_application_that_ends_marks_its_connection_in_the_set_of_the_moment(server, aloop):
+    finish = aloop.create_future()
+
     async def application(scope, receive, send):
-        return None
+        await finish
 
     server.application = application
     protocol = Protocol()
     server.connections[protocol] = {}
     server.create_application(protocol, {"type": "http"})
+    server.application_checker()  # swaps the set; the callback must not keep the old one
+    finish.set_result(None)
     aloop.run_until_complete(server.connections[protocol]["application_instance"])
     aloop.run_until_complete(asyncio.sleep(0))  # done-callbacks run on the next turn
     assert server.ended == {protocol}
