@@ -64,3 +64,21 @@ def test_a_cancelled_reader_leaves_nothing_behind():
         assert await queue.get() == {"n": 1}
 
     asyncio.run(scenario())
+
+
+def test_autobahn_options_are_held_once_per_factory_not_per_connection():
+    from producer.web import FlowcastWebSocketFactory, FlowcastWebSocketProtocol
+
+    def accept(offers):
+        return None
+
+    factory = FlowcastWebSocketFactory(None, server="daphne")
+    factory.setProtocolOptions(autoPingInterval=7, perMessageCompressionAccept=accept)
+    first, second = factory.buildProtocol(None), factory.buildProtocol(None)
+
+    assert type(first) is type(second) and issubclass(type(first), FlowcastWebSocketProtocol)
+    assert first.autoPingInterval == 7 and "autoPingInterval" not in vars(first)
+    assert first.perMessageCompressionAccept is accept  # a function option stays as given
+    other = FlowcastWebSocketFactory(None, server="daphne")
+    other.setProtocolOptions(autoPingInterval=9)
+    assert other.buildProtocol(None).autoPingInterval == 9 and first.autoPingInterval == 7
