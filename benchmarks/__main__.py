@@ -76,7 +76,15 @@ METHOD = """
   are connected, then records are produced at a fixed rate (producer linger.ms 5, as
   librdkafka's default: part of every latency, up to 5 ms; `--linger-ms`), each carrying
   its send time (ms); latency = receive time of the frame - send time, 0.1 ms buckets,
-  over the auditor clients (every K/20th).
+  over the auditor clients (every K/20th). `paced` at 200 rec/s runs twice: with linger
+  5 ms (up to 5 ms before the broker has a record, for every system) and with a producer
+  that does not linger (`200@0` in `--paced-rates`), which the absolute targets need.
+- The embedded broker (Tansu 0.6, memory storage) spends CPU on each fetch in proportion
+  to the batches a partition holds: one consumer at 2k rec/s with 5 ms linger took it
+  from 41 % to 100 % of a core over 25 s (8-9 % with 50 ms linger, fewer batches). So
+  a paced run's latency drifts up as its topic fills, and the two-hop case (a second
+  topic, twice the fetches) pays the most: with the Kafka Consumer's 4 ms fill wait gone,
+  most of what the second hop adds is the broker's own time.
 - Clients run in processes of up to 250 (1,000 in crowd; 4 processes in handshakes):
   `websockets`' Sans-I/O protocol on a bare asyncio Protocol (benchmarks/wsclient.py),
   no compression. First lap: each tracks the unique offsets it holds without parsing
