@@ -29,7 +29,7 @@ UNDECIDED = "undecided"  # no secret or token: a cookie session may still open i
 VIEW = Right.VIEW
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per connection
 class Grant:
     component_id: int
     pipeline_id: int

@@ -112,7 +112,7 @@ class ProducerConsumer(AsyncWebsocketConsumer):
             shared_frames=self.writer is not None,
         )
         self.flow = self.session.flow = reporter.join(
-            self.grant.ingestion_id, self._stuck_since, lambda: self.session.draining
+            self.grant.ingestion_id, self._stuck_since, self._backlogged
         )
         # Subscribed (and placed at the edge) before the handshake ends: whatever the
         # worker publishes once the client sees it connected reaches this session. Held
@@ -133,6 +133,9 @@ class ProducerConsumer(AsyncWebsocketConsumer):
 
     def _blocked(self) -> bool:
         return self.writer is not None and self.writer.paused
+
+    def _backlogged(self) -> bool:
+        return self.session.draining
 
     def _stuck_since(self) -> float | None:
         return None if self.writer is None else self.writer.stuck_since

@@ -50,7 +50,7 @@ class Hole:
     end: int  # last missing offset (inclusive)
 
 
-@dataclass
+@dataclass(slots=True)  # one per connection
 class Cursor:
     expected: dict[int, int] = field(default_factory=dict)  # next offset the client needs
 

@@ -22,6 +22,8 @@ def size(message: dict) -> int:
 
 
 class Inbox:
+    __slots__ = ("_queue", "bytes", "max_bytes", "max_messages")  # one per connection
+
     def __init__(self, max_messages: int, max_bytes: int):
         self.max_messages = max_messages
         self.max_bytes = max_bytes

@@ -18,7 +18,7 @@ PACE_SECONDS = 0.5  # longest one stuck client holds the stream back (outside a 
 CROWD = 4  # below this many connections, one stuck client is not "most of them"
 
 
-@dataclass(eq=False)  # one per socket, kept in a set by identity
+@dataclass(eq=False, slots=True)  # one per socket, kept in a set by identity
 class Connection:
     """One WebSocket's place in the flow: what it handled, what it acknowledged, if slow."""
 

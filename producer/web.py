@@ -76,6 +76,16 @@ class SocketWriter:
     negotiates no permessage-deflate, so frames go out as built.
     """
 
+    __slots__ = (  # one per connection
+        "_send",
+        "_waiters",
+        "buffer_bytes",
+        "kernel_bytes",
+        "paused",
+        "protocol",
+        "stuck_since",
+    )
+
     def __init__(self, protocol: WebSocketProtocol, buffer_bytes: int, kernel_bytes: int = 0):
         self.protocol = protocol
         self.buffer_bytes = buffer_bytes
