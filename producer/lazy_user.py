@@ -26,17 +26,9 @@ def session_user(scope):
 
 
 def SessionStack(inner):
-    """Cookies and the session, but no eager user lookup (producer.auth asks when needed);
-    none of it for a handshake with a secret or a token, which decides alone (producer.auth):
-    the two middlewares kept three copies of the scope and a wrapper per connection."""
-    with_session = CookieMiddleware(SessionMiddleware(inner))
-
-    async def app(scope, receive, send):
-        if presents_credential(scope):
-            return await inner(scope, receive, send)
-        return await with_session(scope, receive, send)
-
-    return app
+    """Cookies and the session, but no eager user lookup (producer.auth asks when needed).
+    A handshake with a secret or a token needs none of it (producer.routing)."""
+    return CookieMiddleware(SessionMiddleware(inner))
 
 
 def presents_credential(scope) -> bool:

@@ -82,3 +82,22 @@ def test_autobahn_options_are_held_once_per_factory_not_per_connection():
     other = FlowcastWebSocketFactory(None, server="daphne")
     other.setProtocolOptions(autoPingInterval=9)
     assert other.buildProtocol(None).autoPingInterval == 9 and first.autoPingInterval == 7
+
+
+def test_a_credentialed_handshake_is_routed_in_place_to_its_consumer():
+    from producer.consumer import ProducerConsumer
+    from producer.routing import _route, websocket_urlpatterns
+
+    routed = {
+        "type": "websocket",
+        "path": "/flowcast/ws/producers/abc-123/",
+        "root_path": "/flowcast",
+    }
+    consumer = _route(websocket_urlpatterns, routed)
+    assert isinstance(consumer, ProducerConsumer)
+    assert routed["url_route"] == {"args": (), "kwargs": {"ingestion_id": "abc-123"}}
+
+    for path in ("/ws/producers/", "/ws/other/abc/", "/elsewhere/ws/producers/abc/"):
+        unrouted = {"type": "websocket", "path": path, "root_path": "/flowcast" * ("else" in path)}
+        assert _route(websocket_urlpatterns, unrouted) is None
+        assert "url_route" not in unrouted  # Channels' URLRouter answers these, as before
