@@ -39,10 +39,16 @@ def after_close(code: int) -> str:
 
 def remember(last: dict[int, str], frame: str | bytes) -> None:
     """Notes the id of each record in an envelope, batch or columns frame (raw frames carry
-    none)."""
+    none), and the server's position notice for partitions without a record yet."""
     try:
         data = json.loads(frame)
     except ValueError:
+        return
+    if isinstance(data, dict) and data.get("type") == "position":
+        # Where the client stands in every partition, also one it has no record of yet: a
+        # reconnect then misses nothing produced meanwhile in a quiet partition.
+        for partition, id_ in parse_since(str(data.get("since", ""))).items():
+            last.setdefault(partition, id_)
         return
     if isinstance(data, dict) and isinstance(data.get("offsets"), list) and data["offsets"]:
         last[data["partition"]] = f"{data['partition']}-{data['offsets'][-1]}"

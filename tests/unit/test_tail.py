@@ -43,6 +43,12 @@ def test_tail_remembers_the_last_id_per_partition_of_envelope_batch_and_columns_
     assert tail.parse_since("0-5,2-7") == {0: "0-5", 2: "2-7"}
 
 
+def test_tail_takes_the_position_notice_for_partitions_it_has_no_record_of():
+    last = {0: "0-5"}
+    tail.remember(last, json.dumps({"type": "position", "since": "0-3,1--1,2-40"}))
+    assert tail.since_of(last) == "0-5,1--1,2-40"  # its own id for 0; the quiet ones placed
+
+
 @pytest.fixture
 def server() -> Iterator[tuple[str, list[str]]]:
     """Closes its 1st session with 4001, its 2nd with 4002, its 3rd with 4502."""

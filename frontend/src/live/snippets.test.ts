@@ -125,6 +125,18 @@ describe("client snippets", () => {
     expect(snippet("websocat", target)).toMatch(/4002 .*without since/s);
   });
 
+  it("the clients take the position notice for partitions they have no record of", async () => {
+    const client = await runJavascript("columns");
+    client.receive(columns(1, [3, 4], [{ a: 1 }, 2]));
+    client.receive({ type: "position", since: "0--1,1-4,2-17" });
+    expect(client.warned).toEqual([]); // a position is not a warning
+    expect(await client.reconnectAfter(1013)).toBe("1-4,0--1,2-17");
+    const py = snippet("python", target);
+    expect(py).toContain('if isinstance(data, dict) and data.get("type") == "position":');
+    expect(py).toContain('last_ids.setdefault(int(id_.split("-", 1)[0]), id_)');
+    expect(snippet("python", { ...target, format: "raw" })).not.toContain("place(");
+  });
+
   it("the JavaScript client reads columns frames as records and resumes after their last ids", async () => {
     const client = await runJavascript("columns");
     client.receive(columns(1, [3, 4], [{ a: 1 }, 2]));

@@ -44,6 +44,15 @@ export function snippet(language: SnippetLanguage, target: SnippetTarget): strin
 // Every JSON format, not only the chosen one: Update Pipeline may change it (close 4001).
 const JS_RECORDS = `const lastIds = new Map(); // partition → last id seen, to resume without gaps
 
+// The server's position notice: where this client stands in every partition, also one it has
+// no record of yet, so a reconnect misses nothing produced meanwhile in a quiet partition.
+function place(since) {
+  for (const id of since.split(",")) {
+    const partition = Number(id.slice(0, id.indexOf("-")));
+    if (!lastIds.has(partition)) lastIds.set(partition, id);
+  }
+}
+
 // A frame's records: an envelope, a batch (an array of them) or columns (one partition's run).
 function recordsOf(data) {
   if (Array.isArray(data)) return data;
@@ -83,6 +92,13 @@ def records(data: dict | list) -> list[dict]:
         }
         for o, t, k, v in columns
     ]
+
+
+def place(last_ids: dict[int, str], since: str) -> None:
+    """The server's position notice: where this client stands in every partition, also one
+    it has no record of yet, so a reconnect misses nothing produced in a quiet partition."""
+    for id_ in since.split(","):
+        last_ids.setdefault(int(id_.split("-", 1)[0]), id_)
 `;
 
 function javascript({ endpoint, componentId, format }: SnippetTarget): string {
@@ -92,6 +108,7 @@ function javascript({ endpoint, componentId, format }: SnippetTarget): string {
       ? `  socket.onmessage = (event) => console.log(event.data); // raw frames: the values as they are`
       : `  socket.onmessage = (event) => {
     const data = JSON.parse(event.data);
+    if (data.type === "position") return place(data.since);
     if (!Array.isArray(data) && data.type) return console.warn("Flowcast notice:", data); // gap, error
     for (const record of recordsOf(data)) {
       lastIds.set(record.partition, record.id);
@@ -147,6 +164,9 @@ function python({ endpoint, format, secret }: SnippetTarget): string {
                     print(frame)  # raw frames: the values as they are`
       : `                async for frame in ws:
                     data = json.loads(frame)
+                    if isinstance(data, dict) and data.get("type") == "position":
+                        place(last_ids, data["since"])
+                        continue
                     if isinstance(data, dict) and "type" in data:
                         print("notice:", data)  # gap or error
                         continue
