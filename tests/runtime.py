@@ -8,6 +8,7 @@ The `stack` and `owner` fixtures in tests/conftest.py hand these out (`module_st
 
 from __future__ import annotations
 
+import math
 import socket
 import time
 import uuid
@@ -24,6 +25,12 @@ from pipelines.runtime import heartbeats, kafka
 from pipelines.runtime.deployed_versions import DeployedComponent, Topic
 from pipelines.runtime.processes import KEEPALIVE, Child, daphne_command, manage_command
 from pipelines.runtime.runner import TEST_DELAY_ENV
+
+
+def assert_rest_of_window(seconds: int, period: int, started: float) -> None:
+    """A refusal's retry-after is the rest of a window of `period` seconds that opened after
+    `started` (time.monotonic()): at least the period minus the time since, rounded up."""
+    assert math.ceil(period - (time.monotonic() - started)) <= seconds <= period, seconds
 
 
 def wait_for(condition: Callable[[], object], timeout: float = 30.0, what: str = "condition"):

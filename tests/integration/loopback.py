@@ -7,15 +7,15 @@ never 127.0.0.1) keep its counts apart from every other test's.
 from __future__ import annotations
 
 import http.client
-import math
 import random
 import secrets
-import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
+
+from tests.runtime import assert_rest_of_window
 
 
 def new_address() -> str:
@@ -81,5 +81,4 @@ async def handshake(url: str, *, source: str, headers: dict | None = None) -> An
 def assert_retry_after(answer, period: int, started: float) -> None:
     """A refusal's Retry-After is the rest of a window of `period` seconds that opened after
     `started` (time.monotonic()): at least the period minus the time since, rounded up."""
-    value = int(answer.headers["retry-after"])
-    assert math.ceil(period - (time.monotonic() - started)) <= value <= period, value
+    assert_rest_of_window(int(answer.headers["retry-after"]), period, started)
