@@ -85,11 +85,20 @@ async def authorize(scope, ingestion_id: str) -> Grant | None:
     )
 
 
+def presented(scope, headers: dict[str, str]) -> tuple[str | None, str | None]:
+    """The secret (a header) and the token (`?token=`) a handshake brings, if any."""
+    return credentials.presented_secret(headers), (_query(scope).get("token") or [None])[0]
+
+
+def presents_credential(scope) -> bool:
+    """A secret or a token, which decides alone: no session is needed (producer.routing)."""
+    return presented(scope, _headers(scope)) != (None, None)
+
+
 def _credential_kind(scope, headers: dict[str, str], producer: Producer) -> str | None:
-    secret = credentials.presented_secret(headers)
+    secret, token = presented(scope, headers)
     if secret is not None:
         return SECRET if credentials.secrets_match(secret, producer.secret) else None
-    token = (_query(scope).get("token") or [None])[0]
     if token is not None:
         return TOKEN if token_is_valid(token, producer.ingestion_id, producer.secret) else None
     return UNDECIDED

@@ -9,12 +9,8 @@ neither secret nor token: a dashboard opened by a logged-in user.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
-
 from channels.auth import get_user
 from channels.sessions import CookieMiddleware, SessionMiddleware
-
-from pipelines.rules import credentials
 
 
 def session_user(scope):
@@ -29,18 +25,3 @@ def SessionStack(inner):
     """Cookies and the session, but no eager user lookup (producer.auth asks when needed).
     A handshake with a secret or a token needs none of it (producer.routing)."""
     return CookieMiddleware(SessionMiddleware(inner))
-
-
-def presents_credential(scope) -> bool:
-    """A secret header or a `token` query parameter: what producer.auth decides by alone."""
-    headers = {
-        name.decode("latin-1"): value.decode("latin-1")
-        for name, value in scope.get("headers", ())
-        if name in CREDENTIAL_HEADERS
-    }
-    if credentials.presented_secret(headers) is not None:
-        return True
-    return "token" in parse_qs(scope.get("query_string", b"").decode("latin-1"))
-
-
-CREDENTIAL_HEADERS = (b"authorization", b"x-ingestion-secret")  # ASGI names are lower case

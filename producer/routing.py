@@ -11,8 +11,9 @@ own path.
 from channels.routing import URLRouter
 from django.urls import path
 
+from producer.auth import presents_credential
 from producer.consumer import ProducerConsumer
-from producer.lazy_user import SessionStack, presents_credential
+from producer.lazy_user import SessionStack
 
 websocket_urlpatterns = [
     path("ws/producers/<str:ingestion_id>/", ProducerConsumer.as_asgi()),

@@ -1,6 +1,6 @@
 """The per-connection parts made lighter for crowds of WebSocket clients (issue 19).
 
-Which handshakes skip the session middleware (producer.lazy_user) and the input queue
+Which handshakes skip the session middleware (producer.auth, producer.routing) and the input queue
 daphne hands each application (producer.web.InputQueue): pure logic, no sockets.
 """
 
@@ -10,7 +10,7 @@ import asyncio
 
 import pytest
 
-from producer.lazy_user import presents_credential
+from producer.auth import presents_credential
 from producer.web import InputQueue
 
 
