@@ -40,7 +40,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from benchmarks import producer, provenance, report, second_lap
+from benchmarks import provenance, report, second_lap
 from benchmarks.cases import BRIDGE, VALUES_BRIDGE, Case, Options, Run, System
 from benchmarks.stack import BenchError, Procs, raise_open_files
 
@@ -238,7 +238,7 @@ def plan(args: argparse.Namespace) -> list[Case]:
         for rate, linger in map(_rate_linger, args.paced_rates.split(",")):
             systems = (*(flowcast(f) for f in paced_formats), *against)
             case = Case("paced", args.paced_clients, 0, rate, args.seconds, systems, parse=True)
-            cases.append(case if linger is None else replace(case, linger_ms=linger))
+            cases.append(replace(case, linger_ms=args.linger_ms if linger is None else linger))
     if "twohop" in shapes:
         hops = (flowcast(frame, "flowcast 2 hops", hops=2), flowcast(frame, "flowcast 1 hop"))
         cases.append(Case("twohop", 1, 0, args.rate, args.seconds, hops, parse=True))
@@ -258,8 +258,7 @@ def plan(args: argparse.Namespace) -> list[Case]:
         crowd = Case("crowd", args.crowd, 0, 1.0, args.crowd_seconds, systems, True, 2, fleet)
         cases.append(crowd)
     return [
-        case if case.linger_ms != producer.LINGER_MS else replace(case, linger_ms=args.linger_ms)
-        for case in cases
+        case if case.shape == "paced" else replace(case, linger_ms=args.linger_ms) for case in cases
     ]
 
 

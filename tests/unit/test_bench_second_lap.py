@@ -125,3 +125,18 @@ def test_the_table_has_a_row_per_second_lap_case_and_none_for_the_first_lap():
     first = Case("backlog", 1, 200_000)
     results = {first: {}, burst(1): {"flowcast columns": measure(COLUMNS, delivered=1.0)}}
     assert table(results).count("\n") == 2  # header, rule, one row
+
+
+def test_a_paced_rate_keeps_its_own_linger_and_the_others_take_the_runs():
+    from benchmarks.__main__ import parse, plan
+
+    args = parse(
+        ["--shapes", "paced,twohop", "--paced-rates", "2000,200@5,200@0", "--linger-ms", "1"]
+    )
+    lingers = [(case.shape, case.rate, case.linger_ms) for case in plan(args)]
+    assert lingers == [
+        ("paced", 2000.0, 1),
+        ("paced", 200.0, 5),
+        ("paced", 200.0, 0),
+        ("twohop", 2000.0, 1),
+    ]
