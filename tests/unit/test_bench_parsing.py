@@ -8,6 +8,7 @@ import pytest
 from benchmarks import producer
 from benchmarks.parsing import is_control, walk
 from benchmarks.tracking import Tracker, step_runs
+from tests.bench_frames import batch_frame
 
 
 def value(seq: int) -> orjson.Fragment:
@@ -29,20 +30,8 @@ def columns(partition: int, offsets: list[int]) -> bytes:
 
 
 def batch(records: list[tuple[int, int]]) -> bytes:
-    return orjson.dumps(
-        [
-            {
-                "id": f"{p}-{o}",
-                "topic": "bench",
-                "partition": p,
-                "offset": o,
-                "timestamp": 1700000000000,
-                "key": "k",
-                "value": value(o * 3 + p),
-            }
-            for p, o in records
-        ]
-    )
+    """The values carry seq = offset * 3 + partition."""
+    return batch_frame(records, lambda p, o: value(o * 3 + p))
 
 
 def values(seqs: list[int]) -> bytes:

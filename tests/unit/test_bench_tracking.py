@@ -5,26 +5,13 @@ from __future__ import annotations
 import orjson
 
 from benchmarks.tracking import Tracker
+from tests.bench_frames import batch_frame
 
 VALUE = orjson.Fragment(orjson.dumps({"seq": 1, "sent": 1700000000.123, "pad": "x" * 200}))
 
 
 def frame(records: list[tuple[int, int]]) -> bytes:
-    """A `batch` frame as Flowcast and the bridge write it, for (partition, offset) pairs."""
-    return orjson.dumps(
-        [
-            {
-                "id": f"{p}-{o}",
-                "topic": "bench",
-                "partition": p,
-                "offset": o,
-                "timestamp": 1700000000000,
-                "key": "k1",
-                "value": VALUE,
-            }
-            for p, o in records
-        ]
-    )
+    return batch_frame(records, lambda p, o: VALUE)
 
 
 def run(partition: int, first: int, last: int) -> list[tuple[int, int]]:
