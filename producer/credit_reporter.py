@@ -81,11 +81,11 @@ class CreditReporter:
         behind = False
         for connection, stuck_since in stuck.items():
             # A stuck client is judged even with nothing new to ack, so the grace ends on time.
-            if connection.acked != connection.handled or (
+            if connection.acked != connection.arrived or (
                 stuck_since is not None and not connection.slow
             ):
                 connection.judge(now, stuck_since, connection.ingestion_id in crowded)
-            behind = behind or stuck_since is not None or connection.acked != connection.handled
+            behind = behind or stuck_since is not None or connection.acked != connection.arrived
             ingestion_id = connection.ingestion_id
             for worker, seq in connection.acked.items():
                 key = (ingestion_id, worker)

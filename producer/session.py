@@ -84,7 +84,7 @@ class StreamSession:
         shared_frames: bool = True,
     ):
         self.cursor = cursor
-        self.flow = flow  # producer.slow_clients.Connection: `slow`, `note()`
+        self.flow = flow  # producer.slow_clients.Connection: `slow`, `note/queue/sent()`
         self.inbox = inbox
         self.auth_kind = auth_kind  # which credential opened it: decides which closes apply
         self.frame_format = frame_format
@@ -109,13 +109,15 @@ class StreamSession:
         if kind == "stream.close":
             self.inbox.clear()  # nothing else matters to a session being closed
         elif kind == "stream.batch":
-            self.flow.note(message["w"], message["seq"])
             if self.flow.slow and blocked:
+                self.flow.note(message["w"], message["seq"])
                 self._skip_queued()
                 self._skip(message["covers"])
                 if SLOW_MARK in self.inbox:
                     return None
                 message = SLOW_MARK  # the drain sends the gap notice once the socket has room
+            else:
+                self.flow.queue(message["w"], message["seq"])
         self.inbox.push(message)
         return None
 
@@ -163,6 +165,8 @@ class StreamSession:
                 self.actions.append(Close(message["code"], message.get("reason", "")))
             return
         if self._too_slow(message.get("covers", []), blocked):
+            if kind == "stream.batch":
+                self.flow.sent(message["w"], message["seq"])
             return
         if kind == "stream.batch":
             holes = self.cursor.holes(message["covers"])
@@ -184,6 +188,7 @@ class StreamSession:
         else:
             write = Write(frames=tuple(message["frames"]))
         self.cursor.advance_all(covers)
+        self.flow.sent(message["w"], message["seq"])
         return write
 
     # --- Repairs --------------------------------------------------------------------------
@@ -230,6 +235,7 @@ class StreamSession:
         """Batches queued before the client counted as slow are skipped too, in order."""
         for message in self.inbox.take_if(lambda m: m["type"] == "stream.batch"):
             self._skip(message["covers"])
+            self.flow.sent(message["w"], message["seq"])
 
     def _gap(self, reason: str, missed: dict[int, list[int]]) -> list[Action]:
         ranges = [

@@ -7,6 +7,7 @@ pace everyone for a while, then stop waiting for it, then skip it (DESIGN §6, s
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -29,15 +30,38 @@ class Connection:
     # Whether the connection is working through a backlog (queued batches, a repair): it
     # then handles batches on arrival without sending them yet.
     backlogged: Callable[[], bool] = lambda: False
-    handled: dict[str, int] = field(default_factory=dict)  # worker → last seq handled
+    arrived: dict[str, int] = field(default_factory=dict)  # worker → last seq that came in
+    handled: dict[str, int] = field(default_factory=dict)  # worker → last seq sent or skipped
     acked: dict[str, int] = field(default_factory=dict)  # worker → last seq acknowledged
+    # Since when batches that came in wait in the inbox unsent (monotonic s), or None.
+    queued_since: float | None = None
     slow: bool = False
     # Called on every note(): the reporter's "something changed since the last report".
     changed: Callable[[], None] = lambda: None
 
     def note(self, worker: str, seq: int) -> None:
-        """The socket took batch `seq` of `worker` (or skipped it): judged at the next report."""
-        self.handled[worker] = seq
+        """Batch `seq` of `worker` came in and was sent (or skipped) at once."""
+        self.arrived[worker] = self.handled[worker] = seq
+        self.changed()
+
+    def queue(self, worker: str, seq: int) -> None:
+        """Batch `seq` came in and waits in the inbox: not acknowledged until sent().
+
+        Acknowledging on arrival let a client whose socket had just drained vouch for
+        the batches still queued behind it; the worker then sent a window more and the
+        inbox overflowed (a 1-client burst: holes, repairs from Kafka, half the rate)."""
+        self.arrived[worker] = seq
+        if self.queued_since is None:
+            self.queued_since = time.monotonic()
+        self.changed()
+
+    def sent(self, worker: str, seq: int) -> None:
+        """A queued batch was sent, or skipped, or a later one was (a dropped one is a
+        hole: repaired before the batch that reveals it is sent)."""
+        if seq > self.handled.get(worker, -1):
+            self.handled[worker] = seq
+        if self.handled == self.arrived:
+            self.queued_since = None
         self.changed()
 
     def evaluate(self, now: float, crowded: bool = False) -> None:
@@ -60,12 +84,13 @@ class Connection:
         """evaluate(), with the socket's state already read."""
         if crowded and not self.slow and (stuck_since is not None or self.backlogged()):
             return
-        if self.slow or stuck_since is None:
+        behind_since = min(
+            (t for t in (stuck_since, self.queued_since) if t is not None), default=None
+        )
+        if self.slow or behind_since is None or now - behind_since > PACE_SECONDS:
+            self.acked.update(self.arrived)
+        else:
             self.acked.update(self.handled)
-            return
-        stuck_for = now - stuck_since
-        if stuck_for > PACE_SECONDS:
-            self.acked.update(self.handled)
-        if stuck_for > settings.FLOWCAST["SLOW_CLIENT_GRACE"]:
+        if stuck_since is not None and now - stuck_since > settings.FLOWCAST["SLOW_CLIENT_GRACE"]:
             self.slow = True
             metrics.count("clients_marked_slow")

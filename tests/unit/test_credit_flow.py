@@ -21,42 +21,75 @@ def connection(stuck_since: list[float | None]) -> Connection:
 
 def test_a_socket_with_room_acknowledges_what_it_handled():
     c = connection([None])
-    c.handled["w1"] = 7
+    c.note("w1", 7)
     c.evaluate(100.0)
     assert c.acked == {"w1": 7} and not c.slow
 
 
 def test_a_stuck_socket_paces_the_stream_briefly_then_turns_slow_after_the_grace():
-    c = connection([100.0])
-    c.handled["w1"] = 7
-    c.evaluate(100.0 + PACE_SECONDS - 0.1)
-    assert c.acked == {} and not c.slow  # the worker waits for it: pacing
-    c.evaluate(100.0 + PACE_SECONDS + 0.1)
+    t0 = time.monotonic()
+    c = connection([t0])
+    c.note("w1", 6)  # sent before the socket filled
+    c.queue("w1", 7)
+    c.evaluate(t0 + PACE_SECONDS - 0.1)
+    assert c.acked == {"w1": 6} and not c.slow  # the worker waits for it: pacing
+    c.evaluate(t0 + PACE_SECONDS + 0.1)
     assert c.acked == {"w1": 7} and not c.slow  # holds nobody back, keeps its place
-    c.handled["w1"] = 9
-    c.evaluate(101.9)
+    c.queue("w1", 9)
+    c.evaluate(t0 + 1.9)
     assert c.acked == {"w1": 9} and not c.slow
-    c.evaluate(102.1)
+    c.evaluate(t0 + 2.1)
     assert c.slow  # given up on: skipped, then told with a gap
 
 
 def test_a_socket_that_drains_between_batches_is_never_slow():
-    stuck_since: list[float | None] = [100.0]
+    t0 = time.monotonic()
+    stuck_since: list[float | None] = [t0]
     c = connection(stuck_since)
-    c.handled["w1"] = 7
-    c.evaluate(101.5)
-    stuck_since[0] = 101.8  # drained everything, then the next batch filled it again
-    c.handled["w1"] = 8
-    c.evaluate(102.2)
+    c.queue("w1", 7)
+    c.evaluate(t0 + 1.5)
+    assert c.acked == {"w1": 7}
+    stuck_since[0] = t0 + 1.8  # drained everything, then the next batch filled it again
+    c.sent("w1", 7)
+    c.queue("w1", 8)
+    c.queued_since = t0 + 1.8  # queued when it filled again
+    c.evaluate(t0 + 2.2)
     assert not c.slow and c.acked == {"w1": 7}  # paced again for the new batch
     stuck_since[0] = None
-    c.evaluate(102.3)
+    c.sent("w1", 8)
+    c.evaluate(t0 + 2.3)
     assert c.acked == {"w1": 8}
+
+
+def test_batches_waiting_behind_a_socket_that_just_drained_are_not_acknowledged():
+    """The 1-client burst: the socket drains, but what came in meanwhile is still queued."""
+    t0 = time.monotonic()
+    c = connection([None])
+    c.note("w1", 3)
+    for seq in range(4, 20):
+        c.queue("w1", seq)
+    c.sent("w1", 4)
+    c.evaluate(t0 + 0.1)
+    assert c.acked == {"w1": 4}  # the window counts from what was sent
+    c.sent("w1", 19)
+    assert c.queued_since is None
+    c.evaluate(t0 + 0.2)
+    assert c.acked == {"w1": 19}
+
+
+def test_a_queue_that_does_not_drain_holds_the_stream_back_only_briefly():
+    t0 = time.monotonic()
+    c = connection([None])
+    c.queue("w1", 5)  # e.g. a long repair from Kafka ahead of it
+    c.evaluate(t0 + PACE_SECONDS - 0.1)
+    assert c.acked == {}
+    c.evaluate(t0 + PACE_SECONDS + 0.1)
+    assert c.acked == {"w1": 5} and not c.slow  # the others go on; it is not slow
 
 
 def test_in_a_crowd_of_stuck_sockets_nobody_turns_slow():
     c = connection([100.0])
-    c.handled["w1"] = 7
+    c.queue("w1", 7)
     c.evaluate(100.0, crowded=True)
     c.evaluate(130.0, crowded=True)
     assert not c.slow and c.acked == {}
@@ -81,7 +114,8 @@ def test_one_stuck_client_among_few_is_never_a_crowd():
 def test_a_stuck_client_is_judged_at_the_report_even_with_nothing_new_to_ack():
     reporter = CreditReporter()
     stuck = Connection("ing_a", lambda: time.monotonic() - 5.0)  # past the 2 s grace
-    stuck.handled["w1"] = stuck.acked["w1"] = 3  # the stream has gone quiet
+    stuck.note("w1", 3)
+    stuck.acked["w1"] = 3  # the stream has gone quiet
     for c in [stuck] + [Connection("ing_a", lambda: None) for _ in range(4)]:
         reporter.add(c)
     reporter.acks()
@@ -107,13 +141,17 @@ def test_when_most_connections_work_through_a_backlog_the_stream_waits_for_them(
     assert reporter.acks() == {("ing_a", "w1"): 9}
 
 
-def test_one_connection_working_through_a_backlog_holds_nobody_back():
+def test_one_connection_working_through_a_backlog_holds_the_others_back_only_briefly():
     reporter = CreditReporter()
     repairing = Connection("ing_a", lambda: None, lambda: True)
     for c in [repairing] + [Connection("ing_a", lambda: None) for _ in range(4)]:
         reporter.add(c)
-    for c in reporter.connections:
+        c.note("w1", 5)
+    for c in reporter.connections - {repairing}:
         c.note("w1", 9)
+    repairing.queue("w1", 9)  # 6-9 wait behind its repair
+    assert reporter.acks() == {("ing_a", "w1"): 5}
+    repairing.queued_since -= PACE_SECONDS + 0.1
     assert reporter.acks() == {("ing_a", "w1"): 9}
 
 

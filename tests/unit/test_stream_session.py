@@ -19,10 +19,18 @@ class Flow:
     """The credit reporter's view of a connection, as far as the session uses it."""
 
     slow: bool = False
-    notes: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # came in and sent at once
+    queued: list = field(default_factory=list)  # came in and waits
+    sents: list = field(default_factory=list)  # a waiting one sent or skipped
 
     def note(self, worker: str, seq: int) -> None:
         self.notes.append((worker, seq))
+
+    def queue(self, worker: str, seq: int) -> None:
+        self.queued.append((worker, seq))
+
+    def sent(self, worker: str, seq: int) -> None:
+        self.sents.append((worker, seq))
 
 
 def frame(p: int, o: int) -> bytes:
@@ -212,6 +220,35 @@ def test_a_slow_client_skips_batches_and_is_told_once_it_reads_again():
     (gap,) = writes(run(s2, blocked=False))
     assert gap[0]["reason"] == "slow_client"
     assert gap[0]["missed"] == [{"partition": 0, "from": 10, "to": 29}]
+
+
+def test_a_queued_batch_is_acknowledged_when_it_is_sent_not_when_it_comes_in():
+    s = session({0: 10})
+    s.arrive(batch(0, 10, 19, seq=1), True)
+    s.arrive(batch(0, 20, 29, start=20, seq=2), True)
+    assert (s.flow.queued, s.flow.sents, s.flow.notes) == ([("w1", 1), ("w1", 2)], [], [])
+    assert run(s, blocked=True) == [WaitWritable()]
+    assert s.flow.sents == []  # still waiting for the socket: the worker is held back
+    run(s)
+    assert s.flow.sents == [("w1", 1), ("w1", 2)]
+
+
+def test_a_batch_behind_a_hole_is_acknowledged_once_the_repair_sent_it():
+    s = session({0: 5})
+    s.arrive(batch(0, 10, 19), False)
+    assert s.next_action(False) == Read(0, 5, 9)
+    assert s.flow.sents == []
+    s.repaired(Read(0, 5, 9), repair(0, 5, 9))
+    run(s)
+    assert s.flow.sents == [("w1", 1)]
+
+
+def test_batches_skipped_for_a_slow_client_count_as_sent():
+    s = session({0: 10})
+    s.arrive(batch(0, 10, 19, seq=1), True)  # queued while not yet slow
+    s.flow.slow = True
+    s.arrive(batch(0, 20, 29, start=20, seq=2), True)
+    assert s.flow.sents == [("w1", 1)] and s.flow.notes == [("w1", 2)]
 
 
 def test_a_repair_stops_when_the_client_is_found_slow():
