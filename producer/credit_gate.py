@@ -38,14 +38,24 @@ class CreditGate:
         """How many batches `seq` would be ahead of the slowest live process."""
         self.checks += 1
         pipe = self.client.pipeline(transaction=False)
+        self.ask(pipe)
+        self.answered(pipe.execute(), seq)
+        return seq - self._floor
+
+    def ask(self, pipe) -> None:
+        """Add the look at the web processes' acks to a pipeline (the publish's own, so a
+        batch and the next floor cost one round trip)."""
         pipe.hgetall(web_key(self.ingestion_id))
         pipe.hgetall(credit_key(self.ingestion_id, self.worker))
-        beats, acks = pipe.execute()
+
+    def answered(self, replies: list, seq: int) -> None:
+        """Take the floor from ask()'s two replies; `seq` is the floor when no live process
+        has acknowledged anything of this worker yet."""
+        beats, acks = replies
         now = time.time()
         live = [p for p, t in beats.items() if now - float(t) < LIVE_SECONDS]
         handled = [int(acks[p]) for p in live if p in acks]
         self._floor, self._floor_at = (min(handled) if handled else seq), time.monotonic()
-        return seq - self._floor
 
     def wait_for(self, seq: int, stopping) -> None:
         """A Redis round trip per batch added ~1 ms to every batch's latency; acks only move

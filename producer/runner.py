@@ -8,12 +8,12 @@ stop). Redis down: the same batch is retried with back-off and nothing is commit
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 
 from channels.layers import get_channel_layer
 from confluent_kafka import Consumer, Producer, TopicPartition
+from django.core.exceptions import ImproperlyConfigured
 
 from pipelines import redis_keys
 from pipelines.monitoring import clients
@@ -23,6 +23,7 @@ from pipelines.runtime.runner import FILL_WAIT, LagSource, Runner
 from producer.credit_gate import CreditGate
 from producer.frames import EncodedBatch, Record, encode_batch, record_id
 from producer.groups import stream_group
+from producer.stream_publisher import StreamPublisher
 
 log = logging.getLogger(__name__)
 
@@ -86,13 +87,15 @@ class ProducerRunner(Runner):
         self._last_tick = 0.0
         self.fill_wait = FILL_WAIT  # least gap between batches, until the first count of clients
         self._cut_at = 0.0  # when the last batch was cut
-        self.loop = asyncio.new_event_loop()
         self.consumer: Consumer | None = None
         self.failover: Producer | None = None
 
     def open(self) -> None:
-        self.layer = get_channel_layer()
-        self.gate = CreditGate(redis_keys.client(), self.deployed.ingestion_id, self.instance_id)
+        client = redis_keys.client()
+        if client is None:
+            raise ImproperlyConfigured("A WebSocket Producer worker needs REDIS_URL")
+        self.gate = CreditGate(client, self.deployed.ingestion_id, self.instance_id)
+        self.publisher = StreamPublisher(client, get_channel_layer(), self.group, self.gate)
         source = self.lag_source(self.deployed)
         self.consumer = Consumer(
             kafka.consumer_config(
@@ -186,7 +189,7 @@ class ProducerRunner(Runner):
         backoff = 0.1
         while True:
             try:
-                self.loop.run_until_complete(self.layer.group_send(self.group, message))
+                self.publisher.batch(message)
                 break
             except Exception as exc:  # Redis down or restarting: wait, keep the batch
                 self.stats["last_error"] = f"channel layer: {exc}"
@@ -237,7 +240,7 @@ class ProducerRunner(Runner):
         last = [[p, o - 1] for p, o in sorted(self.position.items())]
         message = {"type": "stream.progress", "w": self.instance_id, "last": last}
         try:
-            self.loop.run_until_complete(self.layer.group_send(self.group, message))
+            self.publisher.notice(message)
         except Exception as exc:  # best effort: the next batch or progress carries it too
             log.info("Progress not published: %s", exc)
 
@@ -256,7 +259,6 @@ class ProducerRunner(Runner):
             self.consumer.close()
         if self.failover is not None:
             self.failover.flush(10)
-        self.loop.close()
 
     def _on_revoke(self, consumer, partitions) -> None:
         for p in partitions:

@@ -33,7 +33,8 @@ class Connection:
     arrived: dict[str, int] = field(default_factory=dict)  # worker → last seq that came in
     handled: dict[str, int] = field(default_factory=dict)  # worker → last seq sent or skipped
     acked: dict[str, int] = field(default_factory=dict)  # worker → last seq acknowledged
-    # Since when batches that came in wait in the inbox unsent (monotonic s), or None.
+    # Since when batches wait in the inbox with none sent (monotonic s), or None: the
+    # inbox's counterpart of stuck_since, reset by every batch sent.
     queued_since: float | None = None
     slow: bool = False
     # Called on every note(): the reporter's "something changed since the last report".
@@ -57,11 +58,11 @@ class Connection:
 
     def sent(self, worker: str, seq: int) -> None:
         """A queued batch was sent, or skipped, or a later one was (a dropped one is a
-        hole: repaired before the batch that reveals it is sent)."""
+        hole: repaired before the batch that reveals it is sent). A queue that moves
+        keeps pacing the stream, as a socket that drains does."""
         if seq > self.handled.get(worker, -1):
             self.handled[worker] = seq
-        if self.handled == self.arrived:
-            self.queued_since = None
+        self.queued_since = None if self.handled == self.arrived else time.monotonic()
         self.changed()
 
     def evaluate(self, now: float, crowded: bool = False) -> None:

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import logging
+import time
+import uuid
 
 import pytest
+import redis
 from channels_redis.pubsub import RedisPubSubChannelLayer
 
 from config.layers import redis_layers
+from pipelines.redis_keys import credit_key, web_key
+from producer.credit_gate import CreditGate
+from producer.stream_publisher import StreamPublisher
 
 
 @pytest.mark.asyncio
@@ -25,3 +31,31 @@ async def test_a_batch_crosses_the_layer_without_being_turned_into_log_text(redi
         assert not [r for r in caplog.records if r.name == "push_response"]
     finally:
         await layer.flush()
+
+
+@pytest.mark.asyncio
+async def test_the_workers_own_publish_reaches_the_groups_subscribers_and_reads_the_acks(
+    redis_url,
+):
+    """producer.stream_publisher writes to the layer's channel itself: same name, same
+    serializer, or no web process would get a batch."""
+    layer = RedisPubSubChannelLayer(**redis_layers(redis_url)["default"]["CONFIG"])
+    client = redis.Redis.from_url(redis_url)
+    ingestion_id = f"ing_{uuid.uuid4().hex[:8]}"
+    gate = CreditGate(client, ingestion_id, "w1")
+    client.hset(web_key(ingestion_id), "web-1", time.time())
+    client.hset(credit_key(ingestion_id, "w1"), "web-1", 3)
+    publisher = StreamPublisher(client, layer, "stream", gate)
+    try:
+        channel = await layer.new_channel("hub.")
+        await layer.group_add("stream", channel)
+        batch = {"type": "stream.batch", "seq": 7, "frames": [b"x" * 120_000], "ids": [[0, 1]]}
+        publisher.batch(batch)
+        publisher.notice({"type": "stream.progress", "last": [[0, 1]]})
+        assert await layer.receive(channel) == batch
+        assert (await layer.receive(channel))["type"] == "stream.progress"
+        gate.wait_for(8, lambda: False)  # 5 past the floor of 3 the publish's reply carried
+        assert gate.checks == 0 and gate.waits == 0  # so no round trip of its own
+    finally:
+        await layer.flush()
+        client.delete(web_key(ingestion_id), credit_key(ingestion_id, "w1"))

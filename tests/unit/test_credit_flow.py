@@ -87,6 +87,18 @@ def test_a_queue_that_does_not_drain_holds_the_stream_back_only_briefly():
     assert c.acked == {"w1": 5} and not c.slow  # the others go on; it is not slow
 
 
+def test_a_queue_that_moves_keeps_pacing_the_stream():
+    """A client working through a burst: never empty, but sending all the time."""
+    c = connection([None])
+    c.queue("w1", 1)
+    c.queue("w1", 2)
+    c.queued_since -= PACE_SECONDS + 0.1  # queued a while ago...
+    c.sent("w1", 1)  # ...and sending now
+    c.queue("w1", 3)
+    c.evaluate(time.monotonic())
+    assert c.acked == {"w1": 1}  # still paced to what it sent
+
+
 def test_in_a_crowd_of_stuck_sockets_nobody_turns_slow():
     c = connection([100.0])
     c.queue("w1", 7)
