@@ -162,6 +162,19 @@ class SocketWriter:
                 waiter.set_result(None)
 
 
+def tell_going_away(websockets: list, told: set) -> bool:
+    """One look of a stopping server (FlowcastServer.goodbye): close each open socket not
+    told yet with 1001; True once none is left open, opening or closing."""
+    for protocol in websockets:
+        if protocol.state == protocol.STATE_OPEN and protocol not in told:
+            told.add(protocol)
+            writer = getattr(protocol, "flowcast_writer", None)
+            if writer is not None:
+                writer.discard_queued()  # the close frame must not wait behind a backlog
+            protocol.sendCloseFrame(code=GOING_AWAY, reasonUtf8=b"Server going away")
+    return all(p.state == p.STATE_CLOSED for p in websockets)
+
+
 class FlowcastWebSocketProtocol(WebSocketProtocol):
     _behind_at_ping = 0  # bytes that may be ahead of the last keepalive ping
     _sent_at_ping = 0  # the transport's sent count when it was sent
@@ -305,6 +318,7 @@ class FlowcastServer(Server):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.ended: set = set()  # protocols whose connection or application ended
+        self.ports: list = []  # the listening ports, to stop at goodbye
         stream = getattr(self.action_logger, "stream", None)
         if getattr(stream, "name", None) == os.devnull:
             # daphne logs every connection to stdout unless given a file; the quiet default
@@ -323,6 +337,13 @@ class FlowcastServer(Server):
         # daphne's own trigger, which cancels the applications).
         reactor.addSystemEventTrigger("before", "shutdown", self.goodbye)
         super().run()
+
+    def listen_success(self, port):
+        """Keep the port: daphne's callback returns None, so its listener Deferreds end
+        with no port to stop (a stopping process went on taking reconnections, and
+        clients it had just told 1001 came back to it and saw 1006 when it exited)."""
+        super().listen_success(port)
+        self.ports.append(port)
 
     def _application_ended(self, protocol, _task) -> None:
         self.ended.add(protocol)  # self.ended, not the set of the moment: it is swapped
@@ -379,26 +400,22 @@ class FlowcastServer(Server):
     def goodbye(self):
         """Stop listening, close every WebSocket with 1001 and wait (at most
         GOODBYE_SECONDS) for the closing handshakes, so clients see "going away" and
-        resume elsewhere instead of an abrupt 1006. Returns the Deferred shutdown waits on."""
+        resume elsewhere instead of an abrupt 1006. Returns the Deferred shutdown waits on.
+
+        A handshake still under way when this starts opens afterwards: it is closed with
+        1001 as soon as it is open (a rolling restart under load had the odd client see
+        1006 after its 1001s: its socket opened after the others were told)."""
         from twisted.internet import defer, reactor
 
-        for listener in self.listeners:
-            listener.addCallback(lambda port: port.stopListening())
-        sockets = [
-            p
-            for p in list(self.connections)
-            if isinstance(p, WebSocketProtocol) and p.state == p.STATE_OPEN
-        ]
-        for protocol in sockets:
-            writer = getattr(protocol, "flowcast_writer", None)
-            if writer is not None:
-                writer.discard_queued()  # the close frame must not wait behind a backlog
-            protocol.sendCloseFrame(code=GOING_AWAY, reasonUtf8=b"Server going away")
+        for port in self.ports:
+            port.stopListening()
+        told: set = set()
         done = defer.Deferred()
         deadline = time.monotonic() + GOODBYE_SECONDS
 
         def check() -> None:
-            if all(p.state == p.STATE_CLOSED for p in sockets) or time.monotonic() > deadline:
+            websockets = [p for p in list(self.connections) if isinstance(p, WebSocketProtocol)]
+            if tell_going_away(websockets, told) or time.monotonic() > deadline:
                 done.callback(None)
             else:
                 reactor.callLater(0.02, check)

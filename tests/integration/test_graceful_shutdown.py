@@ -4,7 +4,11 @@ another process with `since`, and ends with every record exactly once."""
 from __future__ import annotations
 
 import asyncio
+import base64
+import os
 import signal
+import socket
+from urllib.parse import urlsplit
 
 import orjson
 import pytest
@@ -12,7 +16,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from tests.integration.clients import bearer, ws_url
-from tests.runtime import build_stream, wait_for
+from tests.runtime import build_stream, port_of, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -78,3 +82,40 @@ def test_clients_of_a_stopping_process_get_1001_and_lose_nothing(stack, owner, h
     for client in clients:
         assert client.codes == [1001]
         assert sorted(client.ids) == sorted(set(client.ids)) and len(client.ids) == RECORDS
+
+
+def test_a_stopping_process_takes_no_new_connection_while_it_says_goodbye(stack, owner):
+    """Clients told 1001 reconnect at once: the stopping process must have stopped
+    listening, or they come back to it and see 1006 when it exits."""
+    s = build_stream(owner, batch_size=20)
+    (host,) = stack.webs(1)
+    daphne = stack.daphne(host)
+    # A client that completes its handshake, then never reads again: it never answers the
+    # close frame, so the process stays in its goodbye until the closing handshake times out.
+    silent = socket.create_connection(("127.0.0.1", port_of(host)), timeout=5)
+    path = urlsplit(ws_url(host, s["producer"])).path
+    silent.sendall(
+        f"GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}\r\n"
+        f"Sec-WebSocket-Version: 13\r\n"
+        f"Authorization: Bearer {s['producer'].ingestion_secret}\r\n\r\n".encode()
+    )
+    assert silent.recv(4096).startswith(b"HTTP/1.1 101")
+    try:
+        daphne.process.send_signal(signal.SIGTERM)
+        silent.settimeout(5)
+        assert b"\x88" in silent.recv(4096)  # the 1001 close frame: the goodbye has begun
+        refused = not _accepts(port_of(host))
+        assert daphne.running(), "the process ended before the check: nothing was shown"
+        assert refused, "a stopping process still accepted a connection"
+    finally:
+        silent.close()
+    wait_for(lambda: not daphne.running(), 10, "the stopped daphne to exit")
+
+
+def _accepts(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
