@@ -19,6 +19,14 @@ def report(guid: str, instance_id: str, data: dict) -> None:
         r.set(instance_key(guid, instance_id), orjson.dumps(data), ex=TTL_SECONDS)
 
 
+def forget(guid: str, instance_id: str) -> None:
+    """An instance that stopped cleanly leaves at once: its key would show it for up to
+    TTL_SECONDS more (monitoring counted two instances for a while after every update)."""
+    r = client()
+    if r is not None:
+        r.delete(instance_key(guid, instance_id))
+
+
 def read(guid: str) -> list[dict]:
     r = client()
     if r is None:

@@ -109,6 +109,14 @@ class Runner:
                 self.heartbeat()
         finally:
             self.close()
+            if self.stopping:  # asked to stop; after a failure the last report stays a while
+                self._forget()
+
+    def _forget(self) -> None:
+        try:
+            heartbeats.forget(self.deployed.guid, self.instance_id)
+        except Exception as exc:  # Redis away: the key expires by itself
+            log.info("Could not remove the status of a stopped instance: %s", exc)
 
     def open(self) -> None:
         """Connect to what the runner needs."""

@@ -7,7 +7,6 @@ The client count comes from what web processes report to a real (embedded) Redis
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import orjson
 import pytest
@@ -61,11 +60,9 @@ def test_a_busy_stream_is_cut_no_more_often_than_the_gap(runner):
 
 
 @pytest.fixture
-def runner(settings, redis_url) -> Iterator[ProducerRunner]:
+def runner(settings, redis_url) -> ProducerRunner:
     settings.REDIS_URL = redis_url
-    runner = ProducerRunner(deployed_producer())
-    yield runner
-    runner.loop.close()
+    return ProducerRunner(deployed_producer())
 
 
 def report_clients(runner: ProducerRunner, **per_process: int) -> None:
