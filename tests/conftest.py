@@ -18,6 +18,7 @@ from django.test.utils import setup_databases, teardown_databases
 
 from config.layers import redis_layers
 from pipelines.dev.embedded import start_broker, start_redis
+from pipelines.types import api_ingestion
 from tests.database import PostgresCluster, database_url, wants_private_cluster
 from tests.runtime import Stack
 
@@ -139,6 +140,7 @@ def kafka_bootstrap() -> Iterator[str]:
         return
     with start_broker() as broker:
         yield broker.bootstrap_servers
+        api_ingestion.release_producers()  # while their broker is still up
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 
 import orjson
 from confluent_kafka import KafkaException, Producer
@@ -91,6 +92,13 @@ def parse_records(body: bytes, *, max_records: int = DEFAULT_MAX_RECORDS) -> lis
 @functools.cache
 def _producer(servers: str) -> Producer:
     return Producer(kafka.producer_config(servers))
+
+
+def release_producers() -> None:
+    """Let the process's producers go (a test session, before its broker stops: a producer
+    left behind logs refused connections until the interpreter exits)."""
+    _producer.cache_clear()
+    gc.collect()  # librdkafka's handle goes with the last reference
 
 
 def ingest(deployed: DeployedComponent, records: list[bytes], *, timeout: float = 10.0) -> int:
