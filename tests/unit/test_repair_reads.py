@@ -7,33 +7,13 @@ behind each other. The fake below keeps that one rule and counts the timeouts wa
 
 from __future__ import annotations
 
+from confluent_kafka import Message
+
 from producer.repair import CHUNK, RepairReader
 
 
-class Message:
-    def __init__(self, offset: int):
-        self._offset = offset
-
-    def error(self):
-        return None
-
-    def offset(self) -> int:
-        return self._offset
-
-    def topic(self) -> str:
-        return "t"
-
-    def partition(self) -> int:
-        return 0
-
-    def timestamp(self) -> tuple[int, int]:
-        return (1, 0)
-
-    def key(self) -> None:
-        return None
-
-    def value(self) -> bytes:
-        return b"{}"
+def record(offset: int) -> Message:
+    return Message("t", 0, offset, None, b"{}", None, None, (1, 0))
 
 
 class Consumer:
@@ -45,7 +25,7 @@ class Consumer:
 
     def consume(self, num_messages: int, timeout: float) -> list[Message]:
         end = min(self.at + num_messages, self.last + 1)
-        out = [Message(o) for o in range(self.at, end)]
+        out = [record(o) for o in range(self.at, end)]
         self.at = end
         self.timeouts += len(out) < num_messages
         return out
