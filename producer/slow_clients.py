@@ -43,6 +43,8 @@ class Connection:
     def note(self, worker: str, seq: int) -> None:
         """Batch `seq` of `worker` came in and was sent (or skipped) at once."""
         self.arrived[worker] = self.handled[worker] = seq
+        if self.queued_since is not None and self.handled == self.arrived:
+            self.queued_since = None  # what waited was skipped with it
         self.changed()
 
     def queue(self, worker: str, seq: int) -> None:
@@ -66,8 +68,9 @@ class Connection:
         self.changed()
 
     def evaluate(self, now: float, crowded: bool = False) -> None:
-        """Acknowledge what the socket took; stop waiting for a stuck client after
-        PACE_SECONDS, give up on it after GRACE.
+        """Acknowledge what was sent to the socket; stop waiting for a client that is stuck
+        (its socket full, or its inbox not moving) after PACE_SECONDS, give up on a stuck
+        socket after GRACE.
 
         Holding acks back while a client's socket is full is what paces the worker to the
         clients (not just to daphne), which rides out a hiccup. A client whose socket has

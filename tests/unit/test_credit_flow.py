@@ -99,6 +99,14 @@ def test_a_queue_that_moves_keeps_pacing_the_stream():
     assert c.acked == {"w1": 1}  # still paced to what it sent
 
 
+def test_batches_skipped_with_what_waited_leave_nothing_queued():
+    c = connection([None])
+    c.queue("w1", 1)
+    c.queue("w1", 2)
+    c.note("w1", 3)  # found slow: 3 skipped on arrival, and the queued ones with it
+    assert c.queued_since is None and c.handled == c.arrived == {"w1": 3}
+
+
 def test_in_a_crowd_of_stuck_sockets_nobody_turns_slow():
     c = connection([100.0])
     c.queue("w1", 7)
