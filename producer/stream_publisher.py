@@ -23,12 +23,17 @@ class StreamPublisher:
         self.channel = group_channel(group)
 
     def batch(self, message: dict) -> None:
-        """Publish a stream batch; the gate learns the floor the reply carries."""
+        """Publish a stream batch; the gate learns the floor the reply carries. Only the
+        publish failing raises (the caller retries it): a failed look at the acks must not
+        publish the batch twice."""
         pipe = self.client.pipeline(transaction=False)
         pipe.publish(self.channel, self.layer.serialize(message))
         self.gate.ask(pipe)
-        replies = pipe.execute()
-        self.gate.answered(replies[1:], message["seq"])
+        published, *acks = pipe.execute(raise_on_error=False)
+        if isinstance(published, Exception):
+            raise published
+        if not any(isinstance(reply, Exception) for reply in acks):
+            self.gate.answered(acks, message["seq"])
 
     def notice(self, message: dict) -> None:
         """Publish anything else (progress): no look at the acks."""

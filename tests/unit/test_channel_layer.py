@@ -59,3 +59,23 @@ async def test_the_workers_own_publish_reaches_the_groups_subscribers_and_reads_
     finally:
         await layer.flush()
         client.delete(web_key(ingestion_id), credit_key(ingestion_id, "w1"))
+
+
+@pytest.mark.asyncio
+async def test_a_failed_look_at_the_acks_neither_fails_nor_repeats_the_publish(redis_url):
+    layer = RedisPubSubChannelLayer(**redis_layers(redis_url)["default"]["CONFIG"])
+    client = redis.Redis.from_url(redis_url)
+    ingestion_id = f"ing_{uuid.uuid4().hex[:8]}"
+    client.set(web_key(ingestion_id), "not a hash")  # HGETALL answers WRONGTYPE
+    gate = CreditGate(client, ingestion_id, "w1")
+    publisher = StreamPublisher(client, layer, "stream2", gate)
+    try:
+        channel = await layer.new_channel("hub.")
+        await layer.group_add("stream2", channel)
+        publisher.batch({"type": "stream.batch", "seq": 1, "frames": [b"x"], "ids": [[0, 1]]})
+        publisher.notice({"type": "stream.progress", "last": [[0, 1]]})
+        kinds = [(await layer.receive(channel))["type"] for _ in range(2)]
+        assert kinds == ["stream.batch", "stream.progress"]  # the batch once, then the next
+    finally:
+        await layer.flush()
+        client.delete(web_key(ingestion_id))
