@@ -37,15 +37,13 @@ from producer.cursor import BadSince, Cursor, parse_since
 from producer.frames import text_frames
 from producer.groups import stream_group
 from producer.hub import hub
-from producer.inbox import Inbox
+from producer.inbox import INBOX, INBOX_BYTES, Inbox
 from producer.repair import reader_for
 from producer.session import Close, Read, StreamSession, WaitWritable, Write
 from producer.web import SLOW_SECONDS, WRITER, SocketWriter
 
 log = logging.getLogger(__name__)
 
-INBOX = 48  # messages held while a repair runs; older batches are dropped (repaired later)
-INBOX_BYTES = 4 * 1024 * 1024  # and their frames' bytes: a stalled client's fixed cost
 TOO_SLOW = 1013
 INTERNAL_ERROR = 1011
 BAD_REQUEST = 4400

@@ -180,7 +180,8 @@ class ProducerRunner(Runner):
             return True
         covers = self.covers(spans)
         self.seq += 1
-        self._wait_for_credit()
+        size = sum(map(len, batch.frames))
+        self._wait_for_credit(size)
         message = {
             "type": "stream.batch",
             "w": self.instance_id,
@@ -194,6 +195,7 @@ class ProducerRunner(Runner):
         while True:
             try:
                 self.publisher.batch(message)
+                self.gate.published(self.seq, size)
                 break
             except Exception as exc:  # Redis down or restarting: wait, keep the batch
                 self.stats["last_error"] = f"channel layer: {exc}"
@@ -208,10 +210,10 @@ class ProducerRunner(Runner):
         self.stats["batches"] += 1
         return True
 
-    def _wait_for_credit(self) -> None:
+    def _wait_for_credit(self, size: int) -> None:
         """Pace the stream to the slowest live daphne process (producer.credit_gate)."""
         try:
-            self.gate.wait_for(self.seq, lambda: self.stopping)
+            self.gate.wait_for(self.seq, lambda: self.stopping, size)
         except Exception as exc:  # Redis down: publish will wait for it anyway
             log.info("Credit check skipped: %s", exc)
         self.stats["credit_waits"] = self.gate.waits

@@ -9,7 +9,7 @@ import pytest
 import redis
 
 from pipelines.redis_keys import credit_key, web_key
-from producer.credit_gate import RECHECK_AHEAD, WINDOW, CreditGate
+from producer.credit_gate import RECHECK_AHEAD, WINDOW, WINDOW_BYTES, CreditGate
 
 
 @pytest.fixture
@@ -40,3 +40,25 @@ def test_a_seq_past_the_window_waits_for_the_slowest_process(gate):
     stops = iter([False, False, True])
     gate.wait_for(10 + WINDOW + 1, lambda: next(stops))
     assert gate.waits == 1  # held back by web-2 until told to stop
+
+
+def test_large_batches_are_paced_by_bytes_well_inside_the_batch_window(gate):
+    """2 KB records: a few batches fill a client's inbox long before 24 of them do."""
+    report(gate, "web-1", 10)
+    gate.lag(11)
+    big = WINDOW_BYTES // 3
+    for seq in (11, 12, 13):
+        gate.published(seq, big)
+    stops = iter([False, False, True])
+    gate.wait_for(14, lambda: next(stops), big)
+    assert gate.waits == 1  # 4 batches ahead only, but past WINDOW_BYTES
+    report(gate, "web-1", 12)  # the client took two of them
+    gate.wait_for(14, lambda: False, big)
+    assert gate.waits == 1 and gate.bytes_ahead == big  # 13 still counts; 11, 12 no more
+
+
+def test_one_batch_larger_than_the_window_still_goes_when_nothing_is_ahead(gate):
+    report(gate, "web-1", 10)
+    stops = iter([False, False, True])
+    gate.wait_for(11, lambda: next(stops), WINDOW_BYTES * 2)
+    assert gate.waits == 0
