@@ -42,6 +42,7 @@ from pathlib import Path
 
 from benchmarks import provenance, report, second_lap
 from benchmarks.cases import BRIDGE, VALUES_BRIDGE, Case, Options, Run, System
+from benchmarks.producer import VALUE_BYTES
 from benchmarks.stack import BenchError, Procs, raise_open_files
 
 SHAPES = ("backlog", "latency", "stall", "burst", "paced", "twohop", "handshakes", "crowd")
@@ -53,7 +54,8 @@ CROWD_PER_PROCESS = 1000  # crowd clients per fleet process (1 record/s each: li
 METHOD = """
 - Same box, same run, same load: for each case a fresh embedded broker (Tansu, memory) and
   Redis; each system of the case (Flowcast, then the bridges) reads its own topic of the
-  same layout (3 partitions, ~250-byte JSON values carrying `seq` and `sent`). Flowcast:
+  same layout (3 partitions, JSON values of --value-bytes, 250 by default, carrying `seq`
+  and `sent`). Flowcast:
   `daphne` (2 processes from K = 1000 and in crowd, clients split between them) + one
   `run_component` worker (two hops: a second one for the Kafka Consumer), WebSocket
   Producer with Batch Size 500 in the frame format named (first lap: `batch`). Bridge:
@@ -151,6 +153,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--clients", default=None, help="K of backlog and latency (1,100,1000).")
     p.add_argument("--records", type=int, default=None, help="Backlog and burst size (200000).")
     p.add_argument("--rate", type=float, default=2000, help="latency and twohop records/s.")
+    p.add_argument(
+        "--value-bytes",
+        type=int,
+        default=VALUE_BYTES,
+        help="Size of each JSON value (%(default)s).",
+    )
     p.add_argument("--seconds", type=float, default=None, help="Paced shapes' length (15).")
     p.add_argument("--parse", action="store_true", help="backlog, latency, stall: parsing too.")
     p.add_argument(
@@ -276,19 +284,24 @@ def _stop_on_sigterm(*_: object) -> None:
     raise KeyboardInterrupt
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse(argv)
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    signal.signal(signal.SIGHUP, _stop_on_sigterm)
-    cases = plan(args)
-    options = Options(
+def run_options(args: argparse.Namespace) -> Options:
+    return Options(
         per_process=args.per_process,
         audit=args.audit,
         idle=args.idle,
         deadline=args.deadline,
         max_server_mb=args.max_server_mb,
         connect_concurrency=args.connect_concurrency,
+        value_bytes=args.value_bytes,
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    signal.signal(signal.SIGHUP, _stop_on_sigterm)
+    cases = plan(args)
+    options = run_options(args)
     open_files = raise_open_files()
     code = provenance.code_version()  # before the run: others may commit meanwhile
     load_before = os.getloadavg()[0]

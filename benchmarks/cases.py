@@ -111,6 +111,7 @@ class Options:
     deadline: float = 1200.0
     max_server_mb: float = 6000.0
     connect_concurrency: int = 50  # handshakes in flight per fleet process
+    value_bytes: int = producer.VALUE_BYTES  # each record's JSON value
 
 
 class Run:
@@ -154,17 +155,18 @@ class Run:
     def _load(self, case: Case, svc: Services, topic: str) -> Callable | None:
         if case.load == "paced":
             linger = case.linger_ms
+            size = self.opts.value_bytes
             return lambda: producer.paced(
-                svc.bootstrap, topic, case.rate, case.expected, linger_ms=linger
+                svc.bootstrap, topic, case.rate, case.expected, size, linger_ms=linger
             )
         if case.load == "burst":
-            return lambda: producer.fill(svc.bootstrap, topic, case.records)
+            return lambda: producer.fill(svc.bootstrap, topic, case.records, self.opts.value_bytes)
         return None
 
     def _flowcast(self, system: System, case: Case, svc: Services, app: Flowcast) -> Measure:
         if case.load == "backlog":  # a private event: the worker reads it from the start
             stream = app.create_stream("kafka", frame=system.frame)
-            producer.fill(svc.bootstrap, stream.topic, case.records)
+            producer.fill(svc.bootstrap, stream.topic, case.records, self.opts.value_bytes)
             source = stream.topic
         else:  # a shared event (or the Kafka Consumer's source) is read from its end
             source = self._topic(svc)
@@ -215,7 +217,7 @@ class Run:
     def _bridge(self, system: System, case: Case, svc: Services) -> Measure:
         topic = self._topic(svc)
         if case.load == "backlog":
-            producer.fill(svc.bootstrap, topic, case.records)
+            producer.fill(svc.bootstrap, topic, case.records, self.opts.value_bytes)
         reset = "earliest" if case.load == "backlog" else "latest"
         port = find_free_port()
         argv = ["-m", "benchmarks.bridge", "--bootstrap", svc.bootstrap, "--topic", topic]

@@ -140,3 +140,16 @@ def test_a_paced_rate_keeps_its_own_linger_and_the_others_take_the_runs():
         ("paced", 200.0, 0),
         ("twohop", 2000.0, 1),
     ]
+
+
+def test_large_records_are_one_option_away():
+    """The 2 KB records that showed the credit window's byte bound, without editing code."""
+    import orjson
+
+    from benchmarks.__main__ import parse, run_options
+    from benchmarks.producer import value
+
+    assert run_options(parse([])).value_bytes == 250
+    size = run_options(parse(["--value-bytes", "2000"])).value_bytes
+    record = value(7, 1.5, size)
+    assert len(record) == 2000 and orjson.loads(record)["seq"] == 7
