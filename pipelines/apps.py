@@ -7,5 +7,9 @@ class PipelinesConfig(AppConfig):
     verbose_name = "Pipelines"
 
     def ready(self) -> None:
+        from pipelines.security import revocation
+
         # Component types register themselves on import; pipelines owns two of them.
         from pipelines.types import api_ingestion, kafka_consumer  # noqa: F401
+
+        revocation.connect()  # access removed: open dashboards check again

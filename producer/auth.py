@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from channels.db import database_sync_to_async
 from django.conf import settings
+from django.contrib.auth import get_user_model
 
 from config.security import forwarded_https
 from pipelines.models import Pipeline
@@ -22,7 +23,7 @@ from pipelines.security import access
 from pipelines.security.access import Right
 from producer.credential_cache import Producer, cache
 from producer.lazy_user import session_user
-from producer.tokens import token_is_valid
+from producer.tokens import read_token
 
 SECRET, TOKEN, SESSION = "secret", "token", "session"
 UNDECIDED = "undecided"  # no secret or token: a cookie session may still open it
@@ -36,6 +37,7 @@ class Grant:
     ingestion_id: str
     kind: str  # which credential opened the session: decides which changes close it
     deployed: DeployedComponent
+    viewer: int | None = None  # the user a token was minted for: checked when access narrows
 
 
 def _headers(scope) -> dict[str, str]:
@@ -69,19 +71,24 @@ async def authorize(scope, ingestion_id: str) -> Grant | None:
     if producer is None:
         return None
     headers = _headers(scope)
-    kind = _credential_kind(scope, headers, producer)
+    kind, viewer = _credential_kind(scope, headers, producer)
     if kind is None and time.monotonic() - producer.loaded_at > 0.1:
         # A secret regenerated a moment ago may be presented before the change message
         # reached this process: a credential that does not hold is checked once more
         # against the database (refusals are rare and limited per address).
         producer = await held.producer(ingestion_id, fresh=True)
-        kind = producer and _credential_kind(scope, headers, producer)
+        kind, viewer = _credential_kind(scope, headers, producer) if producer else (None, None)
     if kind is UNDECIDED:
         kind = await database_sync_to_async(_session_kind)(scope, headers, producer)
     if kind is None:
         return None
     return Grant(
-        producer.component_id, producer.pipeline_id, producer.ingestion_id, kind, producer.deployed
+        producer.component_id,
+        producer.pipeline_id,
+        producer.ingestion_id,
+        kind,
+        producer.deployed,
+        viewer,
     )
 
 
@@ -95,21 +102,42 @@ def presents_credential(scope) -> bool:
     return presented(scope, _headers(scope)) != (None, None)
 
 
-def _credential_kind(scope, headers: dict[str, str], producer: Producer) -> str | None:
+def _credential_kind(
+    scope, headers: dict[str, str], producer: Producer
+) -> tuple[str | None, int | None]:
+    """Which credential opens it (None: refused), and the user a token names."""
     secret, token = presented(scope, headers)
     if secret is not None:
-        return SECRET if credentials.secrets_match(secret, producer.secret) else None
+        return (SECRET if credentials.secrets_match(secret, producer.secret) else None), None
     if token is not None:
-        return TOKEN if token_is_valid(token, producer.ingestion_id, producer.secret) else None
-    return UNDECIDED
+        claims = read_token(token, producer.ingestion_id, producer.secret)
+        return (TOKEN, claims.get("u")) if claims is not None else (None, None)
+    return UNDECIDED, None
 
 
 def _session_kind(scope, headers: dict[str, str], producer: Producer) -> str | None:
     """A logged-in user allowed to view the pipeline, from a page of this site."""
     if not same_origin(headers):
         return None
-    user = session_user(scope)
-    pipeline = Pipeline.objects.filter(pk=producer.pipeline_id).first()
-    if pipeline is not None and access.may(user, pipeline, VIEW):
-        return SESSION
-    return None
+    return SESSION if may_view(scope, producer.pipeline_id) else None
+
+
+def may_view(scope, pipeline_id: int) -> bool:
+    """Whether the session's user may view the pipeline, read afresh (a thread that may
+    query): at the handshake, and again when access may have narrowed (producer.notify)."""
+    pipeline = Pipeline.objects.filter(pk=pipeline_id).first()
+    return pipeline is not None and access.may(session_user(scope), pipeline, VIEW)
+
+
+def rechecks(grant: Grant) -> bool:
+    """Whether access that narrows can end this session: a user's, not a secret's."""
+    return grant.kind == SESSION or grant.viewer is not None
+
+
+def may_still_view(grant: Grant, scope) -> bool:
+    """Checked again (in a thread) when access to the pipeline may have narrowed."""
+    if grant.kind == SESSION:
+        return may_view(scope, grant.pipeline_id)
+    user = get_user_model().objects.filter(pk=grant.viewer, is_active=True).first()
+    pipeline = Pipeline.objects.filter(pk=grant.pipeline_id).first()
+    return user is not None and pipeline is not None and access.may(user, pipeline, VIEW)

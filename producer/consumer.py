@@ -25,13 +25,14 @@ from urllib.parse import parse_qs
 import orjson
 from autobahn.exception import Disconnected
 from channels.consumer import get_handler_name
+from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from pipelines.security.abuse_limits import Refusal
 from producer import metrics
 from producer.admission import admit, refuse
-from producer.auth import Grant
+from producer.auth import Grant, may_still_view, rechecks
 from producer.credit_reporter import reporter
 from producer.cursor import BadSince, Cursor, parse_since
 from producer.frames import text_frames
@@ -39,12 +40,13 @@ from producer.groups import stream_group
 from producer.hub import hub
 from producer.inbox import INBOX, INBOX_BYTES, Inbox
 from producer.repair import reader_for
-from producer.session import Close, Read, StreamSession, WaitWritable, Write
+from producer.session import Close, Read, Recheck, StreamSession, WaitWritable, Write
 from producer.web import SLOW_SECONDS, WRITER, SocketWriter
 
 log = logging.getLogger(__name__)
 
 TOO_SLOW = 1013
+ACCESS_REVOKED = 4503  # a dashboard's user may no longer view the pipeline (_recheck)
 INTERNAL_ERROR = 1011
 BAD_REQUEST = 4400
 
@@ -108,6 +110,7 @@ class ProducerConsumer(AsyncWebsocketConsumer):
             auth_kind=self.grant.kind,
             frame_format=frame_format,
             shared_frames=self.writer is not None,
+            rechecks=rechecks(self.grant),
         )
         self.flow = self.session.flow = reporter.join(
             self.grant.ingestion_id, self._stuck_since, self._backlogged
@@ -196,6 +199,8 @@ class ProducerConsumer(AsyncWebsocketConsumer):
                     await self._writable()
                 elif isinstance(action, Close):
                     await self.close(code=action.code, reason=action.reason)
+                elif isinstance(action, Recheck):
+                    await self._recheck()
                 self._announce()
         except Disconnected:  # gone or closed: disconnect() cleans up
             session.inbox.clear()
@@ -214,6 +219,12 @@ class ProducerConsumer(AsyncWebsocketConsumer):
             return
         await self._writable()
         self.writer.write(write.wire if write.wire is not None else text_frames(write.frames))
+
+    async def _recheck(self) -> None:
+        """A grant was removed or a group shrank: a dashboard whose user may no longer view
+        the pipeline is closed (4503: do not reconnect with this session)."""
+        if not await database_sync_to_async(may_still_view)(self.grant, self.scope):
+            await self.close(code=ACCESS_REVOKED, reason="Access to this pipeline was revoked")
 
     async def _writable(self) -> None:
         """Wait until the socket has room; a client that stays stuck is closed (1013)."""

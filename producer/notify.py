@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 SECRET_REGENERATED = 4501
 GONE = 4502
+RECHECK = {"type": "stream.recheck"}  # cookie sessions: is your user still allowed?
 
 
 def close_sessions(
@@ -103,6 +104,14 @@ def on_deployed(
             close_sessions(ingestion_id, *change)
 
 
+def on_access_narrowed(sender, pipeline_ids: list[int], **kwargs) -> None:
+    """Every open dashboard of these pipelines checks its user's right to view again."""
+    streaming = [t.key for t in registry.all_types() if t.streams == "ws"]
+    producers = Component.objects.filter(pipeline_id__in=pipeline_ids, type__in=streaming)
+    for ingestion_id in producers.values_list("ingestion_id", flat=True):
+        _send(stream_group(ingestion_id), RECHECK, f"recheck sessions of {ingestion_id}")
+
+
 def _streaming(version: PipelineVersion | None) -> dict[str, deployed_versions.DeployedComponent]:
     if version is None:
         return {}
@@ -117,3 +126,4 @@ def connect_receivers() -> None:
     signals.secret_regenerated.connect(on_secret_regenerated, dispatch_uid="producer.secret")
     signals.component_removed.connect(on_component_removed, dispatch_uid="producer.removed")
     signals.pipeline_status_changed.connect(on_status_changed, dispatch_uid="producer.status")
+    signals.access_narrowed.connect(on_access_narrowed, dispatch_uid="producer.narrowed")

@@ -55,7 +55,13 @@ class WaitWritable:
     """Nothing can be decided until the socket has room again."""
 
 
-Action = Write | Read | Close | WaitWritable
+@dataclass(frozen=True)
+class Recheck:
+    """Ask whether the session's user may still view the pipeline; close it if not."""
+
+
+Action = Write | Read | Close | WaitWritable | Recheck
+URGENT = ("stream.close", "stream.recheck")  # handled even while the socket is full
 
 
 class StreamSession:
@@ -70,6 +76,7 @@ class StreamSession:
         "frame_format",
         "inbox",
         "missed",
+        "rechecks",
         "shared_frames",
     )
 
@@ -82,6 +89,7 @@ class StreamSession:
         auth_kind: str,
         frame_format: str,
         shared_frames: bool = True,
+        rechecks: bool = False,
     ):
         self.cursor = cursor
         self.flow = flow  # producer.slow_clients.Connection: `slow`, `note/queue/sent()`
@@ -89,6 +97,7 @@ class StreamSession:
         self.auth_kind = auth_kind  # which credential opened it: decides which closes apply
         self.frame_format = frame_format
         self.shared_frames = shared_frames  # False: plain ASGI sends, no pre-framed bytes
+        self.rechecks = rechecks  # a user's session (cookie, or a token minted for them)
         self.missed: dict[int, list[int]] = {}  # partition → [first, last] skipped while slow
         # Decided, not yet carried out. A list: usually empty, and an empty deque holds a
         # 64-slot block (~0.7 KB) for each of thousands of connections.
@@ -104,6 +113,8 @@ class StreamSession:
         this runs per client and batch, and an object each would cost more than the rest."""
         if not self.draining and not self.actions and self._in_step(message, blocked):
             return message["wire"] if message["type"] == "stream.batch" else None
+        if message["type"] == "stream.recheck" and not self.rechecks:
+            return None  # a secret decides alone: nothing to check again
         self.cursor.place(message.get("due", ()))  # on arrival: see Cursor.place
         kind = message["type"]
         if kind == "stream.close":
@@ -145,7 +156,7 @@ class StreamSession:
         while not self.actions:
             if not self.inbox:
                 return None
-            if blocked and self.inbox.first()["type"] != "stream.close":
+            if blocked and self.inbox.first()["type"] not in URGENT:
                 return WaitWritable()
             self._plan(self.inbox.popleft(), blocked)
         action = self.actions.pop(0)
@@ -163,6 +174,9 @@ class StreamSession:
             kinds = message.get("auth_kinds")
             if kinds is None or self.auth_kind in kinds:
                 self.actions.append(Close(message["code"], message.get("reason", "")))
+            return
+        if kind == "stream.recheck":
+            self.actions.append(Recheck())
             return
         if self._too_slow(message.get("covers", []), blocked):
             if kind == "stream.batch":

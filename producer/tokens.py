@@ -21,20 +21,26 @@ def _fingerprint(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()[:24]
 
 
-def mint_token(component: Component) -> dict:
+def mint_token(component: Component, viewer: int | None = None) -> dict:
+    """`viewer`: the user it is minted for (a page's session). Their sessions are checked
+    again when their access narrows (producer.notify), and closed once it is gone."""
     max_age = settings.FLOWCAST["TOKEN_MAX_AGE"]
-    token = signing.dumps(
-        {"i": component.ingestion_id, "f": _fingerprint(component.ingestion_secret)}, salt=SALT
-    )
-    return {"token": token, "expires_in": max_age}
+    claims = {"i": component.ingestion_id, "f": _fingerprint(component.ingestion_secret)}
+    if viewer is not None:
+        claims["u"] = viewer
+    return {"token": signing.dumps(claims, salt=SALT), "expires_in": max_age}
 
 
-def token_is_valid(token: str, ingestion_id: str, secret: str) -> bool:
-    """True for an unexpired token minted for this producer and its current secret."""
+def read_token(token: str, ingestion_id: str, secret: str) -> dict | None:
+    """The claims of an unexpired token minted for this producer and its current secret."""
     try:
         data = signing.loads(token, salt=SALT, max_age=settings.FLOWCAST["TOKEN_MAX_AGE"])
     except signing.BadSignature:
-        return False
+        return None
     if not isinstance(data, dict) or data.get("i") != ingestion_id:
-        return False
-    return credentials.secrets_match(data.get("f"), _fingerprint(secret))
+        return None
+    return data if credentials.secrets_match(data.get("f"), _fingerprint(secret)) else None
+
+
+def token_is_valid(token: str, ingestion_id: str, secret: str) -> bool:
+    return read_token(token, ingestion_id, secret) is not None

@@ -281,7 +281,7 @@ class ComponentViewSet(PipelineChildViewSet):
     @extend_schema(responses=r.StreamToken)
     @action(detail=True, methods=["post"], throttle_classes=[TokenMinting])
     def token(self, request, pk=None):
-        return Response(mint_token(self.get_object()))
+        return Response(mint_token(self.get_object(), viewer=request.user.pk))
 
     @extend_schema(request=r.RevRequest)
     @action(detail=True, methods=["post"])

@@ -8,13 +8,14 @@ import time
 import urllib.request
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import signing
 from django.test import Client as DjangoClient
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from pipelines import services
-from pipelines.models import Component, Pipeline
+from pipelines.models import Component, Pipeline, PipelineGrant
 from producer import tokens
 from producer.tokens import mint_token
 from tests.integration.clients import bearer, ws_url
@@ -224,3 +225,61 @@ def exported(host: str, event: str) -> float:
     name = f'flowcast_stream_events_total{{event="{event}"}}'
     match = re.search(rf"^{re.escape(name)} (\S+)$", text, re.M)
     return float(match.group(1)) if match else 0.0
+
+
+def test_removing_access_closes_that_users_dashboards_and_no_one_elses(
+    live, owner, django_user_model
+):
+    """A user's session (a cookie, or a token a page minted for them) was allowed at its
+    handshake; a removed grant, or its user taken out of a granted group, ends it with 4503.
+    The owner's session and a secret's client go on."""
+    s, host = live
+    pipeline, producer = s["pipeline"], s["producer"]
+    bob = django_user_model.objects.create_user("bob-revoked", password="x")
+    carol = django_user_model.objects.create_user("carol-member", password="x")
+    team = Group.objects.create(name="watchers")
+    carol.groups.add(team)
+    services.grant_access(pipeline, user="bob-revoked", role="viewer")
+    services.grant_access(pipeline, group="watchers", role="viewer")
+    url = ws_url(host, producer)
+
+    def dashboard(user) -> dict:
+        browser = DjangoClient()
+        browser.force_login(user)
+        cookie = f"sessionid={browser.cookies['sessionid'].value}"
+        return {"Cookie": cookie, "Origin": f"http://{host}"}
+
+    headers = [dashboard(bob), dashboard(carol), dashboard(owner), bearer(producer)]
+    grant = PipelineGrant.objects.get(pipeline=pipeline, user=bob)
+    # What the site's own pages do: a token minted from the session, then ?token=.
+    page = DjangoClient()
+    page.force_login(bob)
+    token = page.post(f"/api/components/{producer.pk}/token/").json()["token"]
+
+    async def scenario():
+        bobs, carols, owners, secrets = [await connect(url, additional_headers=h) for h in headers]
+        bobs_page = await connect(ws_url(host, producer, f"?token={token}"))
+        await asyncio.to_thread(services.revoke_grant, grant)
+        bob_code = await _close_code(bobs)
+        bob_page_code = await _close_code(bobs_page)
+        carol_open = await _still_open(carols)
+        await asyncio.to_thread(carol.groups.remove, team)
+        carol_code = await _close_code(carols)
+        others = [await _still_open(owners), await _still_open(secrets)]
+        for ws in (owners, secrets):
+            await ws.close()
+        return bob_code, bob_page_code, carol_open, carol_code, others
+
+    assert asyncio.run(scenario()) == (4503, 4503, True, 4503, [True, True])
+
+
+async def _close_code(ws) -> int:
+    with pytest.raises(ConnectionClosed):
+        while True:
+            await asyncio.wait_for(ws.recv(), 10)
+    return ws.close_code
+
+
+async def _still_open(ws) -> bool:
+    await asyncio.wait_for(await ws.ping(), 5)
+    return ws.close_code is None

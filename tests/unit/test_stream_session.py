@@ -11,7 +11,7 @@ from producer.cursor import Cursor
 from producer.frames import EncodedBatch
 from producer.inbox import Inbox
 from producer.repair import Repair
-from producer.session import Close, Read, StreamSession, WaitWritable, Write
+from producer.session import Close, Read, Recheck, StreamSession, WaitWritable, Write
 
 
 @dataclass
@@ -71,6 +71,7 @@ def session(expected: dict | None = None, *, slow: bool = False, kind: str = "se
         Inbox(48, 4 * 1024 * 1024),
         auth_kind=kind,
         frame_format="envelope",
+        rechecks=kind == "session",
     )
 
 
@@ -249,6 +250,16 @@ def test_batches_skipped_for_a_slow_client_count_as_sent():
     s.flow.slow = True
     s.arrive(batch(0, 20, 29, start=20, seq=2), True)
     assert s.flow.sents == [("w1", 1)] and s.flow.notes == [("w1", 2)]
+
+
+@pytest.mark.parametrize("rechecked", [True, False], ids=["a user's session", "a secret's"])
+def test_only_a_users_session_checks_its_access_again_even_with_a_full_socket(rechecked):
+    s = session({0: 10}, kind="session" if rechecked else "secret")
+    s.arrive({"type": "stream.recheck"}, True)  # the socket is full: not a reason to wait
+    assert run(s, blocked=True) == ([Recheck()] if rechecked else [])
+    s.arrive(batch(0, 10, 19), True)
+    s.arrive({"type": "stream.recheck"}, True)
+    assert run(s)[1:] == ([Recheck()] if rechecked else [])  # in turn, after the batch
 
 
 def test_a_repair_stops_when_the_client_is_found_slow():

@@ -25,6 +25,7 @@ describe("closeVerdict", () => {
     [4499, true],
     [4501, true], // a fresh token from the session is a new credential
     [4502, false],
+    [4503, false], // access removed: a new token would be refused too
     [4999, false],
   ])("code %i: reconnect=%s", (code, reconnect) => {
     expect(closeVerdict(code).reconnect).toBe(reconnect);
@@ -32,6 +33,7 @@ describe("closeVerdict", () => {
 
   it("says why it stopped, with the server's reason for unknown codes", () => {
     expect(closeVerdict(4502).message).toMatch(/deactivated/);
+    expect(closeVerdict(4503).message).toMatch(/access .* removed/);
     expect(closeVerdict(4600, "Quota exceeded")).toEqual({
       reconnect: false,
       message: "Quota exceeded (4600)",

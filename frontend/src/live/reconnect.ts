@@ -58,6 +58,7 @@ const REASONS: Record<number, string> = {
   4400: "The server refused the resume point",
   4501: "The Ingestion Secret was regenerated",
   4502: "The pipeline was deactivated or the producer removed",
+  4503: "Your access to this pipeline was removed",
 };
 
 export function describeClose(code: number, reason = ""): string {

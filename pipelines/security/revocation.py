@@ -1,0 +1,49 @@
+"""When someone may have lost the right to view a pipeline, the runtime hears of it.
+
+A dashboard's WebSocket (a cookie session) was allowed at its handshake; a grant removed
+later, or its user taken out of a granted group, must end it too: `access_narrowed` is sent
+on commit and producer.notify asks each such session to check again. Model signals, so a
+delete in the admin counts as well as the sharing service's.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete
+
+from pipelines import signals
+from pipelines.models import PipelineGrant
+
+
+def connect() -> None:
+    post_delete.connect(_grant_deleted, sender=PipelineGrant, dispatch_uid="flowcast.revoke")
+    m2m_changed.connect(
+        _membership_changed,
+        sender=get_user_model().groups.through,
+        dispatch_uid="flowcast.membership",
+    )
+
+
+def _narrowed(pipeline_ids) -> None:
+    ids = sorted(set(pipeline_ids))
+    if ids:
+        transaction.on_commit(lambda: signals.access_narrowed.send(sender=None, pipeline_ids=ids))
+
+
+def _grant_deleted(sender, instance: PipelineGrant, **kwargs) -> None:
+    _narrowed([instance.pipeline_id])
+
+
+def _membership_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
+    """user.groups.remove(...) / group.user_set.remove(...), and their clear()s."""
+    if action not in ("post_remove", "pre_clear"):
+        return
+    if reverse:  # instance is a group
+        groups = [instance.pk]
+    elif action == "pre_clear":  # instance is a user, about to leave every group
+        groups = list(instance.groups.values_list("pk", flat=True))
+    else:
+        groups = list(pk_set or ())
+    grants = PipelineGrant.objects.filter(group_id__in=groups)
+    _narrowed(grants.values_list("pipeline_id", flat=True))
