@@ -1,19 +1,20 @@
 """When someone may have lost the right to view a pipeline, the runtime hears of it.
 
-A dashboard's WebSocket (a cookie session) was allowed at its handshake; a grant removed
-later, or its user taken out of a granted group, must end it too: `access_narrowed` is sent
-on commit and producer.notify asks each such session to check again. Model signals, so a
-delete in the admin counts as well as the sharing service's.
+A user's stream (a page's token or a cookie session) was allowed at its handshake; a grant
+removed later, its user taken out of a granted group or deactivated, must end it too:
+`access_narrowed` is sent on commit and producer.notify asks each such session to check
+again. Model signals, so the admin counts as well as the sharing service.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete
+from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from pipelines import signals
-from pipelines.models import PipelineGrant
+from pipelines.models import Pipeline, PipelineGrant
 
 
 def connect() -> None:
@@ -23,6 +24,7 @@ def connect() -> None:
         sender=get_user_model().groups.through,
         dispatch_uid="flowcast.membership",
     )
+    post_save.connect(_user_saved, sender=get_user_model(), dispatch_uid="flowcast.deactivated")
 
 
 def _narrowed(pipeline_ids) -> None:
@@ -47,3 +49,13 @@ def _membership_changed(sender, instance, action: str, reverse: bool, pk_set, **
         groups = list(pk_set or ())
     grants = PipelineGrant.objects.filter(group_id__in=groups)
     _narrowed(grants.values_list("pipeline_id", flat=True))
+
+
+def _user_saved(sender, instance, created: bool, update_fields=None, **kwargs) -> None:
+    """A deactivated user: every pipeline they owned or were shared (a login's save of
+    last_login alone is skipped)."""
+    if created or instance.is_active or (update_fields and "is_active" not in update_fields):
+        return
+    groups = instance.groups.values_list("pk", flat=True)
+    reach = Q(owner=instance) | Q(grants__user=instance) | Q(grants__group__in=groups)
+    _narrowed(Pipeline.objects.filter(reach).values_list("pk", flat=True))

@@ -231,8 +231,8 @@ def test_removing_access_closes_that_users_dashboards_and_no_one_elses(
     live, owner, django_user_model
 ):
     """A user's session (a cookie, or a token a page minted for them) was allowed at its
-    handshake; a removed grant, or its user taken out of a granted group, ends it with 4503.
-    The owner's session and a secret's client go on."""
+    handshake; a removed grant, or its user taken out of a granted group or deactivated, ends
+    it with 4503. Other users' sessions and a secret's client go on."""
     s, host = live
     pipeline, producer = s["pipeline"], s["producer"]
     bob = django_user_model.objects.create_user("bob-revoked", password="x")
@@ -266,11 +266,14 @@ def test_removing_access_closes_that_users_dashboards_and_no_one_elses(
         await asyncio.to_thread(carol.groups.remove, team)
         carol_code = await _close_code(carols)
         others = [await _still_open(owners), await _still_open(secrets)]
-        for ws in (owners, secrets):
-            await ws.close()
-        return bob_code, bob_page_code, carol_open, carol_code, others
+        owner.is_active = False  # deactivated in the admin
+        await asyncio.to_thread(owner.save)
+        owner_code = await _close_code(owners)
+        secret_open = await _still_open(secrets)
+        await secrets.close()
+        return bob_code, bob_page_code, carol_open, carol_code, others, owner_code, secret_open
 
-    assert asyncio.run(scenario()) == (4503, 4503, True, 4503, [True, True])
+    assert asyncio.run(scenario()) == (4503, 4503, True, 4503, [True, True], 4503, True)
 
 
 async def _close_code(ws) -> int:
