@@ -1,6 +1,6 @@
 /** A producer's summary (status, clients, whether it streams), refreshed every few seconds. */
 import { useCallback, useEffect, useState } from "react";
-import { errorMessage } from "../api/client";
+import { ApiError, errorMessage } from "../api/client";
 import { producersApi } from "../api/endpoints";
 import type { ProducerSummary } from "../api/types";
 
@@ -15,7 +15,7 @@ export function useProducer(id: number): { producer: ProducerSummary | null; err
       setProducer(await producersApi.get(id));
       setError("");
     } catch (e) {
-      setError(errorMessage(e));
+      setError(refreshError(e));
     }
   }, [id]);
 
@@ -26,4 +26,13 @@ export function useProducer(id: number): { producer: ProducerSummary | null; err
   }, [load]);
 
   return { producer, error };
+}
+
+/** A 404 here means the producer is gone or no longer shared with this user (the server
+ *  does not say which, by design): say so instead of the API's "No Component matches". */
+export function refreshError(e: unknown): string {
+  if (e instanceof ApiError && e.status === 404) {
+    return "it was removed, or it is no longer shared with you";
+  }
+  return errorMessage(e);
 }
