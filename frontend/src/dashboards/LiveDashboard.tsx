@@ -15,7 +15,7 @@ import { RecordTable } from "./RecordTable";
 import { StatCards } from "./StatCards";
 import { TimeChart } from "./TimeChart";
 import { looksLikeTransactions } from "./transactions/totals";
-import { useProducer } from "./useProducer";
+import { useProducer, useRecountWhenOpen } from "./useProducer";
 
 /** Records kept for the filter to search; the table shows the newest SHOWN of them. */
 const KEPT = 1000;
@@ -30,8 +30,9 @@ interface Paused {
 }
 
 export function LiveDashboard({ context, componentId }: { context: PageContext; componentId: number }) {
-  const { producer, error } = useProducer(componentId);
+  const { producer, error, reload } = useProducer(componentId);
   const live = useLiveStream(streamSourceOf(producer), { keep: KEPT });
+  useRecountWhenOpen(live.connection.status === "open", reload);
   const { store, tick } = live;
   const [paused, setPaused] = useState<Paused | null>(null);
   const [query, setQuery] = useState("");

@@ -1,6 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { renderHook } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../api/client";
-import { refreshError } from "./useProducer";
+import { COUNTED_AFTER_MS, refreshError, useRecountWhenOpen } from "./useProducer";
 
 describe("refreshError", () => {
   it("says a producer that answers 404 is gone or no longer shared", () => {
@@ -11,5 +12,26 @@ describe("refreshError", () => {
 
   it("keeps the server's words for anything else", () => {
     expect(refreshError(new ApiError(500, { detail: "Boom" }))).toMatch(/Boom/);
+  });
+});
+
+describe("useRecountWhenOpen", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("looks again once the page's stream is open, after the servers' next count", () => {
+    const reload = vi.fn(() => Promise.resolve());
+    const { rerender } = renderHook(({ open }) => useRecountWhenOpen(open, reload), {
+      initialProps: { open: false },
+    });
+    vi.advanceTimersByTime(COUNTED_AFTER_MS * 2);
+    expect(reload).not.toHaveBeenCalled(); // not while connecting
+    rerender({ open: true });
+    vi.advanceTimersByTime(COUNTED_AFTER_MS - 1);
+    expect(reload).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(reload).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(COUNTED_AFTER_MS * 4);
+    expect(reload).toHaveBeenCalledTimes(1); // once per opening, the poll does the rest
   });
 });

@@ -5,8 +5,15 @@ import { producersApi } from "../api/endpoints";
 import type { ProducerSummary } from "../api/types";
 
 const POLL_MS = 5000;
+/** Web processes report their client counts once a second: a look this long after the page's
+ *  stream opened counts the page itself ("this page included"). */
+export const COUNTED_AFTER_MS = 1500;
 
-export function useProducer(id: number): { producer: ProducerSummary | null; error: string } {
+export function useProducer(id: number): {
+  producer: ProducerSummary | null;
+  error: string;
+  reload: () => Promise<void>;
+} {
   const [producer, setProducer] = useState<ProducerSummary | null>(null);
   const [error, setError] = useState("");
 
@@ -25,7 +32,17 @@ export function useProducer(id: number): { producer: ProducerSummary | null; err
     return () => window.clearInterval(timer);
   }, [load]);
 
-  return { producer, error };
+  return { producer, error, reload: load };
+}
+
+/** One extra refresh once the page's own stream is open, so "Connected clients" does not
+ *  show the count from before it connected until the next poll (up to POLL_MS later). */
+export function useRecountWhenOpen(open: boolean, reload: () => Promise<void>): void {
+  useEffect(() => {
+    if (!open) return;
+    const timer = window.setTimeout(() => void reload(), COUNTED_AFTER_MS);
+    return () => window.clearTimeout(timer);
+  }, [open, reload]);
 }
 
 /** A 404 here means the producer is gone or no longer shared with this user (the server

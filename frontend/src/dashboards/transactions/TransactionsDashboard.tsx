@@ -8,7 +8,7 @@ import { ProducerHeader } from "../ProducerHeader";
 import { RecordDetail } from "../RecordDetail";
 import { StatCards } from "../StatCards";
 import { TimeChart } from "../TimeChart";
-import { useProducer } from "../useProducer";
+import { useProducer, useRecountWhenOpen } from "../useProducer";
 import { AMOUNT_WINDOW_SECONDS, TransactionTotals, asTransaction } from "./totals";
 
 const LATEST = 15;
@@ -22,11 +22,12 @@ export function TransactionsDashboard({
   context: PageContext;
   componentId: number;
 }) {
-  const { producer, error } = useProducer(componentId);
+  const { producer, error, reload } = useProducer(componentId);
   const [totals] = useState(() => new TransactionTotals());
   const [since] = useState(() => Date.now());
   const onRecords = useCallback((records: LiveRecord[]) => totals.add(records), [totals]);
   const live = useLiveStream(streamSourceOf(producer), { keep: 200, onRecords });
+  useRecountWhenOpen(live.connection.status === "open", reload);
   const { store, tick } = live;
   const [opened, setOpened] = useState<LiveRecord | null>(null);
 
