@@ -236,6 +236,9 @@ FLOWCAST = {
     # a fixed 128 KB made that rarer (not gone: the clients' receive buffers grow too).
     "SOCKET_SEND_BUFFER_BYTES": env_int("FLOWCAST_SOCKET_SEND_BUFFER_BYTES", 128 * 1024, minimum=0),
     "SLOW_CLIENT_GRACE": env_int("FLOWCAST_SLOW_CLIENT_GRACE", 10, minimum=0),
+    # A worker asked to stop exits by then whatever it waits on (run_component): longer than
+    # the supervisor's 15 s grace, so only an orphan ever gets there.
+    "STOP_DEADLINE_SECONDS": env_int("FLOWCAST_STOP_DEADLINE_SECONDS", 60, minimum=1),
     # Most records one repair reads back for one client's hole (producer.repair); a larger
     # hole is answered with a gap for the rest.
     "MAX_REPAIR": env_int("FLOWCAST_MAX_REPAIR", 100_000, minimum=1),

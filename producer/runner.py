@@ -269,11 +269,14 @@ class ProducerRunner(Runner):
     def _on_revoke(self, consumer, partitions) -> None:
         for p in partitions:
             self.position.pop(p.partition, None)
-        # Commit what was delivered before another member takes these partitions.
-        try:
-            consumer.commit(asynchronous=False)
-        except Exception as exc:
-            log.info("Commit on revoke: %s", exc)
+        # Commit what was delivered before another member takes these partitions; on stop,
+        # close() has just committed, and a second synchronous commit with the broker gone
+        # blocked the stopping worker for good (an orphan of a killed supervisor lived on).
+        if not self.stopping:
+            try:
+                consumer.commit(asynchronous=False)
+            except Exception as exc:
+                log.info("Commit on revoke: %s", exc)
         self.assigned = []
 
     def _on_lost(self, consumer, partitions) -> None:
