@@ -19,11 +19,6 @@ from pipelines.types import registry
 STATUS_FIELDS = ("state", "instances", "clients", "records_per_sec", "last_processed_at")
 
 
-def streaming_types() -> list[str]:
-    """Component types whose clients connect over WebSocket, as the registry declares them."""
-    return [t.key for t in registry.all_types() if t.streams == "ws"]
-
-
 def visible_producers(user) -> QuerySet[Component]:
     return (
         # The deployed version's id and time find its parsed snapshot
@@ -31,7 +26,7 @@ def visible_producers(user) -> QuerySet[Component]:
         # itself is read once per process.
         Component.with_removed.select_related("pipeline__current_version")
         .defer("pipeline__current_version__snapshot")
-        .filter(type__in=streaming_types(), pipeline__in=visible_pipelines(user))
+        .filter(type__in=registry.streaming_types(), pipeline__in=visible_pipelines(user))
         .order_by("pipeline__name", "name", "pk")
     )
 

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 SECRET_REGENERATED = 4501
 GONE = 4502
-RECHECK = {"type": "stream.recheck"}  # cookie sessions: is your user still allowed?
+RECHECK = {"type": "stream.recheck"}  # a user's sessions: is your user still allowed?
 
 
 def close_sessions(
@@ -106,8 +106,9 @@ def on_deployed(
 
 def on_access_narrowed(sender, pipeline_ids: list[int], **kwargs) -> None:
     """Every open dashboard of these pipelines checks its user's right to view again."""
-    streaming = [t.key for t in registry.all_types() if t.streams == "ws"]
-    producers = Component.objects.filter(pipeline_id__in=pipeline_ids, type__in=streaming)
+    producers = Component.objects.filter(
+        pipeline_id__in=pipeline_ids, type__in=registry.streaming_types()
+    )
     for ingestion_id in producers.values_list("ingestion_id", flat=True):
         _send(stream_group(ingestion_id), RECHECK, f"recheck sessions of {ingestion_id}")
 

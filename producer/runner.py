@@ -194,8 +194,7 @@ class ProducerRunner(Runner):
         backoff = 0.1
         while True:
             try:
-                self.publisher.batch(message)
-                self.gate.published(self.seq, size)
+                self.publisher.batch(message, size)
                 break
             except Exception as exc:  # Redis down or restarting: wait, keep the batch
                 self.stats["last_error"] = f"channel layer: {exc}"

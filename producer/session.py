@@ -113,10 +113,10 @@ class StreamSession:
         this runs per client and batch, and an object each would cost more than the rest."""
         if not self.draining and not self.actions and self._in_step(message, blocked):
             return message["wire"] if message["type"] == "stream.batch" else None
-        if message["type"] == "stream.recheck" and not self.rechecks:
+        kind = message["type"]
+        if kind == "stream.recheck" and not self.rechecks:
             return None  # a secret decides alone: nothing to check again
         self.cursor.place(message.get("due", ()))  # on arrival: see Cursor.place
-        kind = message["type"]
         if kind == "stream.close":
             self.inbox.clear()  # nothing else matters to a session being closed
         elif kind == "stream.batch":

@@ -22,10 +22,10 @@ class StreamPublisher:
         self.client, self.layer, self.gate = client, layer, gate
         self.channel = group_channel(group)
 
-    def batch(self, message: dict) -> None:
-        """Publish a stream batch; the gate learns the floor the reply carries. Only the
-        publish failing raises (the caller retries it): a failed look at the acks must not
-        publish the batch twice."""
+    def batch(self, message: dict, size: int) -> None:
+        """Publish a stream batch of `size` bytes; the gate learns the floor the reply
+        carries, and counts the batch against its window. Only the publish failing raises
+        (the caller retries it): a failed look at the acks must not publish it twice."""
         pipe = self.client.pipeline(transaction=False)
         pipe.publish(self.channel, self.layer.serialize(message))
         self.gate.ask(pipe)
@@ -34,6 +34,7 @@ class StreamPublisher:
             raise published
         if not any(isinstance(reply, Exception) for reply in acks):
             self.gate.answered(acks, message["seq"])
+        self.gate.published(message["seq"], size)
 
     def notice(self, message: dict) -> None:
         """Publish anything else (progress): no look at the acks."""

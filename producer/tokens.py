@@ -40,7 +40,3 @@ def read_token(token: str, ingestion_id: str, secret: str) -> dict | None:
     if not isinstance(data, dict) or data.get("i") != ingestion_id:
         return None
     return data if credentials.secrets_match(data.get("f"), _fingerprint(secret)) else None
-
-
-def token_is_valid(token: str, ingestion_id: str, secret: str) -> bool:
-    return read_token(token, ingestion_id, secret) is not None

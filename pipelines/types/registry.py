@@ -78,5 +78,10 @@ def all_types() -> list[ComponentType]:
     return sorted(_types.values(), key=lambda t: (order.index(t.group), t.label))
 
 
+def streaming_types() -> list[str]:
+    """Keys of the types whose clients subscribe over WebSocket."""
+    return [t.key for t in all_types() if t.streams == "ws"]
+
+
 def type_choices() -> list[tuple[str, str]]:
     return [(t.key, t.label) for t in all_types()]

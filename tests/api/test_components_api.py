@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from pipelines.models import Component
-from producer.tokens import token_is_valid
+from producer.tokens import read_token
 
 pytestmark = pytest.mark.django_db
 
@@ -113,13 +113,13 @@ def test_regenerate_secret_replaces_it_and_invalidates_tokens(build, api, caplog
     producer = build.component(build.pipeline(), "websocket_producer", "Feed")
     old = Component.objects.get(pk=producer["id"]).ingestion_secret
     token = api.post(f"/api/components/{producer['id']}/token/").json()["token"]
-    assert token_is_valid(token, producer["ingestion_id"], old)
+    assert read_token(token, producer["ingestion_id"], old) is not None
     new = api.post(f"/api/components/{producer['id']}/regenerate-secret/").json()[
         "ingestion_secret"
     ]
     component = Component.objects.get(pk=producer["id"])
     assert new != old and component.ingestion_secret == new
-    assert not token_is_valid(token, component.ingestion_id, component.ingestion_secret)
+    assert read_token(token, component.ingestion_id, component.ingestion_secret) is None
     assert old not in caplog.text and new not in caplog.text
 
 
@@ -128,7 +128,7 @@ def test_token_expires(build, api, settings):
     token = api.post(f"/api/components/{producer['id']}/token/").json()["token"]
     settings.FLOWCAST = {**settings.FLOWCAST, "TOKEN_MAX_AGE": -1}
     component = Component.objects.get(pk=producer["id"])
-    assert not token_is_valid(token, component.ingestion_id, component.ingestion_secret)
+    assert read_token(token, component.ingestion_id, component.ingestion_secret) is None
 
 
 def test_another_users_component_is_404(build, bob_api):

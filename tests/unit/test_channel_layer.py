@@ -50,7 +50,7 @@ async def test_the_workers_own_publish_reaches_the_groups_subscribers_and_reads_
         channel = await layer.new_channel("hub.")
         await layer.group_add("stream", channel)
         batch = {"type": "stream.batch", "seq": 7, "frames": [b"x" * 120_000], "ids": [[0, 1]]}
-        publisher.batch(batch)
+        publisher.batch(batch, 120_000)
         publisher.notice({"type": "stream.progress", "last": [[0, 1]]})
         assert await layer.receive(channel) == batch
         assert (await layer.receive(channel))["type"] == "stream.progress"
@@ -72,7 +72,7 @@ async def test_a_failed_look_at_the_acks_neither_fails_nor_repeats_the_publish(r
     try:
         channel = await layer.new_channel("hub.")
         await layer.group_add("stream2", channel)
-        publisher.batch({"type": "stream.batch", "seq": 1, "frames": [b"x"], "ids": [[0, 1]]})
+        publisher.batch({"type": "stream.batch", "seq": 1, "frames": [b"x"], "ids": [[0, 1]]}, 1)
         publisher.notice({"type": "stream.progress", "last": [[0, 1]]})
         kinds = [(await layer.receive(channel))["type"] for _ in range(2)]
         assert kinds == ["stream.batch", "stream.progress"]  # the batch once, then the next
