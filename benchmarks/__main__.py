@@ -60,7 +60,7 @@ METHOD = """
   `run_component` worker (two hops: a second one for the Kafka Consumer), WebSocket
   Producer with Batch Size 500 in the frame format named (first lap: `batch`). Bridge:
   one process, `consume(500, timeout=0.005)` -> one JSON array of envelopes per batch ->
-  `websockets.broadcast`, `fetch.wait.max.ms` 10. Values bridge: the same process
+  `websockets.broadcast`, `fetch.wait.max.ms` as Flowcast's (5). Values bridge: the same process
   forwarding the values only, `b"[" + b",".join(values) + b"]"` per batch.
 - backlog: N records are produced before anything reads; clients connect, then the worker
   or bridge starts at the first offset. rec/s agg = all records delivered / (last receive

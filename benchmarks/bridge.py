@@ -67,8 +67,9 @@ class Bridge:
                 "group.id": self.args.group,
                 "auto.offset.reset": self.args.reset,
                 "enable.auto.commit": True,
-                # The embedded broker holds a fetch for the whole wait (DESIGN §11).
-                "fetch.wait.max.ms": 10,
+                # The embedded broker holds a fetch for the whole wait: Flowcast's own
+                # setting, passed by the orchestrator, so the broker favours neither.
+                "fetch.wait.max.ms": self.args.fetch_wait_ms,
                 "session.timeout.ms": 6000,
                 "heartbeat.interval.ms": 1000,
             }
@@ -124,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--group", default="flowcast-bench-bridge")
     parser.add_argument("--reset", choices=("earliest", "latest"), default="earliest")
+    parser.add_argument("--fetch-wait-ms", type=int, default=5, help="fetch.wait.max.ms")
     parser.add_argument(
         "--values", action="store_true", help="Forward the values only (the values bridge)."
     )

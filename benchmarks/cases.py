@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 import orjson
 import redis
+from django.conf import settings
 
 from benchmarks import fleetrun, producer
 from benchmarks.fleet import Config
@@ -222,6 +223,7 @@ class Run:
         port = find_free_port()
         argv = ["-m", "benchmarks.bridge", "--bootstrap", svc.bootstrap, "--topic", topic]
         argv += ["--port", str(port), "--reset", reset, "--group", f"bench-{uuid.uuid4().hex}"]
+        argv += ["--fetch-wait-ms", str(settings.FLOWCAST["KAFKA_FETCH_WAIT_MS"])]
         if system.frame == "values":
             argv.append("--values")
         if case.load == "backlog":  # start reading once every client is in

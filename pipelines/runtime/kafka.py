@@ -36,7 +36,7 @@ def consumer_config(
         "enable.auto.offset.store": False,
         "enable.auto.commit": True,
         "auto.commit.interval.ms": 1000,
-        # The embedded broker holds a fetch for the whole wait: keep it short for latency.
+        # The embedded broker holds a fetch for the whole wait: short, for latency (settings).
         "fetch.wait.max.ms": settings.FLOWCAST["KAFKA_FETCH_WAIT_MS"],
         # The embedded broker answers JoinGroup after session.timeout.ms / 2; 6 s is also
         # the smallest a default Kafka broker allows.
