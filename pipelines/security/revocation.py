@@ -1,7 +1,8 @@
 """When someone may have lost the right to view a pipeline, the runtime hears of it.
 
 A user's stream (a page's token or a cookie session) was allowed at its handshake; a grant
-removed later, its user taken out of a granted group or deactivated, must end it too:
+removed later, its user taken out of a granted group, deactivated or no longer staff, must
+end it too:
 `access_narrowed` is sent on commit and producer.notify asks each such session to check
 again. Model signals, so the admin counts as well as the sharing service.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from pipelines import signals
 from pipelines.models import Pipeline, PipelineGrant
@@ -24,7 +25,9 @@ def connect() -> None:
         sender=get_user_model().groups.through,
         dispatch_uid="flowcast.membership",
     )
-    post_save.connect(_user_saved, sender=get_user_model(), dispatch_uid="flowcast.deactivated")
+    user_model = get_user_model()
+    pre_save.connect(_user_saving, sender=user_model, dispatch_uid="flowcast.was_staff")
+    post_save.connect(_user_saved, sender=user_model, dispatch_uid="flowcast.deactivated")
 
 
 def _narrowed(pipeline_ids) -> None:
@@ -51,11 +54,28 @@ def _membership_changed(sender, instance, action: str, reverse: bool, pk_set, **
     _narrowed(grants.values_list("pipeline_id", flat=True))
 
 
+def _user_saving(sender, instance, update_fields=None, **kwargs) -> None:
+    """Remember whether the user was staff: post_save cannot tell a demotion otherwise."""
+    stored = None
+    if instance.pk is not None and not (update_fields and "is_staff" not in update_fields):
+        stored = sender.objects.filter(pk=instance.pk).values_list("is_staff", flat=True).first()
+    instance._flowcast_was_staff = bool(stored)
+
+
 def _user_saved(sender, instance, created: bool, update_fields=None, **kwargs) -> None:
-    """A deactivated user: every pipeline they owned or were shared (a login's save of
-    last_login alone is skipped)."""
-    if created or instance.is_active or (update_fields and "is_active" not in update_fields):
+    """A deactivated user: every pipeline they owned or were shared; a user no longer staff:
+    every pipeline they do not own (staff saw them all). A login's save of last_login alone
+    is skipped."""
+    demoted = getattr(instance, "_flowcast_was_staff", False) and not instance.is_staff
+    deactivated = not instance.is_active and not (
+        update_fields and "is_active" not in update_fields
+    )
+    if created or not (demoted or deactivated):
         return
-    groups = instance.groups.values_list("pk", flat=True)
-    reach = Q(owner=instance) | Q(grants__user=instance) | Q(grants__group__in=groups)
+    reach = Q(pk__in=[])
+    if demoted:
+        reach |= ~Q(owner=instance)
+    if deactivated:
+        groups = instance.groups.values_list("pk", flat=True)
+        reach |= Q(owner=instance) | Q(grants__user=instance) | Q(grants__group__in=groups)
     _narrowed(Pipeline.objects.filter(reach).values_list("pk", flat=True))

@@ -231,14 +231,15 @@ def test_removing_access_closes_that_users_dashboards_and_no_one_elses(
     live, owner, django_user_model
 ):
     """A user's session (a cookie, or a token a page minted for them) was allowed at its
-    handshake; a removed grant, or its user taken out of a granted group or deactivated, ends
-    it with 4503. Other users' sessions and a secret's client go on."""
+    handshake; a removed grant, or its user taken out of a granted group, no longer staff or
+    deactivated, ends it with 4503. Other users' sessions and a secret's client go on."""
     s, host = live
     pipeline, producer = s["pipeline"], s["producer"]
     bob = django_user_model.objects.create_user("bob-revoked", password="x")
     carol = django_user_model.objects.create_user("carol-member", password="x")
     team = Group.objects.create(name="watchers")
     carol.groups.add(team)
+    dave = django_user_model.objects.create_user("dave-staff", password="x", is_staff=True)
     services.grant_access(pipeline, user="bob-revoked", role="viewer")
     services.grant_access(pipeline, group="watchers", role="viewer")
     url = ws_url(host, producer)
@@ -249,7 +250,7 @@ def test_removing_access_closes_that_users_dashboards_and_no_one_elses(
         cookie = f"sessionid={browser.cookies['sessionid'].value}"
         return {"Cookie": cookie, "Origin": f"http://{host}"}
 
-    headers = [dashboard(bob), dashboard(carol), dashboard(owner), bearer(producer)]
+    headers = [dashboard(u) for u in (bob, carol, dave, owner)] + [bearer(producer)]
     grant = PipelineGrant.objects.get(pipeline=pipeline, user=bob)
     # What the site's own pages do: a token minted from the session, then ?token=.
     page = DjangoClient()
@@ -257,8 +258,15 @@ def test_removing_access_closes_that_users_dashboards_and_no_one_elses(
     token = page.post(f"/api/components/{producer.pk}/token/").json()["token"]
 
     async def scenario():
-        bobs, carols, owners, secrets = [await connect(url, additional_headers=h) for h in headers]
+        bobs, carols, daves, owners, secrets = [
+            await connect(url, additional_headers=h) for h in headers
+        ]
         bobs_page = await connect(ws_url(host, producer, f"?token={token}"))
+        # First, so that no other change's recheck could be what closes it.
+        dave_open = await _still_open(daves)
+        dave.is_staff = False  # staff saw every pipeline; this one is not shared with him
+        await asyncio.to_thread(dave.save)
+        dave_code = await _close_code(daves)
         await asyncio.to_thread(services.revoke_grant, grant)
         bob_code = await _close_code(bobs)
         bob_page_code = await _close_code(bobs_page)
@@ -271,9 +279,12 @@ def test_removing_access_closes_that_users_dashboards_and_no_one_elses(
         owner_code = await _close_code(owners)
         secret_open = await _still_open(secrets)
         await secrets.close()
-        return bob_code, bob_page_code, carol_open, carol_code, others, owner_code, secret_open
+        return (
+            *(bob_code, bob_page_code, carol_open, carol_code, dave_open, dave_code),
+            *(others, owner_code, secret_open),
+        )
 
-    assert asyncio.run(scenario()) == (4503, 4503, True, 4503, [True, True], 4503, True)
+    assert asyncio.run(scenario()) == (4503, 4503, True, 4503, True, 4503, [True, True], 4503, True)
 
 
 async def _close_code(ws) -> int:
