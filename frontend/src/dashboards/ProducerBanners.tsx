@@ -32,10 +32,14 @@ export function ProducerBanners({ producer, live, loadError }: Props) {
   if (live.connection.status === "stopped" && producer?.streaming) {
     banners.push(
       <div key="stopped" className="banner banner-error" role="alert">
-        The stream stopped: {live.connection.reason}.
-        <button type="button" className="button button-small" onClick={live.restart}>
-          Reconnect
-        </button>
+        The stream stopped: {live.connection.reason}.{" "}
+        {live.connection.final ? (
+          "Ask the pipeline's owner to share it with you again."
+        ) : (
+          <button type="button" className="button button-small" onClick={live.restart}>
+            Reconnect
+          </button>
+        )}
       </div>,
     );
   }

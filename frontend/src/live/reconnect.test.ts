@@ -37,7 +37,13 @@ describe("closeVerdict", () => {
     expect(closeVerdict(4600, "Quota exceeded")).toEqual({
       reconnect: false,
       message: "Quota exceeded (4600)",
+      final: false,
     });
+  });
+
+  it("is final only when the user lost access: no retry from the page can help", () => {
+    expect(closeVerdict(4503)).toMatchObject({ reconnect: false, final: true });
+    expect(closeVerdict(4502)).toMatchObject({ reconnect: false, final: false });
   });
 
   it("drops the resume point only when the server refused it or replaced the stream", () => {

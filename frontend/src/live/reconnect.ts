@@ -42,10 +42,17 @@ export type CloseVerdict =
        *  producer's settings (frame format) again first. */
       reconfigured: boolean;
     }
-  | { reconnect: false; message: string };
+  | {
+      reconnect: false;
+      message: string;
+      /** Trying again from this page cannot help (4503: its user may no longer view the
+       *  pipeline), so it offers no Reconnect. */
+      final: boolean;
+    };
 
 export const RECONFIGURED = 4001;
 export const REPLACED = 4002;
+export const ACCESS_REVOKED = 4503;
 
 const REASONS: Record<number, string> = {
   1000: "The server closed the connection",
@@ -76,7 +83,9 @@ export function describeClose(code: number, reason = ""): string {
  */
 export function closeVerdict(code: number, reason = ""): CloseVerdict {
   const message = describeClose(code, reason);
-  if (code >= 4500 && code <= 4999 && code !== 4501) return { reconnect: false, message };
+  if (code >= 4500 && code <= 4999 && code !== 4501) {
+    return { reconnect: false, message, final: code === ACCESS_REVOKED };
+  }
   return {
     reconnect: true,
     message,

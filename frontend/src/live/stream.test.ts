@@ -252,6 +252,22 @@ describe("LiveStream", () => {
     expect(stream.state).toEqual({
       status: "stopped",
       reason: "The pipeline was deactivated or the producer removed",
+      final: false,
+    });
+  });
+
+  it("stops for good, offering no restart, when its user lost access (4503)", async () => {
+    const { stream, sockets, last } = setup();
+    stream.start();
+    await vi.advanceTimersByTimeAsync(0);
+    last().open();
+    last().drop(4503, "Access to this pipeline was revoked");
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(sockets).toHaveLength(1);
+    expect(stream.state).toEqual({
+      status: "stopped",
+      reason: "Your access to this pipeline was removed",
+      final: true,
     });
   });
 
@@ -265,7 +281,11 @@ describe("LiveStream", () => {
     expect(stream.state).toMatchObject({ status: "waiting", lastClose: "Could not get a token: offline" });
     fail = new StreamStop("You can no longer watch this producer.");
     await vi.advanceTimersByTimeAsync(100);
-    expect(stream.state).toEqual({ status: "stopped", reason: "You can no longer watch this producer." });
+    expect(stream.state).toEqual({
+      status: "stopped",
+      reason: "You can no longer watch this producer.",
+      final: false,
+    });
     expect(sockets).toHaveLength(0);
   });
 

@@ -20,7 +20,7 @@ export type ConnectionState =
   | { status: "connecting"; attempt: number }
   | { status: "open"; resumedFrom: string }
   | { status: "waiting"; attempt: number; retryAt: number; lastClose: string }
-  | { status: "stopped"; reason: string };
+  | { status: "stopped"; reason: string; final?: boolean };
 
 /** The parts of a browser WebSocket the stream uses (tests pass a fake). */
 export interface SocketLike {
@@ -91,13 +91,14 @@ export class LiveStream {
     void this.connect(++this.generation);
   }
 
-  stop(reason = "Stopped"): void {
+  /** `final`: the page should not offer to start it again (see closeVerdict). */
+  stop(reason = "Stopped", final = false): void {
     this.generation += 1;
     this.clearTimer();
     const socket = this.socket;
     this.socket = null;
     socket?.close(1000, "Page closed the stream");
-    this.setState({ status: "stopped", reason });
+    this.setState({ status: "stopped", reason, final });
   }
 
   /** Skips the rest of a back-off wait. */
@@ -175,7 +176,7 @@ export class LiveStream {
   private closed(generation: number, code: number, reason: string): void {
     const verdict = closeVerdict(code, reason);
     if (!verdict.reconnect) {
-      this.stop(verdict.message);
+      this.stop(verdict.message, verdict.final);
       return;
     }
     if (verdict.resetResume) this.resume.clear();
