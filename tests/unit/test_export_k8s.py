@@ -38,6 +38,8 @@ def test_workers_read_their_settings_from_the_config_map_and_the_secret(card_pay
     documents = k8s_export("Card Payments")
     config = one(documents, "ConfigMap")
     assert config["data"]["KAFKA_BOOTSTRAP_SERVERS"] == "kafka-0.kafka:9092"
+    # A Kafka cluster answers a waiting fetch at once: no need for the embedded broker's 5 ms.
+    assert int(config["data"]["FLOWCAST_KAFKA_FETCH_WAIT_MS"]) >= 100
     worker = container(one(documents, "Deployment", {GUID: str(feed.guid)}), "worker")
     assert worker["envFrom"] == [{"configMapRef": {"name": config["metadata"]["name"]}}]
     secrets = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in worker["env"] if "valueFrom" in e}
