@@ -74,4 +74,5 @@ def test_probes_are_anonymous_and_neither_audited_nor_limited(stack):
     assert client.head("/healthz").status_code == 200
     assert client.post("/healthz").status_code == 405
     assert AuditEntry.objects.count() == audit_entries
-    assert set(redis.scan_iter(match=f"{KEY_PREFIX}*")) == limit_keys
+    # No new limit counter (an earlier test's may expire meanwhile: a subset, not equal).
+    assert set(redis.scan_iter(match=f"{KEY_PREFIX}*")) <= limit_keys
