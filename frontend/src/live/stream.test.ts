@@ -241,34 +241,19 @@ describe("LiveStream", () => {
     expect(sockets).toHaveLength(2);
   });
 
-  it("stops for good when the pipeline is deactivated (4502)", async () => {
+  it.each([
+    [4502, "Pipeline deactivated", "The pipeline was deactivated or the producer removed", false],
+    // Its user lost access: the page offers no restart, which could only fail.
+    [4503, "Access to this pipeline was revoked", "Your access to this pipeline was removed", true],
+  ])("stops for good on %i", async (code, sent, reason, final) => {
     const { stream, sockets, last } = setup();
     stream.start();
     await vi.advanceTimersByTimeAsync(0);
     last().open();
-    last().drop(4502, "Pipeline deactivated");
+    last().drop(code, sent);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(sockets).toHaveLength(1);
-    expect(stream.state).toEqual({
-      status: "stopped",
-      reason: "The pipeline was deactivated or the producer removed",
-      final: false,
-    });
-  });
-
-  it("stops for good, offering no restart, when its user lost access (4503)", async () => {
-    const { stream, sockets, last } = setup();
-    stream.start();
-    await vi.advanceTimersByTimeAsync(0);
-    last().open();
-    last().drop(4503, "Access to this pipeline was revoked");
-    await vi.advanceTimersByTimeAsync(60_000);
-    expect(sockets).toHaveLength(1);
-    expect(stream.state).toEqual({
-      status: "stopped",
-      reason: "Your access to this pipeline was removed",
-      final: true,
-    });
+    expect(stream.state).toEqual({ status: "stopped", reason, final });
   });
 
   it("retries when a token cannot be had, and stops when access is gone", async () => {
