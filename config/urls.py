@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from csp.decorators import csp_update
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -19,6 +22,13 @@ from pipelines.monitoring.prometheus import metrics_view
 swagger = SpectacularSwaggerSplitView.as_view(url_name="schema")
 redoc = SpectacularRedocView.as_view(url_name="schema", template_name="api_docs/redoc.html")
 
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin, the API docs)."""
+    return redirect(static("favicon.svg"))
+
+
 handler400 = "pipelines.api.errors.bad_request"
 handler404 = "pipelines.api.errors.not_found"
 
@@ -32,6 +42,7 @@ urlpatterns = [
     path("metrics", metrics_view, name="metrics"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("", include("producer.urls")),
     path("", include("pipelines.urls")),
 ]

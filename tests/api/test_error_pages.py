@@ -15,6 +15,13 @@ def test_an_unknown_page_gets_the_sites_404(client):
     assert "Nothing here" in body and "pipelines/error.css" in body and "<script" not in body
 
 
+def test_favicon_ico_leads_to_the_sites_icon(client):
+    """The admin and the API docs name no icon: the browser's guess must not be a 404."""
+    answer = client.get("/favicon.ico")
+    assert answer.status_code == 302 and answer["Location"].endswith("favicon.svg")
+    assert client.get(answer["Location"]).status_code == 200
+
+
 def test_an_unknown_api_url_stays_json(client):
     answer = client.get("/api/no/such/thing/")
     assert answer.status_code == 404 and answer["Content-Type"].startswith("application/json")

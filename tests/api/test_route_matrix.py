@@ -104,6 +104,7 @@ RIGHTS: dict[tuple[str, str], str] = {
     ("metrics", "get"): OWN_CREDENTIAL,
     ("healthz", "get"): PUBLIC,  # probes (pipelines.monitoring.health)
     ("readyz", "get"): PUBLIC,
+    ("favicon", "get"): PUBLIC,
     ("schema", "get"): PUBLIC,
     ("api-docs", "get"): PUBLIC,
     ("api-redoc", "get"): PUBLIC,
