@@ -33,7 +33,10 @@ class ProducerMetaForm(MetaForm):
         label="Frame Format",
         choices=FRAME_FORMATS,
         initial="envelope",
-        help_text="How records are framed on the socket; batch carries the most records/s.",
+        help_text=(
+            "How records are framed on the socket. Columns carries the most records/s to "
+            "clients that parse every record; envelope is the simplest to read."
+        ),
     )
 
 
