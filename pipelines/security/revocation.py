@@ -2,9 +2,8 @@
 
 A user's stream (a page's token or a cookie session) was allowed at its handshake; a grant
 removed later, its user taken out of a granted group, deactivated or no longer staff, must
-end it too:
-`access_narrowed` is sent on commit and producer.notify asks each such session to check
-again. Model signals, so the admin counts as well as the sharing service.
+end it too: `access_narrowed` is sent on commit and producer.notify asks each such session
+to check again. Model signals, so the admin counts as well as the sharing service.
 """
 
 from __future__ import annotations
