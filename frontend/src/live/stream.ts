@@ -20,7 +20,7 @@ export type ConnectionState =
   | { status: "connecting"; attempt: number }
   | { status: "open"; resumedFrom: string }
   | { status: "waiting"; attempt: number; retryAt: number; lastClose: string }
-  | { status: "stopped"; reason: string; final?: boolean };
+  | { status: "stopped"; reason: string; final: boolean };
 
 /** The parts of a browser WebSocket the stream uses (tests pass a fake). */
 export interface SocketLike {
