@@ -1,9 +1,10 @@
 """When someone may have lost the right to view a pipeline, the runtime hears of it.
 
 A user's stream (a page's token or a cookie session) was allowed at its handshake; a grant
-removed later, its user taken out of a granted group, deactivated or no longer staff, must
-end it too: `access_narrowed` is sent on commit and producer.notify asks each such session
-to check again. Model signals, so the admin counts as well as the sharing service.
+removed later, its user taken out of a granted group, deactivated, no longer staff or
+deleted, must end it too: `access_narrowed` is sent on commit and producer.notify asks each
+such session to check again. Model signals, so the admin counts as well as the sharing
+service.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from pipelines import signals
 from pipelines.models import Pipeline, PipelineGrant
@@ -27,6 +28,7 @@ def connect() -> None:
     user_model = get_user_model()
     pre_save.connect(_user_saving, sender=user_model, dispatch_uid="flowcast.was_staff")
     post_save.connect(_user_saved, sender=user_model, dispatch_uid="flowcast.deactivated")
+    pre_delete.connect(_user_deleting, sender=user_model, dispatch_uid="flowcast.user_deleted")
 
 
 def _narrowed(pipeline_ids) -> None:
@@ -75,6 +77,20 @@ def _user_saved(sender, instance, created: bool, update_fields=None, **kwargs) -
     if demoted:
         reach |= ~Q(owner=instance)
     if deactivated:
-        groups = instance.groups.values_list("pk", flat=True)
-        reach |= Q(owner=instance) | Q(grants__user=instance) | Q(grants__group__in=groups)
+        reach |= _shared_with(instance)
     _narrowed(Pipeline.objects.filter(reach).values_list("pk", flat=True))
+
+
+def _user_deleting(sender, instance, **kwargs) -> None:
+    """A deleted user: what they could see, read before the deletion cascades to their
+    grants and group memberships (staff: every pipeline)."""
+    pipelines = Pipeline.objects.all()
+    if not instance.is_staff:
+        pipelines = pipelines.filter(_shared_with(instance))
+    _narrowed(pipelines.values_list("pk", flat=True))
+
+
+def _shared_with(user) -> Q:
+    """The pipelines a user owns or was granted, directly or through a group."""
+    groups = user.groups.values_list("pk", flat=True)
+    return Q(owner=user) | Q(grants__user=user) | Q(grants__group__in=groups)

@@ -287,6 +287,39 @@ def test_removing_access_closes_that_users_dashboards_and_no_one_elses(
     assert asyncio.run(scenario()) == (4503, 4503, True, 4503, True, 4503, [True, True], 4503, True)
 
 
+def test_deleting_a_user_closes_their_dashboards(live, django_user_model):
+    """A deleted user's sessions end with 4503: one who saw the pipeline through a group
+    (the deletion takes the membership with it) and a staff user (who saw every pipeline)."""
+    s, host = live
+    pipeline, producer = s["pipeline"], s["producer"]
+    erin = django_user_model.objects.create_user("erin-member", password="x")
+    frank = django_user_model.objects.create_user("frank-staff", password="x", is_staff=True)
+    team = Group.objects.create(name="auditors")
+    erin.groups.add(team)
+    services.grant_access(pipeline, group="auditors", role="viewer")
+    url = ws_url(host, producer)
+
+    def dashboard(user) -> dict:
+        browser = DjangoClient()
+        browser.force_login(user)
+        return {
+            "Cookie": f"sessionid={browser.cookies['sessionid'].value}",
+            "Origin": f"http://{host}",
+        }
+
+    headers = [dashboard(erin), dashboard(frank)]
+
+    async def scenario():
+        erins, franks = [await connect(url, additional_headers=h) for h in headers]
+        await asyncio.to_thread(erin.delete)
+        erin_code = await _close_code(erins)
+        frank_open = await _still_open(franks)
+        await asyncio.to_thread(frank.delete)
+        return erin_code, frank_open, await _close_code(franks)
+
+    assert asyncio.run(scenario()) == (4503, True, 4503)
+
+
 async def _close_code(ws) -> int:
     with pytest.raises(ConnectionClosed):
         while True:
