@@ -2,9 +2,9 @@
 
 A user's stream (a page's token or a cookie session) was allowed at its handshake; a grant
 removed later, its user taken out of a granted group, deactivated, no longer staff or
-deleted, must end it too: `access_narrowed` is sent on commit and producer.notify asks each
-such session to check again. Model signals, so the admin counts as well as the sharing
-service.
+deleted, or the pipeline given to another owner, must end it too: `access_narrowed` is
+sent on commit and producer.notify asks each such session to check again. Model signals,
+so the admin counts as well as the sharing service.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ def connect() -> None:
     pre_save.connect(_user_saving, sender=user_model, dispatch_uid="flowcast.was_staff")
     post_save.connect(_user_saved, sender=user_model, dispatch_uid="flowcast.deactivated")
     pre_delete.connect(_user_deleting, sender=user_model, dispatch_uid="flowcast.user_deleted")
+    pre_save.connect(_pipeline_saving, sender=Pipeline, dispatch_uid="flowcast.owner_was")
+    post_save.connect(_pipeline_saved, sender=Pipeline, dispatch_uid="flowcast.owner_changed")
 
 
 def _narrowed(pipeline_ids) -> None:
@@ -88,6 +90,21 @@ def _user_deleting(sender, instance, **kwargs) -> None:
     if not instance.is_staff:
         pipelines = pipelines.filter(_shared_with(instance))
     _narrowed(pipelines.values_list("pk", flat=True))
+
+
+def _pipeline_saving(sender, instance: Pipeline, update_fields=None, **kwargs) -> None:
+    """Remember the stored owner: the admin may hand a pipeline to someone else."""
+    stored = None
+    if instance.pk is not None and not (update_fields and "owner" not in update_fields):
+        stored = sender.objects.filter(pk=instance.pk).values_list("owner_id", flat=True).first()
+    instance._flowcast_owner_was = stored
+
+
+def _pipeline_saved(sender, instance: Pipeline, created: bool, **kwargs) -> None:
+    """The old owner may no longer see a pipeline given away (unless staff or granted)."""
+    was = getattr(instance, "_flowcast_owner_was", None)
+    if not created and was is not None and was != instance.owner_id:
+        _narrowed([instance.pk])
 
 
 def _shared_with(user) -> Q:

@@ -244,13 +244,7 @@ def test_removing_access_closes_that_users_dashboards_and_no_one_elses(
     services.grant_access(pipeline, group="watchers", role="viewer")
     url = ws_url(host, producer)
 
-    def dashboard(user) -> dict:
-        browser = DjangoClient()
-        browser.force_login(user)
-        cookie = f"sessionid={browser.cookies['sessionid'].value}"
-        return {"Cookie": cookie, "Origin": f"http://{host}"}
-
-    headers = [dashboard(u) for u in (bob, carol, dave, owner)] + [bearer(producer)]
+    headers = [_dashboard(host, u) for u in (bob, carol, dave, owner)] + [bearer(producer)]
     grant = PipelineGrant.objects.get(pipeline=pipeline, user=bob)
     # What the site's own pages do: a token minted from the session, then ?token=.
     page = DjangoClient()
@@ -299,15 +293,7 @@ def test_deleting_a_user_closes_their_dashboards(live, django_user_model):
     services.grant_access(pipeline, group="auditors", role="viewer")
     url = ws_url(host, producer)
 
-    def dashboard(user) -> dict:
-        browser = DjangoClient()
-        browser.force_login(user)
-        return {
-            "Cookie": f"sessionid={browser.cookies['sessionid'].value}",
-            "Origin": f"http://{host}",
-        }
-
-    headers = [dashboard(erin), dashboard(frank)]
+    headers = [_dashboard(host, erin), _dashboard(host, frank)]
 
     async def scenario():
         erins, franks = [await connect(url, additional_headers=h) for h in headers]
@@ -318,6 +304,36 @@ def test_deleting_a_user_closes_their_dashboards(live, django_user_model):
         return erin_code, frank_open, await _close_code(franks)
 
     assert asyncio.run(scenario()) == (4503, True, 4503)
+
+
+def test_giving_a_pipeline_to_another_owner_closes_the_old_owners_dashboards(
+    live, owner, django_user_model
+):
+    """The admin may change a pipeline's owner: the old one (not staff, no grant) can no
+    longer see it, and their session ends with 4503; the new owner's goes on."""
+    s, host = live
+    pipeline, producer = s["pipeline"], s["producer"]
+    grace = django_user_model.objects.create_user("grace-new-owner", password="x")
+    url = ws_url(host, producer)
+    headers = [_dashboard(host, owner), _dashboard(host, grace)]
+
+    async def scenario():
+        before = await handshake_status(url, headers[1])  # not hers yet
+        old = await connect(url, additional_headers=headers[0])
+        pipeline.owner = grace  # as the admin's change form saves it
+        await asyncio.to_thread(pipeline.save)
+        graces = await connect(url, additional_headers=headers[1])
+        old_code = await _close_code(old)
+        return before, old_code, await _still_open(graces)
+
+    assert asyncio.run(scenario()) == (403, 4503, True)
+
+
+def _dashboard(host: str, user) -> dict:
+    """A logged-in page's handshake headers: its session cookie and the site's Origin."""
+    browser = DjangoClient()
+    browser.force_login(user)
+    return {"Cookie": f"sessionid={browser.cookies['sessionid'].value}", "Origin": f"http://{host}"}
 
 
 async def _close_code(ws) -> int:
