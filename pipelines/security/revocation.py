@@ -57,12 +57,16 @@ def _membership_changed(sender, instance, action: str, reverse: bool, pk_set, **
     _narrowed(grants.values_list("pipeline_id", flat=True))
 
 
+def _stored(sender, instance, field: str, update_fields) -> object:
+    """A field's value in the database before this save (None: a new row, or a save that
+    leaves the field alone): post_save cannot tell what changed otherwise."""
+    if instance.pk is None or (update_fields and field not in update_fields):
+        return None
+    return sender.objects.filter(pk=instance.pk).values_list(field, flat=True).first()
+
+
 def _user_saving(sender, instance, update_fields=None, **kwargs) -> None:
-    """Remember whether the user was staff: post_save cannot tell a demotion otherwise."""
-    stored = None
-    if instance.pk is not None and not (update_fields and "is_staff" not in update_fields):
-        stored = sender.objects.filter(pk=instance.pk).values_list("is_staff", flat=True).first()
-    instance._flowcast_was_staff = bool(stored)
+    instance._flowcast_was_staff = bool(_stored(sender, instance, "is_staff", update_fields))
 
 
 def _user_saved(sender, instance, created: bool, update_fields=None, **kwargs) -> None:
@@ -93,15 +97,12 @@ def _user_deleting(sender, instance, **kwargs) -> None:
 
 
 def _pipeline_saving(sender, instance: Pipeline, update_fields=None, **kwargs) -> None:
-    """Remember the stored owner: the admin may hand a pipeline to someone else."""
-    stored = None
-    if instance.pk is not None and not (update_fields and "owner" not in update_fields):
-        stored = sender.objects.filter(pk=instance.pk).values_list("owner_id", flat=True).first()
-    instance._flowcast_owner_was = stored
+    instance._flowcast_owner_was = _stored(sender, instance, "owner", update_fields)
 
 
 def _pipeline_saved(sender, instance: Pipeline, created: bool, **kwargs) -> None:
-    """The old owner may no longer see a pipeline given away (unless staff or granted)."""
+    """The old owner may no longer see a pipeline given away (unless staff or granted):
+    the admin's change form can do that."""
     was = getattr(instance, "_flowcast_owner_was", None)
     if not created and was is not None and was != instance.owner_id:
         _narrowed([instance.pk])
