@@ -23,10 +23,11 @@ from pipelines.security import access
 from pipelines.security.access import Right
 from producer.credential_cache import Producer, cache
 from producer.lazy_user import session_user
-from producer.tokens import read_token
+from producer.tokens import read_token, sign_in_key
 
 SECRET, TOKEN, SESSION = "secret", "token", "session"
 UNDECIDED = "undecided"  # no secret or token: a cookie session may still open it
+REVOKED, SIGNED_OUT = "revoked", "signed out"  # why a recheck ends a user's session
 VIEW = Right.VIEW
 
 
@@ -37,7 +38,8 @@ class Grant:
     ingestion_id: str
     kind: str  # which credential opened the session: decides which changes close it
     deployed: DeployedComponent
-    viewer: int | None = None  # the user a token was minted for: checked when access narrows
+    viewer: int | None = None  # the user of a cookie session or a page's token: rechecked
+    viewer_key: str | None = None  # a token's sign-in fingerprint (tokens.sign_in_key)
 
 
 def _headers(scope) -> dict[str, str]:
@@ -71,15 +73,15 @@ async def authorize(scope, ingestion_id: str) -> Grant | None:
     if producer is None:
         return None
     headers = _headers(scope)
-    kind, viewer = _credential_kind(scope, headers, producer)
+    kind, claims = _credential_kind(scope, headers, producer)
     if kind is None and time.monotonic() - producer.loaded_at > 0.1:
         # A secret regenerated a moment ago may be presented before the change message
         # reached this process: a credential that does not hold is checked once more
         # against the database (refusals are rare and limited per address).
         producer = await held.producer(ingestion_id, fresh=True)
-        kind, viewer = _credential_kind(scope, headers, producer) if producer else (None, None)
+        kind, claims = _credential_kind(scope, headers, producer) if producer else (None, {})
     if kind is UNDECIDED:
-        kind = await database_sync_to_async(_session_kind)(scope, headers, producer)
+        kind, claims = await database_sync_to_async(_session_kind)(scope, headers, producer)
     if kind is None:
         return None
     return Grant(
@@ -88,7 +90,8 @@ async def authorize(scope, ingestion_id: str) -> Grant | None:
         producer.ingestion_id,
         kind,
         producer.deployed,
-        viewer,
+        claims.get("u"),
+        claims.get("h"),
     )
 
 
@@ -102,42 +105,45 @@ def presents_credential(scope) -> bool:
     return presented(scope, _headers(scope)) != (None, None)
 
 
-def _credential_kind(
-    scope, headers: dict[str, str], producer: Producer
-) -> tuple[str | None, int | None]:
-    """Which credential opens it (None: refused), and the user a token names."""
+def _credential_kind(scope, headers: dict[str, str], producer: Producer) -> tuple[str | None, dict]:
+    """Which credential opens it (None: refused), and a token's claims (its user)."""
     secret, token = presented(scope, headers)
     if secret is not None:
-        return (SECRET if credentials.secrets_match(secret, producer.secret) else None), None
+        return (SECRET if credentials.secrets_match(secret, producer.secret) else None), {}
     if token is not None:
         claims = read_token(token, producer.ingestion_id, producer.secret)
-        return (TOKEN, claims.get("u")) if claims is not None else (None, None)
-    return UNDECIDED, None
+        return (TOKEN, claims) if claims is not None else (None, {})
+    return UNDECIDED, {}
 
 
-def _session_kind(scope, headers: dict[str, str], producer: Producer) -> str | None:
+def _session_kind(scope, headers: dict[str, str], producer: Producer) -> tuple[str | None, dict]:
     """A logged-in user allowed to view the pipeline, from a page of this site."""
     if not same_origin(headers):
-        return None
-    return SESSION if may_view(scope, producer.pipeline_id) else None
-
-
-def may_view(scope, pipeline_id: int) -> bool:
-    """Whether the session's user may view the pipeline, read afresh (a thread that may
-    query): at the handshake, and again when access may have narrowed (producer.notify)."""
-    pipeline = Pipeline.objects.filter(pk=pipeline_id).first()
-    return pipeline is not None and access.may(session_user(scope), pipeline, VIEW)
+        return None, {}
+    user = session_user(scope)
+    pipeline = Pipeline.objects.filter(pk=producer.pipeline_id).first()
+    if pipeline is None or not access.may(user, pipeline, VIEW):
+        return None, {}
+    return SESSION, {"u": user.pk}
 
 
 def rechecks(grant: Grant) -> bool:
     """Whether access that narrows can end this session: a user's, not a secret's."""
-    return grant.kind == SESSION or grant.viewer is not None
+    return grant.viewer is not None
 
 
-def may_still_view(grant: Grant, scope) -> bool:
-    """Checked again (in a thread) when access to the pipeline may have narrowed."""
-    if grant.kind == SESSION:
-        return may_view(scope, grant.pipeline_id)
+def recheck(grant: Grant, scope) -> str | None:
+    """Checked again (in a thread) when the user's access or sign-in may have changed: None
+    to go on, REVOKED when they may no longer view the pipeline, SIGNED_OUT when only their
+    sign-in changed (a new password): a page still signed in gets a new token."""
     user = get_user_model().objects.filter(pk=grant.viewer, is_active=True).first()
     pipeline = Pipeline.objects.filter(pk=grant.pipeline_id).first()
-    return user is not None and pipeline is not None and access.may(user, pipeline, VIEW)
+    if user is None or pipeline is None or not access.may(user, pipeline, VIEW):
+        return REVOKED
+    if grant.kind == SESSION:
+        signed_in = session_user(scope).pk == user.pk
+    elif grant.viewer_key is not None:  # a page's token, minted from its session
+        signed_in = credentials.secrets_match(grant.viewer_key, sign_in_key(user))
+    else:  # minted with an API token, which a new password does not revoke
+        signed_in = True
+    return None if signed_in else SIGNED_OUT

@@ -32,7 +32,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from pipelines.security.abuse_limits import Refusal
 from producer import metrics
 from producer.admission import admit, refuse
-from producer.auth import Grant, may_still_view, rechecks
+from producer.auth import REVOKED, SIGNED_OUT, Grant, recheck, rechecks
 from producer.credit_reporter import reporter
 from producer.cursor import BadSince, Cursor, parse_since
 from producer.frames import text_frames
@@ -46,7 +46,12 @@ from producer.web import SLOW_SECONDS, WRITER, SocketWriter
 log = logging.getLogger(__name__)
 
 TOO_SLOW = 1013
-ACCESS_REVOKED = 4503  # a dashboard's user may no longer view the pipeline (_recheck)
+# Why a recheck ends a user's session (_recheck): 4503 do not reconnect; 4504 reconnect with
+# a new token, which a page still signed in gets from its session.
+RECHECK_CLOSES = {
+    REVOKED: (4503, "Access to this pipeline was revoked"),
+    SIGNED_OUT: (4504, "Sign-in changed; reconnect with a new token"),
+}
 INTERNAL_ERROR = 1011
 BAD_REQUEST = 4400
 
@@ -221,10 +226,12 @@ class ProducerConsumer(AsyncWebsocketConsumer):
         self.writer.write(write.wire if write.wire is not None else text_frames(write.frames))
 
     async def _recheck(self) -> None:
-        """A grant was removed or a group shrank: a dashboard whose user may no longer view
-        the pipeline is closed (4503: do not reconnect with this session)."""
-        if not await database_sync_to_async(may_still_view)(self.grant, self.scope):
-            await self.close(code=ACCESS_REVOKED, reason="Access to this pipeline was revoked")
+        """A grant was removed, a group shrank, a password changed: a dashboard whose user may
+        no longer view the pipeline, or is no longer signed in as it was, is closed."""
+        verdict = await database_sync_to_async(recheck)(self.grant, self.scope)
+        if verdict is not None:
+            code, reason = RECHECK_CLOSES[verdict]
+            await self.close(code=code, reason=reason)
 
     async def _writable(self) -> None:
         """Wait until the socket has room; a client that stays stuck is closed (1013)."""

@@ -21,13 +21,22 @@ def _fingerprint(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()[:24]
 
 
-def mint_token(component: Component, viewer: int | None = None) -> dict:
-    """`viewer`: the user it is minted for (a page's session). Their sessions are checked
-    again when their access narrows (producer.notify), and closed once it is gone."""
+def sign_in_key(user) -> str:
+    """A fingerprint of the user's sign-in (Django's session auth hash, which a new password
+    changes): a token carries it, so a password change can end the streams it opened."""
+    return _fingerprint(user.get_session_auth_hash())
+
+
+def mint_token(component: Component, viewer=None, *, from_session: bool = False) -> dict:
+    """`viewer`: the user it is minted for; their streams are checked again when their access
+    narrows (producer.notify). `from_session`: minted for a signed-in page, so a new password
+    (which signs the page out) ends them too; an API token's mint is not tied to it."""
     max_age = settings.FLOWCAST["TOKEN_MAX_AGE"]
     claims = {"i": component.ingestion_id, "f": _fingerprint(component.ingestion_secret)}
     if viewer is not None:
-        claims["u"] = viewer
+        claims["u"] = viewer.pk
+        if from_session:
+            claims["h"] = sign_in_key(viewer)
     return {"token": signing.dumps(claims, salt=SALT), "expires_in": max_age}
 
 

@@ -281,7 +281,9 @@ class ComponentViewSet(PipelineChildViewSet):
     @extend_schema(responses=r.StreamToken)
     @action(detail=True, methods=["post"], throttle_classes=[TokenMinting])
     def token(self, request, pk=None):
-        return Response(mint_token(self.get_object(), viewer=request.user.pk))
+        # request.auth: the API token, when that (not the session) authenticated the call.
+        session = request.auth is None
+        return Response(mint_token(self.get_object(), viewer=request.user, from_session=session))
 
     @extend_schema(request=r.RevRequest)
     @action(detail=True, methods=["post"])

@@ -2,9 +2,10 @@
 
 A user's stream (a page's token or a cookie session) was allowed at its handshake; a grant
 removed later, its user taken out of a granted group, deactivated, no longer staff or
-deleted, or the pipeline given to another owner, must end it too: `access_narrowed` is
-sent on commit and producer.notify asks each such session to check again. Model signals,
-so the admin counts as well as the sharing service.
+deleted, or the pipeline given to another owner, must end it too, and so must a new
+password (Django signs out the user's other sessions then): `access_narrowed` is sent on
+commit and producer.notify asks each such session to check again. Model signals, so the
+admin counts as well as the sharing service.
 """
 
 from __future__ import annotations
@@ -67,22 +68,25 @@ def _stored(sender, instance, field: str, update_fields) -> object:
 
 def _user_saving(sender, instance, update_fields=None, **kwargs) -> None:
     instance._flowcast_was_staff = bool(_stored(sender, instance, "is_staff", update_fields))
+    instance._flowcast_password_was = _stored(sender, instance, "password", update_fields)
 
 
 def _user_saved(sender, instance, created: bool, update_fields=None, **kwargs) -> None:
-    """A deactivated user: every pipeline they owned or were shared; a user no longer staff:
-    every pipeline they do not own (staff saw them all). A login's save of last_login alone
-    is skipped."""
+    """A deactivated user, or one with a new password: every pipeline they could see; a
+    user no longer staff: every pipeline they do not own (staff saw them all). A login's
+    save of last_login alone is skipped."""
     demoted = getattr(instance, "_flowcast_was_staff", False) and not instance.is_staff
     deactivated = not instance.is_active and not (
         update_fields and "is_active" not in update_fields
     )
-    if created or not (demoted or deactivated):
+    password_was = getattr(instance, "_flowcast_password_was", None)
+    new_password = password_was is not None and password_was != instance.password
+    if created or not (demoted or deactivated or new_password):
         return
     reach = Q(pk__in=[])
-    if demoted:
+    if demoted or (new_password and instance.is_staff):
         reach |= ~Q(owner=instance)
-    if deactivated:
+    if deactivated or new_password:
         reach |= _shared_with(instance)
     _narrowed(Pipeline.objects.filter(reach).values_list("pk", flat=True))
 

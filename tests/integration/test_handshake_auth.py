@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core import signing
 from django.test import Client as DjangoClient
+from rest_framework.authtoken.models import Token
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
@@ -327,6 +328,49 @@ def test_giving_a_pipeline_to_another_owner_closes_the_old_owners_dashboards(
         return before, old_code, await _still_open(graces)
 
     assert asyncio.run(scenario()) == (403, 4503, True)
+
+
+def test_a_new_password_ends_that_users_streams_and_a_page_signed_in_again_resumes(
+    live, django_user_model
+):
+    """Django signs a user's other sessions out when their password changes; their streams
+    (a cookie session, a page's token) end with 4504, which invites a page to mint a new
+    token: one signed in with the new password can, and streams again. A token minted with
+    an API token (which a new password does not revoke) goes on, as do other users'."""
+    s, host = live
+    pipeline, producer = s["pipeline"], s["producer"]
+    kim = django_user_model.objects.create_user("kim-viewer", password="old-password-1")
+    lee = django_user_model.objects.create_user("lee-viewer", password="x")
+    for name in ("kim-viewer", "lee-viewer"):
+        services.grant_access(pipeline, user=name, role="viewer")
+    url = ws_url(host, producer)
+    page = DjangoClient()
+    page.force_login(kim)
+    token = page.post(f"/api/components/{producer.pk}/token/").json()["token"]
+    service = DjangoClient(headers={"Authorization": f"Token {Token.objects.create(user=kim)}"})
+    by_api = service.post(f"/api/components/{producer.pk}/token/").json()["token"]
+    headers = [_dashboard(host, kim), _dashboard(host, lee)]
+
+    def new_password():
+        kim.set_password("new-password-2")
+        kim.save()
+
+    def token_after_signing_in_again() -> str:
+        again = DjangoClient()
+        again.force_login(kim)  # a new session, with the new password's hash
+        return again.post(f"/api/components/{producer.pk}/token/").json()["token"]
+
+    async def scenario():
+        cookie, others = [await connect(url, additional_headers=h) for h in headers]
+        paged = await connect(ws_url(host, producer, f"?token={token}"))
+        api_stream = await connect(ws_url(host, producer, f"?token={by_api}"))
+        await asyncio.to_thread(new_password)
+        codes = [await _close_code(cookie), await _close_code(paged)]
+        fresh = await asyncio.to_thread(token_after_signing_in_again)
+        again = await handshake_status(ws_url(host, producer, f"?token={fresh}"))
+        return codes, [await _still_open(others), await _still_open(api_stream)], again
+
+    assert asyncio.run(scenario()) == ([4504, 4504], [True, True], 101)
 
 
 def _dashboard(host: str, user) -> dict:

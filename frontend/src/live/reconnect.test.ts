@@ -26,6 +26,7 @@ describe("closeVerdict", () => {
     [4501, true], // a fresh token from the session is a new credential
     [4502, false],
     [4503, false], // access removed: a new token would be refused too
+    [4504, true], // a new password: a page still signed in mints a new token
     [4999, false],
   ])("code %i: reconnect=%s", (code, reconnect) => {
     expect(closeVerdict(code).reconnect).toBe(reconnect);

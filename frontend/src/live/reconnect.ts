@@ -53,6 +53,8 @@ export type CloseVerdict =
 export const RECONFIGURED = 4001;
 export const REPLACED = 4002;
 export const ACCESS_REVOKED = 4503;
+/** A page's token is a credential it can renew from its session: after these it mints one. */
+const RENEWABLE = new Set([4501, 4504]);
 
 const REASONS: Record<number, string> = {
   1000: "The server closed the connection",
@@ -66,6 +68,7 @@ const REASONS: Record<number, string> = {
   4501: "The Ingestion Secret was regenerated",
   4502: "The pipeline was deactivated or the producer removed",
   4503: "Your access to this pipeline was removed",
+  4504: "Your sign-in changed (a new password)",
 };
 
 export function describeClose(code: number, reason = ""): string {
@@ -76,14 +79,15 @@ export function describeClose(code: number, reason = ""): string {
 
 /**
  * 4500–4999 mean "not with these credentials". A page's token comes from the user's session,
- * so after 4501 (secret regenerated) a freshly minted token is a new credential: reconnect.
- * Any other code in that range stops the stream; everything else reconnects: with `since`,
+ * so after 4501 (secret regenerated) or 4504 (its user's password changed) a freshly minted
+ * token is a new credential: reconnect (a session signed out by the new password cannot mint
+ * one, and the stream stops there). Any other code in that range stops the stream; everything else reconnects: with `since`,
  * except after 4002 (a new input: its ids start over) and 4400 (a resume point the server
  * cannot use: start again from the live edge).
  */
 export function closeVerdict(code: number, reason = ""): CloseVerdict {
   const message = describeClose(code, reason);
-  if (code >= 4500 && code <= 4999 && code !== 4501) {
+  if (code >= 4500 && code <= 4999 && !RENEWABLE.has(code)) {
     return { reconnect: false, message, final: code === ACCESS_REVOKED };
   }
   return {
