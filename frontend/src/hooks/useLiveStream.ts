@@ -33,10 +33,14 @@ const REFRESH_MS = 250;
 const IDLE_REFRESH_MS = 1000; // the chart scrolls and countdowns tick even with no records
 
 /** A request made for the stream; no access or no producer any more ends the stream. */
-async function orStop<T>(request: () => Promise<T>): Promise<T> {
+export async function orStop<T>(request: () => Promise<T>): Promise<T> {
   try {
     return await request();
   } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      // Signed out, e.g. by a new password set elsewhere (the server closed with 4504).
+      throw new StreamStop("You are signed out: sign in again to watch this producer.");
+    }
     if (error instanceof ApiError && (error.status === 403 || error.status === 404)) {
       throw new StreamStop("You can no longer watch this producer.");
     }
