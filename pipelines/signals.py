@@ -14,6 +14,7 @@ pipeline_status_changed = Signal()
 secret_regenerated = Signal()
 # kwargs: component_id, ingestion_id
 component_removed = Signal()
-# kwargs: pipeline_ids. Someone may have lost the right to view these pipelines (a grant
-# removed, a user taken out of a granted group): open dashboard sessions check again.
+# kwargs: pipeline_ids. Someone may have lost the right to view these pipelines, or their
+# sign-in changed (pipelines.security.revocation says when): open dashboard sessions check
+# again.
 access_narrowed = Signal()

@@ -44,6 +44,9 @@ class EncodedBatch:
     records: list[Record]  # the records that made it into frames
     poison: list[tuple[Record, str]]
     ids: list[list[int]] = field(default_factory=list)  # per frame: [partition, offset, …]
+    # Where each run of one partition ends among the records given to encode_batch (all of
+    # them, poison too): the caller's offset spans read them (producer.runner).
+    runs: list[int] = field(default_factory=list)
 
     @cached_property
     def wire(self) -> bytes:
@@ -138,12 +141,12 @@ def _envelopes(records: list[Record], source_format: str) -> list[dict]:
     ]
 
 
-def _envelope_frames(records: list[Record], source_format: str) -> EncodedBatch:
+def _envelope_frames(records: list[Record], source_format: str, _runs) -> EncodedBatch:
     frames = list(map(_dumps, _envelopes(records, source_format)))
     return _per_record_frames(records, frames)
 
 
-def _raw_frames(records: list[Record], source_format: str) -> EncodedBatch:
+def _raw_frames(records: list[Record], source_format: str, _runs) -> EncodedBatch:
     """The value as is (UTF-8 text frames; bytes records as base64)."""
     raws = [r.value() for r in records]
     if source_format == "bytes":
@@ -163,7 +166,7 @@ def _per_record_frames(records: list[Record], frames: list[bytes]) -> EncodedBat
     return EncodedBatch(frames, records, [], ids)
 
 
-def _batch_frames(records: list[Record], source_format: str) -> EncodedBatch:
+def _batch_frames(records: list[Record], source_format: str, _runs) -> EncodedBatch:
     """One JSON array per batch, serialised in one call; split only past the frame limit."""
     envelopes = _envelopes(records, source_format)
     frame = _dumps(envelopes)
@@ -194,7 +197,7 @@ def _split(records: list[Record], items: list[bytes]) -> EncodedBatch:
     return out
 
 
-def _column_frames(records: list[Record], source_format: str) -> EncodedBatch:
+def _column_frames(records: list[Record], source_format: str, runs: list[int]) -> EncodedBatch:
     """One object per run of one partition: offsets, timestamps, keys and values side by
     side, so a client decodes little more than the values and can still resume."""
     values = _values([r.value() for r in records], source_format)
@@ -202,7 +205,7 @@ def _column_frames(records: list[Record], source_format: str) -> EncodedBatch:
     stamps = _stamps(records)
     out = EncodedBatch([], records, [])
     start = 0
-    for end in run_ends(records):
+    for end in runs:
         _columns(records, stamps, keys, values, start, end, out)
         start = end
     return out
@@ -240,7 +243,8 @@ def _columns(records, stamps, keys, values, start: int, end: int, out: EncodedBa
         _columns(records, stamps, keys, values, middle, end, out)
 
 
-_ENCODERS: dict[str, Callable[[list[Record], str], EncodedBatch]] = {
+# (records, source format, run_ends(records)) -> frames
+_ENCODERS: dict[str, Callable[[list[Record], str, list[int]], EncodedBatch]] = {
     "envelope": _envelope_frames,
     "batch": _batch_frames,
     "columns": _column_frames,
@@ -249,21 +253,34 @@ _ENCODERS: dict[str, Callable[[list[Record], str], EncodedBatch]] = {
 
 
 def encode_batch(records: list[Record], frame_format: str, source_format: str) -> EncodedBatch:
-    """Frames for a batch of records; poison records are set aside with their reason."""
-    encode = _ENCODERS[frame_format]
+    """Frames for a batch of records; poison records are set aside with their reason. The
+    partition runs are found once, for the columns frames and the caller's offset spans."""
+    runs = run_ends(records)
     try:
-        return encode(records, source_format) if records else EncodedBatch([], [], [])
+        out = _encode(records, frame_format, source_format, runs)
     except PoisonRecord:
-        pass
+        out = _without_poison(records, frame_format, source_format)
+    out.runs = runs
+    return out
+
+
+def _encode(records: list[Record], frame_format: str, source_format: str, runs) -> EncodedBatch:
+    if not records:
+        return EncodedBatch([], [], [])
+    return _ENCODERS[frame_format](records, source_format, runs)
+
+
+def _without_poison(records: list[Record], frame_format: str, source_format: str) -> EncodedBatch:
+    """The frames of the records that can be framed; each other one with its reason."""
     good, poison = [], []
     for r in records:
         try:
-            encode([r], source_format)
+            _encode([r], frame_format, source_format, [1])
         except PoisonRecord as exc:
             poison.append((r, _reason(r, source_format, exc)))
         else:
             good.append(r)
-    out = encode(good, source_format) if good else EncodedBatch([], [], [])
+    out = _encode(good, frame_format, source_format, run_ends(good))
     out.poison = poison
     return out
 

@@ -58,17 +58,19 @@ def _membership_changed(sender, instance, action: str, reverse: bool, pk_set, **
     _narrowed(grants.values_list("pipeline_id", flat=True))
 
 
-def _stored(sender, instance, field: str, update_fields) -> object:
-    """A field's value in the database before this save (None: a new row, or a save that
-    leaves the field alone): post_save cannot tell what changed otherwise."""
-    if instance.pk is None or (update_fields and field not in update_fields):
-        return None
-    return sender.objects.filter(pk=instance.pk).values_list(field, flat=True).first()
+def _stored(sender, instance, fields: tuple[str, ...], update_fields) -> dict:
+    """The values in the database, before this save, of those `fields` it saves (none for a
+    new row): post_save cannot tell what changed otherwise. One query."""
+    saved = [f for f in fields if not update_fields or f in update_fields]
+    if instance.pk is None or not saved:
+        return {}
+    return sender.objects.filter(pk=instance.pk).values(*saved).first() or {}
 
 
 def _user_saving(sender, instance, update_fields=None, **kwargs) -> None:
-    instance._flowcast_was_staff = bool(_stored(sender, instance, "is_staff", update_fields))
-    instance._flowcast_password_was = _stored(sender, instance, "password", update_fields)
+    stored = _stored(sender, instance, ("is_staff", "password"), update_fields)
+    instance._flowcast_was_staff = bool(stored.get("is_staff"))
+    instance._flowcast_password_was = stored.get("password")
 
 
 def _user_saved(sender, instance, created: bool, update_fields=None, **kwargs) -> None:
@@ -101,7 +103,7 @@ def _user_deleting(sender, instance, **kwargs) -> None:
 
 
 def _pipeline_saving(sender, instance: Pipeline, update_fields=None, **kwargs) -> None:
-    instance._flowcast_owner_was = _stored(sender, instance, "owner", update_fields)
+    instance._flowcast_owner_was = _stored(sender, instance, ("owner",), update_fields).get("owner")
 
 
 def _pipeline_saved(sender, instance: Pipeline, created: bool, **kwargs) -> None:
