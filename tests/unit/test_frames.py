@@ -126,6 +126,11 @@ def test_a_columns_run_past_the_frame_limit_is_split_and_an_oversized_record_is_
     [
         ("json", b"1,2", b"k", "value is not JSON"),
         ("json", b'"\xff"', b"k", "value is not JSON"),
+        ("json", b'{"a": "\xed\xa0\x80"}', b"k", "value is not JSON"),  # a UTF-8 surrogate
+        ("json", b'"\x01"', b"k", "value is not JSON"),  # a control character in a string
+        ("json", b"[1,]", b"k", "value is not JSON"),
+        ("json", b"01", b"k", "value is not JSON"),
+        ("json", b"", b"k", "value is not JSON"),
         ("json", b"{}", b"\xff", "key is not UTF-8 text"),
         ("text", b"\xfe", b"k", "value is not UTF-8 text"),
     ],
