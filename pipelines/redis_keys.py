@@ -10,6 +10,7 @@ never call each other. Keeping every key here shows a newcomer (or an operator w
   flowcast:web:<ingestion id>          hash  web process → last heartbeat (unix time)
   flowcast:credit:<ingestion id>:<w>   hash  web process → last batch seq handled from worker w
   flowcast:traffic:<guid>              hash  API Ingestion counters of a component
+  flowcast:narrowed                    zset  pipeline id → last time its access narrowed (ms)
   flowcast:supervisors                 zset  supervisor id → expiry of its membership (ms)
   flowcast:slot:<guid>:<index>         str   id of the supervisor running that instance (PX)
   flowcast:scaling:<guid>:leader       str   "<id> <token>" of the supervisor deciding (PX)
@@ -28,6 +29,7 @@ from django.conf import settings
 INSTANCE_PREFIX = "flowcast:instance"
 WEB_STATS = "flowcast:webstats"
 TRAFFIC_PREFIX = "flowcast:traffic"
+NARROWED = "flowcast:narrowed"
 SUPERVISORS = "flowcast:supervisors"
 FENCES = "flowcast:scaling:fences"
 LIMITS_PREFIX = "flowcast-limits"

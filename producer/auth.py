@@ -21,6 +21,7 @@ from pipelines.rules import credentials
 from pipelines.runtime.deployed_versions import DeployedComponent
 from pipelines.security import access
 from pipelines.security.access import Right
+from producer import narrowings
 from producer.credential_cache import Producer, cache
 from producer.lazy_user import session_user
 from producer.tokens import read_token, sign_in_key
@@ -67,7 +68,8 @@ async def authorize(scope, ingestion_id: str) -> Grant | None:
 
     A secret or a token is checked against the producer as this process holds it
     (producer.credential_cache): no query, no thread. Only a cookie session (a dashboard)
-    needs the database, for its user and their access."""
+    needs the database, for its user and their access; so does a user's token older than
+    the last narrowing of its pipeline's access (producer.narrowings), rarely."""
     held = cache()
     producer = await held.producer(ingestion_id)
     if producer is None:
@@ -84,7 +86,7 @@ async def authorize(scope, ingestion_id: str) -> Grant | None:
         kind, claims = await database_sync_to_async(_session_kind)(scope, headers, producer)
     if kind is None:
         return None
-    return Grant(
+    grant = Grant(
         producer.component_id,
         producer.pipeline_id,
         producer.ingestion_id,
@@ -93,6 +95,11 @@ async def authorize(scope, ingestion_id: str) -> Grant | None:
         claims.get("u"),
         claims.get("h"),
     )
+    if kind is TOKEN and narrowings.predates(claims, producer.narrowed_at):
+        # A user's token older than a narrowing of this pipeline's access: checked as the
+        # streams it opened were (4503/4504); refused here with HTTP 403.
+        return grant if await database_sync_to_async(recheck)(grant, scope) is None else None
+    return grant
 
 
 def presented(scope, headers: dict[str, str]) -> tuple[str | None, str | None]:

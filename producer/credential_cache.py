@@ -2,7 +2,8 @@
 
 Deployed versions are immutable: a producer's secret and stream settings change only when
 Update Pipeline deploys a version, its secret is regenerated, its pipeline is activated or
-deactivated, or the component is removed. Each of those sends, after its commit, the
+deactivated, or the component is removed; and what older tokens may do changes when access
+to its pipeline narrows (producer.narrowings). Each of those sends, after its commit, the
 ingestion ids concerned to one channel-layer group that every web process subscribes to
 (producer.notify); the entries go at once. A message lost while Redis reconnects is
 bounded by TTL_SECONDS. So a handshake whose secret or token decides costs no database
@@ -25,7 +26,7 @@ from pipelines.models import Component, Pipeline
 from pipelines.runtime import deployed_versions
 from pipelines.runtime.deployed_versions import DeployedComponent
 from pipelines.types import registry
-from producer import metrics
+from producer import metrics, narrowings
 from producer.per_loop import per_loop
 
 GROUP = "flowcast.credentials"
@@ -41,6 +42,7 @@ class Producer:
     secret: str
     deployed: DeployedComponent
     loaded_at: float
+    narrowed_at: int | None = None  # when access to its pipeline last narrowed (ms)
 
 
 def load(ingestion_id: str) -> Producer | None:
@@ -60,6 +62,7 @@ def load(ingestion_id: str) -> Producer | None:
         component.ingestion_secret,
         deployed,
         time.monotonic(),
+        narrowings.last(component.pipeline_id),
     )
 
 

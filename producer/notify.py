@@ -13,6 +13,7 @@ from pipelines import signals
 from pipelines.models import Component, Pipeline, PipelineVersion
 from pipelines.runtime import deployed_versions
 from pipelines.types import registry
+from producer import narrowings
 from producer.auth import SECRET, TOKEN
 from producer.credential_cache import CHANGED
 from producer.credential_cache import GROUP as CREDENTIALS_GROUP
@@ -105,11 +106,15 @@ def on_deployed(
 
 
 def on_access_narrowed(sender, pipeline_ids: list[int], **kwargs) -> None:
-    """Every open dashboard of these pipelines checks its user's right to view again."""
+    """Every open dashboard of these pipelines checks its user's right to view again, and
+    so does each handshake with a user's token minted before now (producer.narrowings)."""
+    narrowings.record(pipeline_ids)
     producers = Component.objects.filter(
         pipeline_id__in=pipeline_ids, type__in=registry.streaming_types()
     )
-    for ingestion_id in producers.values_list("ingestion_id", flat=True):
+    ingestion_ids = list(producers.values_list("ingestion_id", flat=True))
+    forget_credentials(ingestion_ids)  # held entries know nothing of the narrowing
+    for ingestion_id in ingestion_ids:
         _send(stream_group(ingestion_id), RECHECK, f"recheck sessions of {ingestion_id}")
 
 

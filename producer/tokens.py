@@ -7,6 +7,7 @@ secret also invalidates every token minted with the old one.
 from __future__ import annotations
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.core import signing
@@ -33,8 +34,8 @@ def mint_token(component: Component, viewer=None, *, from_session: bool = False)
     (which signs the page out) ends them too; an API token's mint is not tied to it."""
     max_age = settings.FLOWCAST["TOKEN_MAX_AGE"]
     claims = {"i": component.ingestion_id, "f": _fingerprint(component.ingestion_secret)}
-    if viewer is not None:
-        claims["u"] = viewer.pk
+    if viewer is not None:  # when minted: checked again if access narrowed since
+        claims["u"], claims["t"] = viewer.pk, int(time.time() * 1000)
         if from_session:
             claims["h"] = sign_in_key(viewer)
     return {"token": signing.dumps(claims, salt=SALT), "expires_in": max_age}

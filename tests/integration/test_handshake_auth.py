@@ -265,6 +265,8 @@ def test_removing_access_closes_that_users_dashboards_and_no_one_elses(
         await asyncio.to_thread(services.revoke_grant, grant)
         bob_code = await _close_code(bobs)
         bob_page_code = await _close_code(bobs_page)
+        # The page's token has minutes to live: it no longer opens the stream either.
+        bob_page_again = await handshake_status(ws_url(host, producer, f"?token={token}"))
         carol_open = await _still_open(carols)
         await asyncio.to_thread(carol.groups.remove, team)
         carol_code = await _close_code(carols)
@@ -275,11 +277,14 @@ def test_removing_access_closes_that_users_dashboards_and_no_one_elses(
         secret_open = await _still_open(secrets)
         await secrets.close()
         return (
-            *(bob_code, bob_page_code, carol_open, carol_code, dave_open, dave_code),
-            *(others, owner_code, secret_open),
+            *(bob_code, bob_page_code, bob_page_again, carol_open, carol_code),
+            *(dave_open, dave_code, others, owner_code, secret_open),
         )
 
-    assert asyncio.run(scenario()) == (4503, 4503, True, 4503, True, 4503, [True, True], 4503, True)
+    assert asyncio.run(scenario()) == (
+        *(4503, 4503, 403, True, 4503),
+        *(True, 4503, [True, True], 4503, True),
+    )
 
 
 def test_deleting_a_user_closes_their_dashboards(live, django_user_model):
@@ -321,7 +326,8 @@ def test_giving_a_pipeline_to_another_owner_closes_the_old_owners_dashboards(
     async def scenario():
         before = await handshake_status(url, headers[1])  # not hers yet
         old = await connect(url, additional_headers=headers[0])
-        pipeline.owner = grace  # as the admin's change form saves it
+        await asyncio.to_thread(pipeline.refresh_from_db)  # as the admin's change form
+        pipeline.owner = grace  # reads it, then saves it
         await asyncio.to_thread(pipeline.save)
         graces = await connect(url, additional_headers=headers[1])
         old_code = await _close_code(old)
@@ -335,8 +341,9 @@ def test_a_new_password_ends_that_users_streams_and_a_page_signed_in_again_resum
 ):
     """Django signs a user's other sessions out when their password changes; their streams
     (a cookie session, a page's token) end with 4504, which invites a page to mint a new
-    token: one signed in with the new password can, and streams again. A token minted with
-    an API token (which a new password does not revoke) goes on, as do other users'."""
+    token: one signed in with the new password can, and streams again; the old page token
+    no longer opens one. A token minted with an API token (which a new password does not
+    revoke) goes on and still opens streams, as do other users' sessions."""
     s, host = live
     pipeline, producer = s["pipeline"], s["producer"]
     kim = django_user_model.objects.create_user("kim-viewer", password="old-password-1")
@@ -366,11 +373,15 @@ def test_a_new_password_ends_that_users_streams_and_a_page_signed_in_again_resum
         api_stream = await connect(ws_url(host, producer, f"?token={by_api}"))
         await asyncio.to_thread(new_password)
         codes = [await _close_code(cookie), await _close_code(paged)]
+        old_tokens = [
+            await handshake_status(ws_url(host, producer, f"?token={t}")) for t in (token, by_api)
+        ]
         fresh = await asyncio.to_thread(token_after_signing_in_again)
         again = await handshake_status(ws_url(host, producer, f"?token={fresh}"))
-        return codes, [await _still_open(others), await _still_open(api_stream)], again
+        open_ = [await _still_open(others), await _still_open(api_stream)]
+        return codes, old_tokens, open_, again
 
-    assert asyncio.run(scenario()) == ([4504, 4504], [True, True], 101)
+    assert asyncio.run(scenario()) == ([4504, 4504], [403, 101], [True, True], 101)
 
 
 def _dashboard(host: str, user) -> dict:
