@@ -30,7 +30,7 @@ interface Paused {
 }
 
 export function LiveDashboard({ context, componentId }: { context: PageContext; componentId: number }) {
-  const { producer, error, reload } = useProducer(componentId);
+  const { producer, status, error, reload } = useProducer(componentId);
   const live = useLiveStream(streamSourceOf(producer), { keep: KEPT });
   useRecountWhenOpen(live.connection.status === "open", reload);
   const { store, tick } = live;
@@ -88,14 +88,14 @@ export function LiveDashboard({ context, componentId }: { context: PageContext; 
             },
             {
               label: "Connected clients",
-              value: formatCount(producer?.status.clients),
+              value: formatCount(status?.clients),
               hint: "Open WebSocket sessions of this producer, this page included",
               testId: "clients",
             },
             {
               label: "Producer",
-              value: producer?.status.state ?? "—",
-              note: producer ? instances(producer.status.instances) : undefined,
+              value: status?.state ?? "—",
+              note: status ? instances(status.instances) : undefined,
               hint: "Whether its workers run, and how many",
               testId: "state",
             },

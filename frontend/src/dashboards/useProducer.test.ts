@@ -1,7 +1,9 @@
-import { renderHook } from "@testing-library/react";
+import { act, renderHook } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../api/client";
-import { COUNTED_AFTER_MS, refreshError, useRecountWhenOpen } from "./useProducer";
+import { producersApi } from "../api/endpoints";
+import type { ProducerSummary } from "../api/types";
+import { COUNTED_AFTER_MS, refreshError, useProducer, useRecountWhenOpen } from "./useProducer";
 
 describe("refreshError", () => {
   it("says a producer that answers 404 is gone or no longer shared", () => {
@@ -33,5 +35,28 @@ describe("useRecountWhenOpen", () => {
     expect(reload).toHaveBeenCalledTimes(1);
     vi.advanceTimersByTime(COUNTED_AFTER_MS * 4);
     expect(reload).toHaveBeenCalledTimes(1); // once per opening, the poll does the rest
+  });
+});
+
+describe("useProducer", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("drops the live status when a refresh fails (no longer shared), keeping the producer", async () => {
+    const summary = { id: 7, name: "Feed", status: { clients: 3, state: "UP", instances: 1 } };
+    const get = vi
+      .spyOn(producersApi, "get")
+      .mockResolvedValueOnce(summary as unknown as ProducerSummary)
+      .mockRejectedValueOnce(new ApiError(404, { detail: "No Component matches the given query." }))
+      .mockResolvedValueOnce(summary as unknown as ProducerSummary);
+    const { result } = renderHook(() => useProducer(7));
+    await act(async () => {}); // the first load
+    expect(result.current.status?.clients).toBe(3);
+    await act(() => result.current.reload());
+    expect(get).toHaveBeenCalledTimes(2);
+    expect(result.current.status).toBeNull();
+    expect(result.current.producer?.name).toBe("Feed");
+    expect(result.current.error).toMatch(/no longer shared/);
+    await act(() => result.current.reload());
+    expect(result.current.status?.clients).toBe(3); // shared again: counted again
   });
 });

@@ -11,6 +11,9 @@ export const COUNTED_AFTER_MS = 1500;
 
 export function useProducer(id: number): {
   producer: ProducerSummary | null;
+  /** Its live status as of the last refresh; null when that refresh failed, so a page no
+   *  longer allowed to see the producer does not keep showing a count that has moved on. */
+  status: ProducerSummary["status"] | null;
   error: string;
   reload: () => Promise<void>;
 } {
@@ -32,7 +35,7 @@ export function useProducer(id: number): {
     return () => window.clearInterval(timer);
   }, [load]);
 
-  return { producer, error, reload: load };
+  return { producer, status: error ? null : (producer?.status ?? null), error, reload: load };
 }
 
 /** One extra refresh once the page's own stream is open, so "Connected clients" does not
