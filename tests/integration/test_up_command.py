@@ -49,6 +49,18 @@ def test_up_streams_the_demo_and_stops_every_process_on_sigint(tmp_path):
         tree = psutil.Process(up.pid).children(recursive=True)
         assert len(tree) >= 5  # broker, redis, daphne, supervisor, demo traffic (+ workers)
         url, secret_file = banner.group(1), banner.group(2)
+        # A command run beside it without the addresses (a shell revoking a grant) uses
+        # the same Redis, so that its changes reach the open streams.
+        beside = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", PRINT_REDIS_URL],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        redis_url = re.search(r"Redis:\s+(\S+)", "".join(output)).group(1)
+        assert beside.stdout.strip().splitlines()[-1] == redis_url, beside.stderr
+        assert "Using the services of `manage.py up`" in beside.stderr
         secret = (tmp_path / "demo-secret").read_text()
         assert secret not in "".join(output), "the banner must not print the secret"
         assert secret_file.endswith("demo-secret")
@@ -72,3 +84,7 @@ def test_up_streams_the_demo_and_stops_every_process_on_sigint(tmp_path):
     assert code == 0, "".join(output)[-3000:]
     still_alive = [p for p in tree if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
     assert still_alive == []
+    assert not (tmp_path / "embedded" / "up.json").exists()
+
+
+PRINT_REDIS_URL = "from django.conf import settings; print(settings.REDIS_URL)"

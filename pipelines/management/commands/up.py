@@ -17,6 +17,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from pipelines.dev import beside_up
 from pipelines.dev.demo import demo_endpoint
 from pipelines.dev.embedded import embedded_stack
 from pipelines.runtime.processes import Child, daphne_command, manage_command
@@ -48,11 +49,13 @@ class Command(BaseCommand):
             }
             self._prepare(env, options)
             children = self._start_children(env, options)
+            record = beside_up.write(settings.DATA_DIR, *endpoints)
             try:
                 self._wait_for_http(options["host"], options["port"], children, stop)
                 self._banner(env, options, endpoints)
                 self._watch(children, stop)
             finally:
+                record.unlink(missing_ok=True)
                 self.stderr.write("Stopping…")
                 for child in reversed(children):
                     child.stop()
