@@ -47,7 +47,7 @@ def record(pipeline_ids: Iterable[int]) -> None:
         # What no unexpired token can predate any more (the bound itself still can).
         pipe.zremrangebyscore(redis_keys.NARROWED, "-inf", f"({kept_from}")
         pipe.execute()
-    except Exception as exc:  # Redis away: web processes answer "narrowed now" meanwhile
+    except Exception as exc:  # the change is committed; such tokens expire on their own
         log.warning("Could not record narrowed access to %s: %s", sorted(stamps), exc)
 
 

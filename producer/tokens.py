@@ -7,13 +7,13 @@ secret also invalidates every token minted with the old one.
 from __future__ import annotations
 
 import hashlib
-import time
 
 from django.conf import settings
 from django.core import signing
 
 from pipelines.models import Component
 from pipelines.rules import credentials
+from producer.narrowings import now_ms
 
 SALT = "flowcast.producer.ws-token"
 
@@ -35,7 +35,7 @@ def mint_token(component: Component, viewer=None, *, from_session: bool = False)
     max_age = settings.FLOWCAST["TOKEN_MAX_AGE"]
     claims = {"i": component.ingestion_id, "f": _fingerprint(component.ingestion_secret)}
     if viewer is not None:  # when minted: checked again if access narrowed since
-        claims["u"], claims["t"] = viewer.pk, int(time.time() * 1000)
+        claims["u"], claims["t"] = viewer.pk, now_ms()
         if from_session:
             claims["h"] = sign_in_key(viewer)
     return {"token": signing.dumps(claims, salt=SALT), "expires_in": max_age}
