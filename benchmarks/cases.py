@@ -28,7 +28,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import orjson
 import redis
@@ -85,6 +85,7 @@ class Case:
     fleet_processes: int = 0  # 0: one per Options.per_process clients
     linger_ms: int = producer.LINGER_MS  # the paced load generator's
     concurrency: int = 0  # handshakes in flight per fleet process; 0: Options'
+    repeat: int = 1  # rounds, each system once per round: the median round stands (Run.case)
 
     @property
     def stalled(self) -> int:
@@ -126,6 +127,15 @@ class Run:
         self.failures = 0  # measurements that could not run: the work dir is kept
 
     def case(self, case: Case) -> dict[str, Measure]:
+        """Each system once; or `case.repeat` rounds, the systems taking turns in each and a
+        fresh broker for each, so that a system's figure is the median of its rounds rather
+        than one draw of this box's swing (the values bridge's burst rate swung ±15 %)."""
+        rounds = [self._round(case) for _ in range(case.repeat)]
+        if len(rounds) == 1:
+            return rounds[0]
+        return {name: median_round([r[name] for r in rounds]) for name in rounds[0]}
+
+    def _round(self, case: Case) -> dict[str, Measure]:
         with services(self.workdir) as svc:
             app = Flowcast(self.procs, self.workdir, svc)
             if not self._migrated:
@@ -316,3 +326,11 @@ def _watch_shared(monitor: RssMonitor, svc: Services) -> None:
     monitor.watch("broker", svc.broker_pid, counted=False)
     monitor.watch("redis", svc.redis_pid, counted=False)
     monitor.watch("bench", os.getpid(), counted=False)
+
+
+def median_round(measures: list[Measure]) -> Measure:
+    """The round of median delivered rate, with every round's rate; a round cut short
+    stands instead (its note makes the verdict n/a)."""
+    cut = [m for m in measures if m.note]
+    chosen = cut[0] if cut else sorted(measures, key=lambda m: m.delivered)[len(measures) // 2]
+    return replace(chosen, rounds=[m.delivered for m in measures])

@@ -99,6 +99,7 @@ class Measure:
     close_codes: dict = field(default_factory=dict)
     note: str = ""  # why a measurement was cut short (its verdicts are then n/a)
     events: str = ""  # the web processes' repair and slow-client counters
+    rounds: list[float] = field(default_factory=list)  # a repeated case: each round's rate
 
     def as_dict(self) -> dict:
         return asdict(self)

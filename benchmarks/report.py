@@ -30,7 +30,8 @@ def label(case: Case) -> str:
         return f"{case.shape} K={case.clients:,}: connect only"
     extra = " + 1 stalled" if case.stalled else ""
     after = " produced after connect" if case.load == "burst" else ""
-    return f"{case.shape} K={case.clients:,}{extra}: {case.records:,} records{after}"
+    rounds = f", median of {case.repeat} rounds" if case.repeat > 1 else ""
+    return f"{case.shape} K={case.clients:,}{extra}: {case.records:,} records{after}{rounds}"
 
 
 def ordered(results: Results) -> list[tuple[Case, dict[str, Measure]]]:

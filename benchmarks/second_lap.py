@@ -75,13 +75,20 @@ def _missing(m: Measure) -> str:
     return f", missing {m.missing:,}" if m.missing else ""
 
 
+def _rounds(m: Measure) -> str:
+    """A repeated case's spread: the figure shown is the median round's."""
+    if len(m.rounds) < 2:
+        return ""
+    return f", median of {len(m.rounds)}: {num(min(m.rounds))}-{num(max(m.rounds))}"
+
+
 def burst(case: Case, ms: dict[str, Measure]) -> Line:
     fast = max(_flowcast(ms), key=lambda m: m.delivered)
     vb, br = ms.get(VALUES), ms.get(BRIDGE)
     one = case.clients == 1
     want = 1.0 if one else 0.8
     others = [m for m in _flowcast(ms) if m is not fast]
-    text = f"{num(fast.delivered)} rec/s ({fast.system.removeprefix('flowcast ')}"
+    text = f"{num(fast.delivered)} rec/s ({fast.system.removeprefix('flowcast ')}{_rounds(fast)}"
     text += "".join(f"; {m.system.removeprefix('flowcast ')} {num(m.delivered)}" for m in others)
     text += ")" + _missing(fast)
     worker = fast.cpu_us_per_record().get("worker")
@@ -95,7 +102,7 @@ def burst(case: Case, ms: dict[str, Measure]) -> Line:
         + ", parsing clients",
         f">= {want:.1f} x values bridge" + ("" if one else ", 0 missing"),
         text,
-        f"{num(vb.delivered)}{_missing(vb)}" if vb else "-",
+        f"{num(vb.delivered)}{_missing(vb)}{_rounds(vb)}" if vb else "-",
         num(ratio, 2),
         f"{num(br.delivered)}{_missing(br)}" if br else "-",
         _judge(ok, fast, vb),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks.cases import BRIDGE, VALUES_BRIDGE, Case, System
+from benchmarks.cases import BRIDGE, VALUES_BRIDGE, Case, System, median_round
 from benchmarks.measure import Connect, Measure, connect_phase
 from benchmarks.second_lap import lines, table
 
@@ -153,3 +153,22 @@ def test_large_records_are_one_option_away():
     size = run_options(parse(["--value-bytes", "2000"])).value_bytes
     record = value(7, 1.5, size)
     assert len(record) == 2000 and orjson.loads(record)["seq"] == 7
+
+
+def test_a_repeated_burst_stands_on_its_median_round_and_shows_the_spread():
+    rounds = [measure(COLUMNS, delivered=r) for r in (300_000, 250_000, 280_000)]
+    median = median_round(rounds)
+    assert (median.delivered, median.rounds) == (280_000, [300_000, 250_000, 280_000])
+    bridge_rounds = (260_000, 400_000, 330_000)
+    yardstick = median_round([measure(VALUES_BRIDGE, delivered=r) for r in bridge_rounds])
+    line = lines({burst(1): {m.system: m for m in (median, yardstick)}})[0]
+    assert line.flowcast.startswith("280,000 rec/s (columns, median of 3: 250,000-300,000)")
+    assert line.values == "330,000, median of 3: 260,000-400,000"
+    assert (line.ratio, line.verdict) == ("0.85", "FAIL")
+
+
+def test_a_round_cut_short_makes_the_repeated_figure_unjudged():
+    cut = measure(COLUMNS, delivered=900_000, note="stopped: fleet deadline")
+    chosen = median_round([measure(COLUMNS, delivered=300_000), cut])
+    yardstick = measure(VALUES_BRIDGE, delivered=1)
+    assert chosen.note and verdicts(burst(1), chosen, yardstick) == ["n/a"]
