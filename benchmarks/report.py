@@ -228,13 +228,17 @@ def connects(results: Results) -> str:
 
 
 def notes(results: Results) -> str:
-    """What a reader should not miss: cut runs, loss, resumes, refused or closed clients."""
+    """What a reader should not miss: cut runs, loss, resumes, refused or closed clients,
+    and the spread of a case run in rounds."""
     lines = []
     for case, pair in ordered(results):
         for m in pair.values():
             where = f"{m.system}, {label(case)}"
             if m.note:
                 lines.append(f"{where}: {m.note}.")
+            if len(m.rounds) > 1:
+                each = " / ".join(f"{r:,.0f}" for r in m.rounds)
+                lines.append(f"{where}: rec/s agg of each round {each} (the median's row shown).")
             if m.other_cpu > 1.0:
                 span = f"{m.seconds:.0f} s of delivery" if m.seconds else "the case"
                 lines.append(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from benchmarks.cases import BRIDGE, VALUES_BRIDGE, Case, System, median_round
 from benchmarks.measure import Connect, Measure, connect_phase
+from benchmarks.report import notes
 from benchmarks.second_lap import lines, table
 
 COLUMNS = System("flowcast columns", "flowcast", "columns")
@@ -172,3 +173,9 @@ def test_a_round_cut_short_makes_the_repeated_figure_unjudged():
     chosen = median_round([measure(COLUMNS, delivered=300_000), cut])
     yardstick = measure(VALUES_BRIDGE, delivered=1)
     assert chosen.note and verdicts(burst(1), chosen, yardstick) == ["n/a"]
+
+
+def test_the_notes_give_every_rounds_rate():
+    chosen = median_round([measure(COLUMNS, delivered=r) for r in (300_000, 250_000, 280_000)])
+    text = notes({burst(1): {chosen.system: chosen}})
+    assert "rec/s agg of each round 300,000 / 250,000 / 280,000" in text
