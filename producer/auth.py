@@ -143,12 +143,15 @@ def recheck(grant: Grant, scope) -> str | None:
     """Checked again (in a thread) when the user's access or sign-in may have changed: None
     to go on, REVOKED when they may no longer view the pipeline, SIGNED_OUT when only their
     sign-in changed (a new password): a page still signed in gets a new token."""
+    # The session first: a user deactivated between the two reads then reads as revoked
+    # (the user is gone), not as merely signed out (their session went with it).
+    session_pk = session_user(scope).pk if grant.kind == SESSION else None
     user = get_user_model().objects.filter(pk=grant.viewer, is_active=True).first()
     pipeline = Pipeline.objects.filter(pk=grant.pipeline_id).first()
     if user is None or pipeline is None or not access.may(user, pipeline, VIEW):
         return REVOKED
     if grant.kind == SESSION:
-        signed_in = session_user(scope).pk == user.pk
+        signed_in = session_pk == user.pk
     elif grant.viewer_key is not None:  # a page's token, minted from its session
         signed_in = credentials.secrets_match(grant.viewer_key, sign_in_key(user))
     else:  # minted with an API token, which a new password does not revoke
