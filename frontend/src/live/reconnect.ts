@@ -81,9 +81,9 @@ export function describeClose(code: number, reason = ""): string {
  * 4500–4999 mean "not with these credentials". A page's token comes from the user's session,
  * so after 4501 (secret regenerated) or 4504 (its user's password changed) a freshly minted
  * token is a new credential: reconnect (a session signed out by the new password cannot mint
- * one, and the stream stops there). Any other code in that range stops the stream; everything else reconnects: with `since`,
- * except after 4002 (a new input: its ids start over) and 4400 (a resume point the server
- * cannot use: start again from the live edge).
+ * one, and the stream stops there). Any other code in that range stops the stream.
+ * Everything else reconnects: with `since`, except after 4002 (a new input: its ids start
+ * over) and 4400 (a resume point the server cannot use: start again from the live edge).
  */
 export function closeVerdict(code: number, reason = ""): CloseVerdict {
   const message = describeClose(code, reason);
