@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from producer import metrics
+
 DROPPABLE = ("stream.batch", "stream.progress")  # Kafka gives these back, or the next repeats
 # A connection's bounds. The worker's credit window stays inside them (producer.credit_gate),
 # so a reader that keeps up is paced, never dropped and repaired.
@@ -62,6 +64,8 @@ class Inbox:
             if oldest is None:
                 break
             self._remove(oldest)
+            if oldest["type"] == "stream.batch":
+                metrics.count("batches_dropped")
         self._queue.append(message)
         self.bytes += need
 

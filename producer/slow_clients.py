@@ -32,7 +32,13 @@ class Connection:
     backlogged: Callable[[], bool] = lambda: False
     arrived: dict[str, int] = field(default_factory=dict)  # worker → last seq that came in
     handled: dict[str, int] = field(default_factory=dict)  # worker → last seq sent or skipped
-    acked: dict[str, int] = field(default_factory=dict)  # worker → last seq acknowledged
+    # worker → last seq acknowledged. From its first batch of a worker on, a connection
+    # acknowledges all that came before it (it never needed those). Without that, clients
+    # behind from their first batch (a burst into clients that had just connected: a crowd,
+    # whose acks are held) reported no ack at all, which the worker reads as "no process to
+    # wait for": it published 124 batches unpaced, the inboxes dropped most of them, and
+    # 100 clients repaired from Kafka at a tenth of the usual rate.
+    acked: dict[str, int] = field(default_factory=dict)
     # Since when batches wait in the inbox with none sent (monotonic s), or None: the
     # inbox's counterpart of stuck_since, reset by every batch sent.
     queued_since: float | None = None
@@ -43,6 +49,7 @@ class Connection:
     def note(self, worker: str, seq: int) -> None:
         """Batch `seq` of `worker` came in and was sent (or skipped) at once."""
         self.arrived[worker] = self.handled[worker] = seq
+        self.acked.setdefault(worker, seq - 1)  # see `acked`
         if self.queued_since is not None and self.handled == self.arrived:
             self.queued_since = None  # what waited was skipped with it
         self.changed()
@@ -54,6 +61,7 @@ class Connection:
         the batches still queued behind it; the worker then sent a window more and the
         inbox overflowed (a 1-client burst: holes, repairs from Kafka, half the rate)."""
         self.arrived[worker] = seq
+        self.acked.setdefault(worker, seq - 1)  # see `acked`
         if self.queued_since is None:
             self.queued_since = time.monotonic()
         self.changed()
@@ -92,6 +100,8 @@ class Connection:
             (t for t in (stuck_since, self.queued_since) if t is not None), default=None
         )
         if self.slow or behind_since is None or now - behind_since > PACE_SECONDS:
+            if behind_since is not None and not self.slow and self.handled != self.arrived:
+                metrics.count("pace_released")  # acked unsent, this report: it may drop
             self.acked.update(self.arrived)
         else:
             self.acked.update(self.handled)

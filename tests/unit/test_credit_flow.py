@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from producer import metrics
 from producer.credit_reporter import CreditReporter
 from producer.slow_clients import CROWD, PACE_SECONDS, Connection
 
@@ -82,7 +83,7 @@ def test_a_queue_that_does_not_drain_holds_the_stream_back_only_briefly():
     c = connection([None])
     c.queue("w1", 5)  # e.g. a long repair from Kafka ahead of it
     c.evaluate(t0 + PACE_SECONDS - 0.1)
-    assert c.acked == {}
+    assert c.acked == {"w1": 4}
     c.evaluate(t0 + PACE_SECONDS + 0.1)
     assert c.acked == {"w1": 5} and not c.slow  # the others go on; it is not slow
 
@@ -112,7 +113,19 @@ def test_in_a_crowd_of_stuck_sockets_nobody_turns_slow():
     c.queue("w1", 7)
     c.evaluate(100.0, crowded=True)
     c.evaluate(130.0, crowded=True)
-    assert not c.slow and c.acked == {}
+    assert not c.slow and c.acked == {"w1": 6}  # held at what came before its first batch
+
+
+def test_a_crowd_behind_from_its_first_batch_paces_the_worker_from_the_start():
+    """A burst into clients that have just connected: every one of them is behind from
+    its first batch on. Their acks are held, and still reported: no ack at all would
+    read as "nobody to wait for" at the worker (producer.credit_gate)."""
+    reporter = CreditReporter()
+    for _ in range(5):
+        c = reporter.add(Connection("ing_a", lambda: None, lambda: True))
+        c.queue("w1", 1)
+        c.queue("w1", 2)
+    assert reporter.acks() == {("ing_a", "w1"): 0}
 
 
 def reporter_with(stuck_flags: list[bool]) -> CreditReporter:
@@ -172,7 +185,9 @@ def test_one_connection_working_through_a_backlog_holds_the_others_back_only_bri
     repairing.queue("w1", 9)  # 6-9 wait behind its repair
     assert reporter.acks() == {("ing_a", "w1"): 5}
     repairing.queued_since -= PACE_SECONDS + 0.1
+    released = metrics.snapshot()["pace_released"]
     assert reporter.acks() == {("ing_a", "w1"): 9}
+    assert metrics.snapshot()["pace_released"] == released + 1  # on /metrics: it may drop
 
 
 def test_an_idle_process_reuses_its_last_acks_until_a_connection_notes_a_batch():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from producer import metrics
 from producer.inbox import Inbox
 
 
@@ -19,6 +20,15 @@ def test_the_oldest_batches_make_room_when_the_count_is_reached():
         inbox.push(batch(n))
     assert seqs(inbox) == [2, 3, 4]
     assert inbox.bytes == 300
+
+
+def test_every_dropped_batch_is_counted_for_the_metrics():
+    before = metrics.snapshot()["batches_dropped"]
+    inbox = Inbox(max_messages=2, max_bytes=10_000)
+    inbox.push({"type": "stream.progress", "last": {}})
+    for n in range(4):
+        inbox.push(batch(n))
+    assert metrics.snapshot()["batches_dropped"] - before == 2  # the progress notice: not a batch
 
 
 def test_the_byte_bound_drops_as_many_as_a_big_batch_needs():
