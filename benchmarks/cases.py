@@ -22,6 +22,7 @@ Server memory is the peak of the summed RSS (daphne processes + workers, or the 
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import time
@@ -133,7 +134,7 @@ class Run:
         rounds = [self._round(case) for _ in range(case.repeat)]
         if len(rounds) == 1:
             return rounds[0]
-        return {name: median_round([r[name] for r in rounds]) for name in rounds[0]}
+        return {name: median_round([r[name] for r in rounds], case) for name in rounds[0]}
 
     def _round(self, case: Case) -> dict[str, Measure]:
         with services(self.workdir) as svc:
@@ -328,9 +329,18 @@ def _watch_shared(monitor: RssMonitor, svc: Services) -> None:
     monitor.watch("bench", os.getpid(), counted=False)
 
 
-def median_round(measures: list[Measure]) -> Measure:
-    """The round of median delivered rate, with every round's rate; a round cut short
+def round_figure(case: Case | None) -> Callable[[Measure], float]:
+    """What orders a repeated case's rounds: the delivered rate, or for a paced case its
+    p99 (the figure that swings with the box: the 2k x 100 p99 ratio read 0.70-1.63)."""
+    if case is not None and case.load == "paced":
+        return lambda m: m.p99 if m.p99 is not None else math.inf
+    return lambda m: m.delivered
+
+
+def median_round(measures: list[Measure], case: Case | None = None) -> Measure:
+    """The median round by round_figure(), with every round's figure; a round cut short
     stands instead (its note makes the verdict n/a)."""
+    figure = round_figure(case)
     cut = [m for m in measures if m.note]
-    chosen = cut[0] if cut else sorted(measures, key=lambda m: m.delivered)[len(measures) // 2]
-    return replace(chosen, rounds=[m.delivered for m in measures])
+    chosen = cut[0] if cut else sorted(measures, key=figure)[len(measures) // 2]
+    return replace(chosen, rounds=[figure(m) for m in measures])

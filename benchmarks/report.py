@@ -236,7 +236,10 @@ def notes(results: Results) -> str:
             where = f"{m.system}, {label(case)}"
             if m.note:
                 lines.append(f"{where}: {m.note}.")
-            if len(m.rounds) > 1:
+            if len(m.rounds) > 1 and case.load == "paced":
+                each = " / ".join(f"{r:,.1f}" for r in m.rounds)
+                lines.append(f"{where}: p99 ms of each round {each} (the median's row shown).")
+            elif len(m.rounds) > 1:
                 each = " / ".join(f"{r:,.0f}" for r in m.rounds)
                 lines.append(f"{where}: rec/s agg of each round {each} (the median's row shown).")
             if m.other_cpu > 1.0:

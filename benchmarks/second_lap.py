@@ -110,7 +110,13 @@ def burst(case: Case, ms: dict[str, Measure]) -> Line:
 
 
 def _p(m: Measure | None) -> str:
-    return f"{num(m.p50, 1)} / {num(m.p99, 1)} ms{_missing(m)}" if m else "-"
+    if m is None:
+        return "-"
+    spread = ""
+    if len(m.rounds) > 1:  # ordered by p99 (cases.round_figure)
+        low, high = num(min(m.rounds), 1), num(max(m.rounds), 1)
+        spread = f", median of {len(m.rounds)} by p99: {low}-{high}"
+    return f"{num(m.p50, 1)} / {num(m.p99, 1)} ms{spread}{_missing(m)}"
 
 
 def paced(case: Case, ms: dict[str, Measure]) -> Line:

@@ -179,3 +179,22 @@ def test_the_notes_give_every_rounds_rate():
     chosen = median_round([measure(COLUMNS, delivered=r) for r in (300_000, 250_000, 280_000)])
     text = notes({burst(1): {chosen.system: chosen}})
     assert "rec/s agg of each round 300,000 / 250,000 / 280,000" in text
+
+
+def test_a_repeated_paced_case_stands_on_its_median_round_by_p99():
+    case = paced(2000)
+    rounds = [measure(COLUMNS, p50=p50, p99=p99) for p50, p99 in ((14, 44), (13, 27), (15, 30))]
+    chosen = median_round(rounds, case)
+    assert (chosen.p50, chosen.p99, chosen.rounds) == (15, 30, [44, 27, 30])
+    yardstick = measure(VALUES_BRIDGE, p50=15.0, p99=31.0)
+    line = lines({case: {m.system: m for m in (chosen, yardstick)}})[0]
+    assert line.flowcast == "15.0 / 30.0 ms, median of 3 by p99: 27.0-44.0"
+    assert line.verdict == "pass"
+    assert "p99 ms of each round 44.0 / 27.0 / 30.0" in notes({case: {chosen.system: chosen}})
+
+
+def test_only_the_paced_rate_held_to_the_values_bridge_runs_rounds():
+    from benchmarks.__main__ import parse, plan
+
+    paced_cases = [c for c in plan(parse(["--shapes", "paced"])) if c.shape == "paced"]
+    assert {(c.rate, c.repeat) for c in paced_cases} == {(2000.0, 3), (200.0, 1)}
