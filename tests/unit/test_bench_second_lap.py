@@ -193,8 +193,8 @@ def test_a_repeated_paced_case_stands_on_its_median_round_by_p99():
     assert "p99 ms of each round 44.0 / 27.0 / 30.0" in notes({case: {chosen.system: chosen}})
 
 
-def test_only_the_paced_rate_held_to_the_values_bridge_runs_rounds():
+def test_paced_cases_run_rounds_and_a_smoke_run_one():
     from benchmarks.__main__ import parse, plan
 
-    paced_cases = [c for c in plan(parse(["--shapes", "paced"])) if c.shape == "paced"]
-    assert {(c.rate, c.repeat) for c in paced_cases} == {(2000.0, 3), (200.0, 1)}
+    assert {c.repeat for c in plan(parse(["--shapes", "paced"]))} == {3}
+    assert {c.repeat for c in plan(parse(["--shapes", "paced", "--quick"]))} == {1}
