@@ -65,7 +65,18 @@ class CreditGate:
         now = time.time()
         live = [p for p, t in beats.items() if now - float(t) < LIVE_SECONDS]
         handled = [int(acks[p]) for p in live if p in acks]
-        self._floor, self._floor_at = (min(handled) if handled else seq), time.monotonic()
+        if handled:
+            floor = min(handled)
+        elif live and self._floor is None:
+            # Clients are there but no process has reported yet: a worker's first batches.
+            # Taken as "no one to wait for", a burst's first 65 batches went out before
+            # daphne's first report (its loop busy with them) and the inboxes dropped.
+            floor = seq - 1
+        elif live:
+            floor = self._floor  # still unreported: the window runs from the last floor
+        else:
+            floor = seq  # no one to wait for
+        self._floor, self._floor_at = floor, time.monotonic()
         while self._unacked and self._unacked[0][0] <= self._floor:
             self.bytes_ahead -= self._unacked.popleft()[1]
 

@@ -34,6 +34,7 @@ class CreditReporter:
         self.task: asyncio.Task | None = None
         self.client: aioredis.Redis | None = None
         self._reported: set[str] = set()  # producers this process has announced itself for
+        self._credited: set[tuple[str, str]] = set()  # (producer, worker) acks it reported
         # The last acks() and whether it must be worked out again: only after a connection
         # noted a batch or left, or while one was behind (its grace runs). An idle
         # process with 5,000 clients then costs nothing every FLUSH_SECONDS.
@@ -139,9 +140,16 @@ class CreditReporter:
                 )
                 pipe.expire(clients_key(ingestion_id), 60)
             self._reported = live
-        for (ingestion_id, worker), seq in self.acks().items():
+        acks = self.acks()
+        for (ingestion_id, worker), seq in acks.items():
             pipe.hset(credit_key(ingestion_id, worker), PROCESS, seq)
             pipe.expire(credit_key(ingestion_id, worker), 60)
+        # Its last client gone, a producer's acks here go too: left to expire, they held
+        # the stream back (up to credit_gate.MAX_WAIT) when a client came back within the
+        # minute, the process live again with an ack far behind the worker.
+        for ingestion_id, worker in self._credited - acks.keys():
+            pipe.hdel(credit_key(ingestion_id, worker), PROCESS)
+        self._credited = set(acks)
         await pipe.execute()
         return now if beat else last_beat
 

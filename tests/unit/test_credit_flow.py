@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import pytest
+import redis as sync_redis
+import redis.asyncio as aioredis
 
+from pipelines.redis_keys import credit_key
 from producer import metrics
-from producer.credit_reporter import CreditReporter
+from producer.credit_reporter import PROCESS, CreditReporter
 from producer.slow_clients import CROWD, PACE_SECONDS, Connection
 
 
@@ -204,3 +208,25 @@ def test_an_idle_process_reuses_its_last_acks_until_a_connection_notes_a_batch()
     reporter.leave(connections[1])
     reporter.leave(connections[2])
     assert reporter.acks() == {("ing_a", "w1"): 5}
+
+
+def test_a_producers_acks_leave_redis_with_its_last_client_here(redis_url):
+    """Left to expire, a gone client's ack held the stream back when a client of the same
+    producer came back within the minute (the process live again, its ack far behind)."""
+
+    async def scenario() -> list[dict]:
+        reporter = CreditReporter()
+        reporter.client = aioredis.Redis.from_url(redis_url)
+        c = reporter.add(Connection("ing_gone", lambda: None))
+        c.note("w1", 7)
+        seen = []
+        await reporter._report(0.0)
+        seen.append(sync_redis.Redis.from_url(redis_url).hgetall(credit_key("ing_gone", "w1")))
+        reporter.leave(c)
+        await reporter._report(0.0)
+        seen.append(sync_redis.Redis.from_url(redis_url).hgetall(credit_key("ing_gone", "w1")))
+        await reporter.client.aclose()
+        return seen
+
+    with_client, without = asyncio.run(scenario())
+    assert with_client == {PROCESS.encode(): b"7"} and without == {}

@@ -62,3 +62,26 @@ def test_one_batch_larger_than_the_window_still_goes_when_nothing_is_ahead(gate)
     stops = iter([False, False, True])
     gate.wait_for(11, lambda: next(stops), WINDOW_BYTES * 2)
     assert gate.waits == 0
+
+
+def test_a_new_worker_waits_for_clients_whose_process_has_not_reported_yet(gate):
+    """A burst into connected clients: daphne, busy with the first batches, reports its
+    acks late. The window counts from the worker's start meanwhile, not from each seq."""
+    gate.client.hset(web_key(gate.ingestion_id), "web-1", time.time())  # live, no acks
+    for seq in range(1, WINDOW + 1):
+        gate.wait_for(seq, lambda: False)
+        gate.published(seq, 100)
+    assert gate.waits == 0
+    stops = iter([False, False, True])
+    gate.wait_for(WINDOW + 1, lambda: next(stops))
+    assert gate.waits == 1  # held until the process reports
+    report(gate, "web-1", 5)
+    gate.wait_for(WINDOW + 1, lambda: False)
+    assert gate.waits == 1 and gate.lag(WINDOW + 1) == WINDOW - 4
+
+
+def test_without_clients_nothing_holds_the_worker(gate):
+    for seq in range(1, 3 * WINDOW):
+        gate.wait_for(seq, lambda: False)
+        gate.published(seq, 100)
+    assert gate.waits == 0
