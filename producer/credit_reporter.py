@@ -144,9 +144,10 @@ class CreditReporter:
         for (ingestion_id, worker), seq in acks.items():
             pipe.hset(credit_key(ingestion_id, worker), PROCESS, seq)
             pipe.expire(credit_key(ingestion_id, worker), 60)
-        # Its last client gone, a producer's acks here go too: left to expire, they held
-        # the stream back (up to credit_gate.MAX_WAIT) when a client came back within the
-        # minute, the process live again with an ack far behind the worker.
+        # Its last client gone, a producer's acks here go too. Left to expire (a minute),
+        # a client coming back found the process live again with an ack far behind the
+        # worker: the worker held the stream until that client acked its first batch
+        # (tens of ms on `make run`; as long as that batch takes to reach the client).
         for ingestion_id, worker in self._credited - acks.keys():
             pipe.hdel(credit_key(ingestion_id, worker), PROCESS)
         self._credited = set(acks)

@@ -211,8 +211,8 @@ def test_an_idle_process_reuses_its_last_acks_until_a_connection_notes_a_batch()
 
 
 def test_a_producers_acks_leave_redis_with_its_last_client_here(redis_url):
-    """Left to expire, a gone client's ack held the stream back when a client of the same
-    producer came back within the minute (the process live again, its ack far behind)."""
+    """Left to expire, a gone client's ack held the stream until a client of the same
+    producer, back within the minute, acknowledged its first batch (the ack far behind)."""
 
     async def scenario() -> list[dict]:
         reporter = CreditReporter()
