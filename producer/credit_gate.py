@@ -67,13 +67,12 @@ class CreditGate:
         handled = [int(acks[p]) for p in live if p in acks]
         if handled:
             floor = min(handled)
-        elif live and self._floor is None:
-            # Clients are there but no process has reported yet: a worker's first batches.
-            # Taken as "no one to wait for", a burst's first 65 batches went out before
-            # daphne's first report (its loop busy with them) and the inboxes dropped.
-            floor = seq - 1
         elif live:
-            floor = self._floor  # still unreported: the window runs from the last floor
+            # Clients are there, unreported yet: the window runs from the last floor, or
+            # from the start. Taken as "no one to wait for", a burst's first 65 batches
+            # went out before daphne's first report (its loop busy with them) and the
+            # inboxes dropped them.
+            floor = seq - 1 if self._floor is None else self._floor
         else:
             floor = seq  # no one to wait for
         self._floor, self._floor_at = floor, time.monotonic()

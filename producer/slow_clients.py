@@ -33,9 +33,10 @@ class Connection:
     arrived: dict[str, int] = field(default_factory=dict)  # worker → last seq that came in
     handled: dict[str, int] = field(default_factory=dict)  # worker → last seq sent or skipped
     # worker → last seq acknowledged. From its first batch of a worker on, a connection
-    # acknowledges all that came before it (it never needed those). Without that, clients
-    # behind from their first batch (a burst into clients that had just connected: a crowd,
-    # whose acks are held) reported no ack at all, which the worker reads as "no process to
+    # acknowledges all that came before it (it never needed those): queue() sets it, or
+    # judge() from what was sent, even in a crowd. Without that, clients behind from
+    # their first batch (a burst into clients that had just connected: a crowd, whose
+    # acks are held) reported no ack at all, which the worker reads as "no process to
     # wait for": it published 124 batches unpaced, the inboxes dropped most of them, and
     # 100 clients repaired from Kafka at a tenth of the usual rate.
     acked: dict[str, int] = field(default_factory=dict)
@@ -49,7 +50,6 @@ class Connection:
     def note(self, worker: str, seq: int) -> None:
         """Batch `seq` of `worker` came in and was sent (or skipped) at once."""
         self.arrived[worker] = self.handled[worker] = seq
-        self.acked.setdefault(worker, seq - 1)  # see `acked`
         if self.queued_since is not None and self.handled == self.arrived:
             self.queued_since = None  # what waited was skipped with it
         self.changed()
@@ -61,7 +61,7 @@ class Connection:
         the batches still queued behind it; the worker then sent a window more and the
         inbox overflowed (a 1-client burst: holes, repairs from Kafka, half the rate)."""
         self.arrived[worker] = seq
-        self.acked.setdefault(worker, seq - 1)  # see `acked`
+        self.acked.setdefault(worker, seq - 1)  # see `acked` (off the inline path)
         if self.queued_since is None:
             self.queued_since = time.monotonic()
         self.changed()
@@ -95,6 +95,8 @@ class Connection:
     def judge(self, now: float, stuck_since: float | None, crowded: bool) -> None:
         """evaluate(), with the socket's state already read."""
         if crowded and not self.slow and (stuck_since is not None or self.backlogged()):
+            for worker, seq in self.handled.items():  # held, yet reported: see `acked`
+                self.acked.setdefault(worker, seq)
             return
         behind_since = min(
             (t for t in (stuck_since, self.queued_since) if t is not None), default=None

@@ -132,6 +132,15 @@ def test_a_crowd_behind_from_its_first_batch_paces_the_worker_from_the_start():
     assert reporter.acks() == {("ing_a", "w1"): 0}
 
 
+def test_a_crowd_that_sent_its_first_batch_before_it_stuck_reports_what_it_sent():
+    reporter = CreditReporter()
+    for _ in range(5):
+        c = reporter.add(Connection("ing_a", lambda: 1.0, lambda: True))
+        c.note("w1", 3)  # written inline, then the socket filled
+        c.queue("w1", 4)
+    assert reporter.acks() == {("ing_a", "w1"): 3}
+
+
 def reporter_with(stuck_flags: list[bool]) -> CreditReporter:
     reporter = CreditReporter()
     for stuck in stuck_flags:
