@@ -22,6 +22,7 @@ Server memory is the peak of the summed RSS (daphne processes + workers, or the 
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import sys
@@ -32,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import orjson
+import psutil
 import redis
 from django.conf import settings
 
@@ -289,6 +291,7 @@ class Run:
 
     def _finish(self, system, case, fleet, monitor, servers, load) -> Measure:
         began, before = time.time(), monitor.cpu_seconds()
+        clients_before = _cpu_of(child.pid for child, _ in fleet.children)
         produced = load() if load is not None else None
         if case.load == "none":  # nothing streams: let the servers report their counters
             time.sleep(STATS_SECONDS)
@@ -305,11 +308,22 @@ class Run:
         if produced is not None:
             m.load_rate = produced.rate
             m.since_load = rate_since(result, began)
-        if case.load == "burst":  # the servers' cost per record, start-up left out
-            m.load_cpu = {
-                k: v - before.get(k, 0.0) for k, v in cpu.items() if k not in monitor.uncounted
-            }
+        if case.load == "burst":  # the cost per record, start-up left out
+            spent = {k: v - before.get(k, 0.0) for k, v in cpu.items()}
+            m.load_cpu = {k: v for k, v in spent.items() if k not in monitor.uncounted}
+            m.load_cpu_shared = {k: v for k, v in spent.items() if k in monitor.uncounted}
+            m.load_cpu_shared["clients"] = result.cpu_seconds - clients_before
         return m
+
+
+def _cpu_of(pids) -> float:
+    """CPU seconds (user + system) the processes have used so far."""
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(psutil.Error):
+            times = psutil.Process(pid).cpu_times()
+            total += times.user + times.system
+    return total
 
 
 def _stream_events(redis_url: str) -> str:

@@ -82,12 +82,24 @@ class Measure:
     load_rate: float | None = None  # records/s the load was produced at (burst, paced)
     since_load: float | None = None  # records delivered / (last receive - load started)
     load_cpu: dict = field(default_factory=dict)  # server process → CPU s from load start
+    # The rest of the box from load start: broker, Redis, the orchestrator (which produces
+    # the load) and the clients. With every core busy the rate goes as 1 / the sum of all.
+    load_cpu_shared: dict = field(default_factory=dict)
 
     def cpu_us_per_record(self) -> dict[str, float]:
         """Each server process's CPU per record produced, from the load's start to the end."""
         if not self.expected:
             return {}
         return {k: 1e6 * v / self.expected for k, v in self.load_cpu.items()}
+
+    def cpu_budget(self) -> str:
+        """Every process's CPU per record produced, from the load's start, and their sum: on
+        a box whose cores are all busy (a burst on 2 cores), what a system's rate comes to."""
+        spent = {**self.load_cpu, **self.load_cpu_shared}
+        if not self.expected or not spent:
+            return ""
+        us = {k: 1e6 * v / self.expected for k, v in spent.items()}
+        return ", ".join(f"{k} {v:.1f}" for k, v in us.items()) + f" = {sum(us.values()):.1f} us"
 
     by_process: dict = field(default_factory=dict)  # name → "peak RSS, CPU time"
     server_cpu: float = 0.0

@@ -242,6 +242,11 @@ def notes(results: Results) -> str:
             elif len(m.rounds) > 1:
                 each = " / ".join(f"{r:,.0f}" for r in m.rounds)
                 lines.append(f"{where}: rec/s agg of each round {each} (the median's row shown).")
+            if m.load_cpu_shared:
+                lines.append(
+                    f"{where}: CPU per record from the load's start (bench: the load "
+                    f"generator): {m.cpu_budget()}."
+                )
             if m.other_cpu > 1.0:
                 span = f"{m.seconds:.0f} s of delivery" if m.seconds else "the case"
                 lines.append(

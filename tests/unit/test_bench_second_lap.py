@@ -198,3 +198,10 @@ def test_paced_cases_run_rounds_and_a_smoke_run_one():
 
     assert {c.repeat for c in plan(parse(["--shapes", "paced"]))} == {3}
     assert {c.repeat for c in plan(parse(["--shapes", "paced", "--quick"]))} == {1}
+
+
+def test_the_notes_give_a_bursts_cpu_per_record_of_every_process_and_their_sum():
+    chosen = Measure(COLUMNS.name, "", 0, 200_000, load_cpu={"worker": 0.38, "daphne-0": 0.16})
+    chosen.load_cpu_shared = {"broker": 0.42, "clients": 0.1}
+    text = notes({burst(1): {chosen.system: chosen}})
+    assert "worker 1.9, daphne-0 0.8, broker 2.1, clients 0.5 = 5.3 us" in text
