@@ -20,7 +20,7 @@ import orjson
 from producer import metrics
 from producer.cursor import Cursor
 from producer.frames import trim
-from producer.inbox import Inbox
+from producer.inbox import RELEASED_BYTES, Inbox
 
 SLOW_MARK = {"type": "stream.slow"}  # queued once while batches are skipped for a slow client
 
@@ -129,7 +129,7 @@ class StreamSession:
                 message = SLOW_MARK  # the drain sends the gap notice once the socket has room
             else:
                 self.flow.queue(message["w"], message["seq"])
-        self.inbox.push(message)
+        self.inbox.push(message, RELEASED_BYTES if self.flow.released else None)
         return None
 
     def _in_step(self, message: dict, blocked: bool) -> bool:

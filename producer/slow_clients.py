@@ -44,6 +44,9 @@ class Connection:
     # inbox's counterpart of stuck_since, reset by every batch sent.
     queued_since: float | None = None
     slow: bool = False
+    # The stream no longer waits for it (behind past PACE_SECONDS, or slow): its inbox
+    # keeps less (producer.inbox.RELEASED_BYTES). As of the last judge().
+    released: bool = False
     # Called on every note(): the reporter's "something changed since the last report".
     changed: Callable[[], None] = lambda: None
 
@@ -97,11 +100,15 @@ class Connection:
         if crowded and not self.slow and (stuck_since is not None or self.backlogged()):
             for worker, seq in self.handled.items():  # held, yet reported: see `acked`
                 self.acked.setdefault(worker, seq)
+            self.released = False
             return
         behind_since = min(
             (t for t in (stuck_since, self.queued_since) if t is not None), default=None
         )
-        if self.slow or behind_since is None or now - behind_since > PACE_SECONDS:
+        self.released = behind_since is not None and (
+            self.slow or now - behind_since > PACE_SECONDS
+        )
+        if self.released or behind_since is None:
             if behind_since is not None and not self.slow and self.handled != self.arrived:
                 metrics.count("pace_released")  # acked unsent, this report: it may drop
             self.acked.update(self.arrived)

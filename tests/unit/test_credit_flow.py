@@ -47,6 +47,29 @@ def test_a_stuck_socket_paces_the_stream_briefly_then_turns_slow_after_the_grace
     assert c.slow  # given up on: skipped, then told with a gap
 
 
+def test_a_client_is_released_once_the_stream_stops_waiting_for_it_and_back_once_it_reads():
+    t0 = time.monotonic()
+    stuck_since: list[float | None] = [t0]
+    c = connection(stuck_since)
+    c.queue("w1", 7)
+    c.evaluate(t0 + PACE_SECONDS - 0.1)
+    assert not c.released  # still pacing the stream: its whole inbox is worth keeping
+    c.evaluate(t0 + PACE_SECONDS + 0.1)
+    assert c.released
+    stuck_since[0] = None
+    c.sent("w1", 7)
+    c.evaluate(t0 + PACE_SECONDS + 0.2)
+    assert not c.released
+
+
+def test_a_crowd_is_paced_not_released():
+    t0 = time.monotonic()
+    c = connection([t0])
+    c.queue("w1", 7)
+    c.judge(t0 + 5 * PACE_SECONDS, t0, crowded=True)
+    assert not c.released
+
+
 def test_a_socket_that_drains_between_batches_is_never_slow():
     t0 = time.monotonic()
     stuck_since: list[float | None] = [t0]

@@ -63,3 +63,15 @@ def test_bytes_follow_what_is_taken_out():
     taken = inbox.take_if(lambda m: m["type"] == "stream.batch")
     assert [m["seq"] for m in taken] == [1, 2]
     assert seqs(inbox) == ["stream.slow"] and inbox.bytes == 0
+
+
+def test_a_smaller_bound_for_one_push_drops_the_oldest_to_fit_it():
+    inbox = Inbox(max_messages=48, max_bytes=1000)
+    for n in range(4):
+        inbox.push(batch(n, 200))
+    inbox.push(batch(4, 200), max_bytes=500)
+    assert seqs(inbox) == [3, 4] and inbox.bytes == 400
+    inbox.push(batch(5, 200), max_bytes=5000)  # never above the inbox's own bound
+    inbox.push(batch(6, 200), max_bytes=5000)
+    inbox.push(batch(7, 200), max_bytes=5000)
+    assert seqs(inbox) == [3, 4, 5, 6, 7] and inbox.bytes == 1000

@@ -9,7 +9,7 @@ import pytest
 
 from producer.cursor import Cursor
 from producer.frames import EncodedBatch
-from producer.inbox import Inbox
+from producer.inbox import RELEASED_BYTES, Inbox
 from producer.repair import Repair
 from producer.session import Close, Read, Recheck, StreamSession, WaitWritable, Write
 
@@ -19,6 +19,7 @@ class Flow:
     """The credit reporter's view of a connection, as far as the session uses it."""
 
     slow: bool = False
+    released: bool = False  # the stream no longer waits for it
     notes: list = field(default_factory=list)  # came in and sent at once
     queued: list = field(default_factory=list)  # came in and waits
     sents: list = field(default_factory=list)  # a waiting one sent or skipped
@@ -280,3 +281,15 @@ def test_the_position_notice_names_each_partition_once():
     assert s.position_notice() is None
     s.arrive(batch(2, 7, 7), False)
     assert orjson.loads(s.position_notice())["since"] == "1-4,2-7"
+
+
+def test_a_client_the_stream_no_longer_waits_for_keeps_a_smaller_inbox():
+    s = session({0: 0})
+    big = 1024 * 1024
+    for n in range(4):  # 4 MB queued behind a full socket: the inbox's own bound holds them
+        s.arrive({**batch(0, n, n, start=n, seq=n + 1), "wire": b"x" * big}, True)
+    assert s.inbox.bytes == 4 * big
+    s.flow.released = True
+    s.arrive({**batch(0, 4, 4, start=4, seq=5), "wire": b"x" * big}, True)
+    assert s.inbox.bytes <= RELEASED_BYTES  # the oldest went: Kafka gives them back
+    assert [m["seq"] for m in s.inbox] == [4, 5]
