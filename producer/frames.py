@@ -16,7 +16,7 @@ import struct
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import accumulate, chain, groupby
+from itertools import accumulate, chain, groupby, repeat
 
 import orjson
 from confluent_kafka import Message
@@ -86,12 +86,38 @@ def _values(raws: list[bytes | None], source_format: str) -> list:
     Python per record; raises PoisonRecord (without saying which) if any value is bad."""
     if source_format != "json" or None in raws:
         return [decode_value(raw, source_format) for raw in raws]
+    _check_json(raws)
+    return list(map(_Fragment, raws))
+
+
+def _check_json(raws: list[bytes]) -> None:
     try:
         for raw in raws:
             _loads(raw)
     except orjson.JSONDecodeError:
         raise PoisonRecord("a value is not JSON") from None
-    return list(map(_Fragment, raws))
+
+
+def _value_json(records: list[Record], source_format: str) -> list[bytes]:
+    """Each value as the JSON clients get (decode_value's, serialised); a JSON value as it
+    came, checked."""
+    raws = [r.value() for r in records]
+    if source_format == "json" and None not in raws:
+        _check_json(raws)
+        return raws
+    return list(map(_dumps, _values(raws, source_format)))
+
+
+def _key_json(records: list[Record]) -> list[bytes]:
+    keys = [r.key() for r in records]
+    if keys.count(None) == len(keys):
+        return [b"null"] * len(keys)
+    return list(map(_dumps, _texts(keys, "key")))
+
+
+def _ints(numbers: list[int | None]) -> list[bytes]:
+    """Each number's JSON (null for None), from one serialisation of them all."""
+    return _dumps(numbers)[1:-1].split(b",") if numbers else []
 
 
 def _texts(raws: list[bytes | None], what: str) -> list[str | None]:
@@ -124,26 +150,37 @@ def _pairs(partition: int, offsets: list[int]) -> list[int]:
 # --- Formats ---------------------------------------------------------------------------------
 
 
-def _envelopes(records: list[Record], source_format: str) -> list[dict]:
-    values = _values([r.value() for r in records], source_format)
-    keys = _texts([r.key() for r in records], "key")
-    return [
-        {
-            "id": f"{r.partition()}-{r.offset()}",
-            "topic": r.topic(),
-            "partition": r.partition(),
-            "offset": r.offset(),
-            "timestamp": ts,
-            "key": key,
-            "value": value,
-        }
-        for r, ts, key, value in zip(records, _stamps(records), keys, values, strict=True)
-    ]
+def _envelopes(records: list[Record], source_format: str, runs: list[int]) -> list[bytes]:
+    """Each record's envelope as JSON: {"id", "topic", "partition", "offset", "timestamp",
+    "key", "value"} in that order, the bytes orjson gives for the envelope's dict (tested
+    so). Filled into a template per partition run, in C: a dict per record, then its
+    serialisation, cost the worker 0.45 us per record more than the columns format."""
+    values = _value_json(records, source_format)
+    keys = _key_json(records)
+    offsets = _ints(list(map(Message.offset, records)))
+    stamps = _ints(_stamps(records))
+    items: list[bytes] = []
+    start = 0
+    for end in runs:
+        first = records[start]
+        p = b"%d" % first.partition()
+        head = b'{"id":"' + p + b"-"
+        middle = b'","topic":' + _dumps(first.topic()) + b',"partition":' + p + b',"offset":'
+        at = slice(start, end)
+        items += map(
+            b"".join,
+            zip(
+                repeat(head), offsets[at], repeat(middle), offsets[at],
+                repeat(b',"timestamp":'), stamps[at], repeat(b',"key":'), keys[at],
+                repeat(b',"value":'), values[at], repeat(b"}"),
+            ),
+        )  # fmt: skip
+        start = end
+    return items
 
 
-def _envelope_frames(records: list[Record], source_format: str, _runs) -> EncodedBatch:
-    frames = list(map(_dumps, _envelopes(records, source_format)))
-    return _per_record_frames(records, frames)
+def _envelope_frames(records: list[Record], source_format: str, runs) -> EncodedBatch:
+    return _per_record_frames(records, _envelopes(records, source_format, runs))
 
 
 def _raw_frames(records: list[Record], source_format: str, _runs) -> EncodedBatch:
@@ -166,13 +203,13 @@ def _per_record_frames(records: list[Record], frames: list[bytes]) -> EncodedBat
     return EncodedBatch(frames, records, [], ids)
 
 
-def _batch_frames(records: list[Record], source_format: str, _runs) -> EncodedBatch:
-    """One JSON array per batch, serialised in one call; split only past the frame limit."""
-    envelopes = _envelopes(records, source_format)
-    frame = _dumps(envelopes)
+def _batch_frames(records: list[Record], source_format: str, runs) -> EncodedBatch:
+    """One JSON array of envelopes per batch; split only past the frame limit."""
+    envelopes = _envelopes(records, source_format, runs)
+    frame = _join(envelopes)
     if len(frame) <= MAX_FRAME_BYTES:
         return EncodedBatch([frame], records, [], [_flat_ids(records)])
-    return _split(records, list(map(_dumps, envelopes)))
+    return _split(records, envelopes)
 
 
 def _split(records: list[Record], items: list[bytes]) -> EncodedBatch:

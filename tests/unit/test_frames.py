@@ -38,6 +38,47 @@ def test_envelope_is_one_object_per_record_with_the_documented_fields():
     assert batch.ids == [[0, 7]]
 
 
+def documented_envelope(r: Record, source_format: str) -> bytes:
+    """The envelope of DESIGN §6 as a dict, serialised by orjson: what the worker's template
+    must give byte for byte."""
+    kind, timestamp = r.timestamp()
+    key = r.key()
+    envelope = {
+        "id": f"{r.partition()}-{r.offset()}",
+        "topic": r.topic(),
+        "partition": r.partition(),
+        "offset": r.offset(),
+        "timestamp": timestamp if kind else None,
+        "key": key.decode() if key is not None else None,
+        "value": frames.decode_value(r.value(), source_format),
+    }
+    return orjson.dumps(envelope)
+
+
+@pytest.mark.parametrize(
+    "source_format, values",
+    [
+        ("json", [b'{"a": [1, "x"]}', b" 7 ", rb'"\u00e9"']),
+        ("json", [b"[]", None, b"null"]),
+        ("text", ['\u00e9 "q"\n\\'.encode(), b"", None]),
+        ("bytes", [b"\x00\xff", b"", None]),
+    ],
+)
+@pytest.mark.parametrize("keys", [[None, None, None], [b'k"\\', "\u00fc".encode(), b""]])
+def test_envelopes_are_the_bytes_orjson_gives_for_the_documented_dict(source_format, values, keys):
+    where = [(0, 9), (3, 2**40), (0, 10)]  # three partition runs
+    stamps = [1700000000000, None, 0]
+    records = [
+        message("orders \u00e9", p, o, ts, k, v)
+        for (p, o), ts, k, v in zip(where, stamps, keys, values, strict=True)
+    ]
+    expected = [documented_envelope(r, source_format) for r in records]
+    assert encode_batch(records, "envelope", source_format).frames == expected
+    assert encode_batch(records, "batch", source_format).frames == [
+        b"[" + b",".join(expected) + b"]"
+    ]
+
+
 def test_batch_is_one_array_and_lists_every_record_id():
     batch = encode_batch([record(1, b"1"), record(2, b"2", partition=1)], "batch", "json")
     assert len(batch.frames) == 1
