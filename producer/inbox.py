@@ -20,13 +20,12 @@ DROPPABLE = ("stream.batch", "stream.progress")  # Kafka gives these back, or th
 INBOX = 48  # messages held while a repair runs; older batches are dropped (repaired later)
 # And their frames' bytes: a stalled client's fixed cost (the batches are shared with the
 # clients that keep up). 8 MB, not 4: the worker's byte window is three quarters of it, and
-# 3 MB in flight held a 2 KB-record stream to 3 batches. A stalled client: daphne peak RSS
-# 89 -> 94 MB in the benchmark's stall case.
+# 3 MB in flight held a 2 KB-record stream to 3 batches.
 INBOX_BYTES = 8 * 1024 * 1024
 # A client the stream no longer waits for (stuck past producer.slow_clients.PACE_SECONDS)
 # keeps this much: the stream then runs at full speed past it, and whatever it holds is
-# only the part of its hole it need not read back from Kafka. Kept at 8 MB, a stalled client
-# cost daphne 10 MB in the benchmark (the target is 10).
+# only the part of its hole it need not read back from Kafka. With the whole 8 MB a stalled
+# client cost daphne 10 MB in the benchmark's stall case (the target is 10); now 4.
 RELEASED_BYTES = INBOX_BYTES // 4
 
 
