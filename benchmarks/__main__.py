@@ -73,7 +73,9 @@ METHOD = """
   delivering late shows a shorter first-to-last span, so "since load rec/s" (records /
   (last receive - start of production)) is shown next to it. "burst: server CPU
   us/record" is each server process's CPU from the start of production to the end, per
-  record produced.
+  record produced; the notes give the same for every process (broker, Redis, "bench" =
+  the load generator, the clients) and the sum: with both cores busy, a system's rate goes
+  as 1 / that sum, so the sums of two systems tell what their ratio can be.
 - Rounds: the short cases judged on a rate (backlog below K = 1,000, the 1-client burst)
   run 3 rounds (`--rounds`), every system once per round, a fresh broker and Redis for
   each: each system's row is its median round by rec/s agg (the second-lap table gives the
