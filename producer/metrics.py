@@ -12,7 +12,7 @@ _EVENTS = Counter(
 KNOWN = (
     "holes_repaired",
     "batches_dropped",  # a full inbox dropped its oldest batch (a hole, repaired later)
-    "pace_released",  # a stuck client's batches acknowledged unsent (producer.slow_clients)
+    "pace_released",  # a stuck client the stream stopped waiting for (producer.slow_clients)
     "gaps_sent",
     "duplicates_dropped",
     "clients_marked_slow",

@@ -105,12 +105,11 @@ class Connection:
         behind_since = min(
             (t for t in (stuck_since, self.queued_since) if t is not None), default=None
         )
-        self.released = behind_since is not None and (
-            self.slow or now - behind_since > PACE_SECONDS
-        )
-        if self.released or behind_since is None:
-            if behind_since is not None and not self.slow and self.handled != self.arrived:
-                metrics.count("pace_released")  # acked unsent, this report: it may drop
+        released = behind_since is not None and (self.slow or now - behind_since > PACE_SECONDS)
+        if released and not self.released and not self.slow:
+            metrics.count("pace_released")  # once per release: its inbox may drop from now on
+        self.released = released
+        if released or behind_since is None:
             self.acked.update(self.arrived)
         else:
             self.acked.update(self.handled)
