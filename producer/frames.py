@@ -5,8 +5,9 @@ way it reached the client. Records are confluent-kafka Messages as consume() giv
 building an object of our own per record cost more than the rest of the encoding.
 
 The fast path encodes a whole batch in a few C calls (orjson, with each JSON value embedded
-as it came, `orjson.Fragment`, after one validating parse); a batch with a record that cannot
-become a frame (a poison record) is sorted out record by record, then encoded without it.
+as it came, `orjson.Fragment`, after a check that builds no objects); a batch with a record
+that cannot become a frame (a poison record) is sorted out record by record, then encoded
+without it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate, chain, groupby, repeat
 
+import msgspec
 import orjson
 from confluent_kafka import Message
 
@@ -28,6 +30,11 @@ TEXT_FINAL = 0x81  # FIN + text opcode
 Record = Message  # what consume() returns (tests build them with Message(...))
 
 _dumps, _loads, _Fragment = orjson.dumps, orjson.loads, orjson.Fragment
+# Checks that bytes are one JSON document without building it: msgspec's decoder into Raw
+# walks the grammar and keeps the span. A value of 230 bytes costs 0.14 us against orjson's
+# parse 0.32, one of 670 bytes with 30 fields 0.63 against 4.9. It does not look at the
+# UTF-8 inside strings; _json_value and _check_json do.
+_skim = msgspec.json.Decoder(msgspec.Raw).decode
 
 
 def record_id(r: Record) -> str:
@@ -71,10 +78,7 @@ def decode_value(raw: bytes | None, source_format: str):
     if raw is None:
         return None
     if source_format == "json":
-        try:
-            _loads(raw)
-        except orjson.JSONDecodeError as exc:
-            raise PoisonRecord(f"value is not JSON ({exc.msg} at byte {exc.pos})") from None
+        _json_value(raw)
         return _Fragment(raw)  # valid JSON: embed the bytes, don't re-serialise
     if source_format == "text":
         return _text(raw, "value")
@@ -82,19 +86,41 @@ def decode_value(raw: bytes | None, source_format: str):
 
 
 def _values(raws: list[bytes | None], source_format: str) -> list:
-    """decode_value() of a whole batch: for JSON one validating parse per value and no other
-    Python per record; raises PoisonRecord (without saying which) if any value is bad."""
+    """decode_value() of a whole batch: for JSON one check per value and no other Python per
+    record; raises PoisonRecord (without saying which) if any value is bad."""
     if source_format != "json" or None in raws:
         return [decode_value(raw, source_format) for raw in raws]
     _check_json(raws)
     return list(map(_Fragment, raws))
 
 
+def _json_value(raw: bytes) -> None:
+    """Raise PoisonRecord saying where `raw` stops being one JSON document (in UTF-8)."""
+    try:
+        _skim(raw)
+        if not raw.isascii():
+            raw.decode()
+    except msgspec.DecodeError as exc:
+        detail = str(exc).removeprefix("JSON is malformed: ")
+    except RecursionError:  # nested deeper than the interpreter's limit (~1,000 levels)
+        detail = "nested too deep"
+    except UnicodeDecodeError as exc:
+        detail = f"not UTF-8 at byte {exc.start}"
+    else:
+        return
+    raise PoisonRecord(f"value is not JSON ({detail})")
+
+
 def _check_json(raws: list[bytes]) -> None:
+    """_json_value() of a whole batch, without saying which value is bad: the grammar per
+    value, UTF-8 once for them all (usually one isascii())."""
     try:
         for raw in raws:
-            _loads(raw)
-    except orjson.JSONDecodeError:
+            _skim(raw)
+        joined = b"".join(raws)
+        if not joined.isascii():
+            joined.decode()
+    except (msgspec.DecodeError, RecursionError, UnicodeDecodeError):
         raise PoisonRecord("a value is not JSON") from None
 
 

@@ -172,6 +172,11 @@ def test_a_columns_run_past_the_frame_limit_is_split_and_an_oversized_record_is_
         ("json", b"[1,]", b"k", "value is not JSON"),
         ("json", b"01", b"k", "value is not JSON"),
         ("json", b"", b"k", "value is not JSON"),
+        ("json", b'"\\ud800"', b"k", "value is not JSON"),  # an escaped lone surrogate
+        ("json", b'{"a":1}}', b"k", "value is not JSON (trailing characters"),
+        ("json", b"NaN", b"k", "value is not JSON"),
+        ("json", b"[" * 5000 + b"]" * 5000, b"k", "value is not JSON (nested too deep)"),
+        ("json", b'["\xc3\xa9", "\xff"]', b"k", "value is not JSON (not UTF-8 at byte 8)"),
         ("json", b"{}", b"\xff", "key is not UTF-8 text"),
         ("text", b"\xfe", b"k", "value is not UTF-8 text"),
     ],
@@ -187,6 +192,19 @@ def test_each_kind_of_poison_is_found_in_every_format(source_format, value, key,
         batch = encode_batch(records, frame_format, source_format)
         assert [r.offset() for r in batch.records] == [1], frame_format
         assert batch.poison[0][1].startswith(reason), frame_format
+
+
+def test_json_values_of_every_shape_pass_as_they_came():
+    values = [
+        b'"\xc3\xa9t\xc3\xa9"',
+        b" 1 ",
+        b"-0.5e+3",
+        b'{"a": [null, true]}',
+        b"[" * 400 + b"]" * 400,
+    ]
+    batch = encode_batch([record(i, v) for i, v in enumerate(values)], "columns", "json")
+    assert not batch.poison
+    assert orjson.loads(batch.frames[0])["values"] == [orjson.loads(v) for v in values]
 
 
 def test_trim_drops_what_the_client_has_from_batch_and_columns_frames():
