@@ -41,7 +41,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from benchmarks import provenance, report, second_lap
-from benchmarks.cases import BRIDGE, VALUES_BRIDGE, Case, Options, Run, System
+from benchmarks.cases import BRIDGE, VALUES_BRIDGE, VALUES_VIA_REDIS, Case, Options, Run, System
 from benchmarks.producer import VALUE_BYTES
 from benchmarks.stack import BenchError, Procs, raise_open_files
 
@@ -61,7 +61,12 @@ METHOD = """
   Producer with Batch Size 500 in the frame format named (first lap: `batch`). Bridge:
   one process, `consume(500, timeout=0.005)` -> one JSON array of envelopes per batch ->
   `websockets.broadcast`, `fetch.wait.max.ms` as Flowcast's (5). Values bridge: the same process
-  forwarding the values only, `b"[" + b",".join(values) + b"]"` per batch.
+  forwarding the values only, `b"[" + b",".join(values) + b"]"` per batch. Values via
+  Redis (1-client burst only, shown beside the values bridge, not judged): the values
+  bridge cut in two at Redis, the DESIGN's path with stock clients and no product code:
+  a "relay" process reads Kafka and PUBLISHes each batch's frame (redis-py), the "bridge"
+  process subscribes (redis.asyncio) and broadcasts. Its ratio to the values bridge is
+  what splitting reading from serving costs on this box before Flowcast does anything.
 - backlog: N records are produced before anything reads; clients connect, then the worker
   or bridge starts at the first offset. rec/s agg = all records delivered / (last receive
   of any client - first receive of any client): the drain rate, start-up excluded.
@@ -263,6 +268,8 @@ def plan(args: argparse.Namespace) -> list[Case]:
         for k in _ints(args.burst_clients):
             formats = args.burst_formats.split(",") if k == 1 else [frame]
             systems = (*(flowcast(f) for f in formats), *against)
+            if k == 1:  # what the DESIGN's worker -> Redis -> web split costs by itself
+                systems += (VALUES_VIA_REDIS,)
             rounds = args.rounds if k == 1 else 1  # 100 clients: steadier, 3x longer
             cases.append(Case("burst", k, args.records, systems=systems, parse=True, repeat=rounds))
     if "paced" in shapes:

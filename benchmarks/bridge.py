@@ -9,8 +9,16 @@ With `--values` it is the **values bridge** of the second lap: the records' valu
 `b"[" + b",".join(values) + b"]"` per batch, no envelope (no ids: its clients cannot
 resume, and the benchmark counts its records by the `seq` in each value).
 
+Split in two, it is the values bridge **through Redis**: the DESIGN's path (a worker
+process reads Kafka and publishes each batch to Redis; a web process subscribes and writes
+to the sockets) with stock clients and no product code on it: no channel layer, no credit,
+no ids. Beside the values bridge it shows what the split itself costs on the same box:
+
+    --publish REDIS_URL   read Kafka, PUBLISH each batch's frame (no WebSocket server)
+    --subscribe REDIS_URL serve WebSockets, broadcast what the channel brings (no Kafka)
+
     python -m benchmarks.bridge --bootstrap HOST:PORT --topic T --port P [--values]
-        [--start-after K]
+        [--start-after K] [--publish URL | --subscribe URL]
 
 Prints `listening`, then `assigned` once Kafka gave it its partitions.
 """
@@ -23,11 +31,14 @@ import signal
 import sys
 
 import orjson
+import redis
+import redis.asyncio
 from confluent_kafka import Consumer
 from websockets.asyncio.server import ServerConnection, broadcast, serve
 
 BATCH = 500
 POLL_TIMEOUT = 0.005
+CHANNEL = "bench-bridge"  # the split bridge's Redis channel
 
 
 def envelope(msg) -> dict:
@@ -78,6 +89,8 @@ class Bridge:
         return consumer
 
     async def pump(self) -> None:
+        if self.args.subscribe:
+            return await self.relay_from_redis()
         if self.args.start_after:
             await self.enough_clients.wait()
         consumer = self.consumer()
@@ -88,6 +101,33 @@ class Bridge:
                 if frame is not None:
                     broadcast(self.clients, frame, text=True)
                 await asyncio.sleep(0)  # let the loop write and accept
+        finally:
+            consumer.close()
+
+    async def relay_from_redis(self) -> None:
+        relay = asyncio.create_task(self._broadcast_channel())
+        await self.stop.wait()
+        relay.cancel()
+
+    async def _broadcast_channel(self) -> None:
+        client = redis.asyncio.Redis.from_url(self.args.subscribe)
+        async with client.pubsub(ignore_subscribe_messages=True) as pubsub:
+            await pubsub.subscribe(CHANNEL)
+            async for message in pubsub.listen():
+                broadcast(self.clients, message["data"], text=True)
+
+    def publish_forever(self) -> None:
+        """The split bridge's reading half: no event loop, one PUBLISH per batch."""
+        stop = []
+        signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
+        client = redis.Redis.from_url(self.args.publish)
+        consumer = self.consumer()
+        try:
+            while not stop:
+                messages = consumer.consume(BATCH, timeout=POLL_TIMEOUT)
+                frame = self.frame([m for m in messages if m.error() is None])
+                if frame is not None:
+                    client.publish(CHANNEL, frame)
         finally:
             consumer.close()
 
@@ -132,7 +172,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--start-after", type=int, default=0, help="Read Kafka only once this many clients are in."
     )
-    asyncio.run(Bridge(parser.parse_args(argv)).run())
+    parser.add_argument("--publish", metavar="REDIS_URL", help="Read Kafka, publish to Redis.")
+    parser.add_argument("--subscribe", metavar="REDIS_URL", help="Serve what Redis brings.")
+    bridge = Bridge(parser.parse_args(argv))
+    if bridge.args.publish:
+        bridge.publish_forever()
+    else:
+        asyncio.run(bridge.run())
     return 0
 
 

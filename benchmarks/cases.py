@@ -65,7 +65,8 @@ class System:
 
     name: str
     kind: str  # flowcast | bridge
-    frame: str = "batch"  # Flowcast's frame format; the bridge's: envelopes | values
+    frame: str = "batch"  # Flowcast's frame format; the bridge's: envelopes | values |
+    # values via redis
     hops: int = 1  # Flowcast: 2 = the seed's Kafka Consumer -> event -> producer
     credential: str = "secret"  # Flowcast's clients present: secret (a header) | token
 
@@ -73,6 +74,9 @@ class System:
 FLOWCAST = System("flowcast", "flowcast")
 BRIDGE = System("bridge", "bridge", "envelopes")
 VALUES_BRIDGE = System("values bridge", "bridge", "values")
+# The values bridge split at Redis (benchmarks/bridge.py): the DESIGN's worker -> Redis ->
+# web path with stock clients and no product code, shown in the 1-client burst.
+VALUES_VIA_REDIS = System("values via redis", "bridge", "values via redis")
 
 
 @dataclass(frozen=True)
@@ -237,24 +241,35 @@ class Run:
         argv = ["-m", "benchmarks.bridge", "--bootstrap", svc.bootstrap, "--topic", topic]
         argv += ["--port", str(port), "--reset", reset, "--group", f"bench-{uuid.uuid4().hex}"]
         argv += ["--fetch-wait-ms", str(settings.FLOWCAST["KAFKA_FETCH_WAIT_MS"])]
-        if system.frame == "values":
+        if system.frame != "envelopes":
             argv.append("--values")
         if case.load == "backlog":  # start reading once every client is in
             argv += ["--start-after", str(case.clients + case.stalled)]
+        split = system.frame == "values via redis"
+        if split:
+            argv += ["--subscribe", svc.redis_url]
         bridge = self.procs.spawn("bridge", [sys.executable, *argv], pipe=True)
+        children = [bridge]
         try:
             with RssMonitor(self.opts.max_server_mb) as monitor:
                 _watch_shared(monitor, svc)
                 monitor.watch("bridge", bridge.pid)
                 bridge.expect("listening", 30)
+                reader = bridge
+                if split:  # its reading half, publishing to what the first serves
+                    argv[argv.index("--subscribe")] = "--publish"
+                    reader = self.procs.spawn("relay", [sys.executable, *argv], pipe=True)
+                    children.append(reader)
+                    monitor.watch("relay", reader.pid)
                 if case.load != "backlog":
-                    bridge.expect("assigned", 60)
+                    reader.expect("assigned", 60)
                     time.sleep(SETTLE)
                 fleet = self._fleet(system, case, [f"ws://127.0.0.1:{port}/"], {}, monitor)
                 load = self._load(case, svc, topic)
-                return self._finish(system, case, fleet, monitor, [bridge], load)
+                return self._finish(system, case, fleet, monitor, children, load)
         finally:
-            self.procs.stop(bridge)
+            for child in reversed(children):
+                self.procs.stop(child)
 
     def _fleet(self, system: System, case: Case, urls, headers, monitor) -> fleetrun.Fleet:
         """Fleet processes with their clients connected (monitor marked "ready" before, a

@@ -17,7 +17,7 @@ from benchmarks.measure import Measure
 from benchmarks.producer import LINGER_MS
 from benchmarks.report import Results, num
 
-VALUES, BRIDGE = "values bridge", "bridge"
+VALUES, BRIDGE, VIA_REDIS = "values bridge", "bridge", "values via redis"
 # The paced case that must not saturate the box has absolute targets (p50, p99 ms); any
 # other paced rate is held to the values bridge's latency.
 ABSOLUTE_MS = {200.0: (10.0, 25.0)}
@@ -96,13 +96,17 @@ def burst(case: Case, ms: dict[str, Measure]) -> Line:
         text += f"; worker {worker:.1f} us CPU per record"
     ratio = fast.delivered / vb.delivered if vb and vb.delivered else None
     ok = ratio is not None and ratio >= want and (one or fast.missing == 0)
+    values = f"{num(vb.delivered)}{_missing(vb)}{_rounds(vb)}" if vb else "-"
+    via = ms.get(VIA_REDIS)
+    if vb and vb.delivered and via is not None:
+        values += f"; through Redis {num(via.delivered)} ({via.delivered / vb.delivered:.2f} x)"
     return Line(
         f"{case.records:,} burst produced after connect, {_clients(case)}, "
         + ("fastest format" if one else f"{fast.system.removeprefix('flowcast ')} frames")
         + ", parsing clients",
         f">= {want:.1f} x values bridge" + ("" if one else ", 0 missing"),
         text,
-        f"{num(vb.delivered)}{_missing(vb)}{_rounds(vb)}" if vb else "-",
+        values,
         num(ratio, 2),
         f"{num(br.delivered)}{_missing(br)}" if br else "-",
         _judge(ok, fast, vb),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks.cases import BRIDGE, VALUES_BRIDGE, Case, System, median_round
+from benchmarks.cases import BRIDGE, VALUES_BRIDGE, VALUES_VIA_REDIS, Case, System, median_round
 from benchmarks.measure import Connect, Measure, connect_phase
 from benchmarks.report import notes
 from benchmarks.second_lap import lines, table
@@ -29,6 +29,14 @@ def test_the_one_client_burst_is_judged_on_the_fastest_format():
     assert verdicts(burst(1), fast, slow, measure(VALUES_BRIDGE, delivered=310_000)) == ["FAIL"]
     line = lines({burst(1): {m.system: m for m in (slow, fast)}})[0]
     assert line.flowcast.startswith("300,000 rec/s (columns; batch 200,000)")
+
+
+def test_the_one_client_burst_shows_the_values_bridge_through_redis_beside_the_yardstick():
+    fast, yardstick = measure(COLUMNS, delivered=300_000), measure(VALUES_BRIDGE, delivered=400_000)
+    via = measure(VALUES_VIA_REDIS, delivered=320_000)
+    [line] = lines({burst(1): {m.system: m for m in (fast, yardstick, via)}})
+    assert line.values == "400,000; through Redis 320,000 (0.80 x)"
+    assert line.ratio == "0.75" and line.verdict == "FAIL"  # judged against the values bridge
 
 
 def test_the_hundred_client_burst_needs_four_fifths_of_the_values_bridge_and_nothing_missing():
