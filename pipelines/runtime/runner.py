@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import psutil
-from confluent_kafka import OFFSET_INVALID, KafkaError, KafkaException, TopicPartition
+from confluent_kafka import OFFSET_INVALID, KafkaError, KafkaException, Message, TopicPartition
 from django.conf import settings
 
 from pipelines.rules.rates import RateMeter
@@ -285,11 +285,13 @@ class Runner:
             fill_wait = max(0.0, since + fill_wait - time.monotonic())
         if batch_size > 1:
             messages += consumer.consume(batch_size - 1, timeout=fill_wait)
-        usable = [m for m in messages if m.error() is None]
-        if len(usable) < len(messages):
+        usable = messages
+        if any(map(Message.error, messages)):
+            usable = [m for m in messages if m.error() is None]
             self._note_errors(m.error() for m in messages if m.error() is not None)
-        # Once per batch for the monitoring's Last Processed Size: len() only, no decoding.
-        self._polled_bytes = sum(map(len, filter(None, [m.value() for m in usable])))
+        # Once per batch for the monitoring's Last Processed Size: a Message's len() is its
+        # value's (0 without one), no decoding.
+        self._polled_bytes = sum(map(len, usable))
         return usable
 
     def _note_errors(self, errors: Iterable[KafkaError]) -> None:

@@ -10,6 +10,7 @@ import time
 
 import orjson
 import pytest
+from confluent_kafka import KafkaError, Message
 
 from pipelines.redis_keys import client, clients_key
 from pipelines.runtime.runner import FILL_WAIT
@@ -22,25 +23,18 @@ def test_a_few_clients_get_records_sooner_than_a_crowd():
 
 
 class FakeConsumer:
-    """Pure logic: one record ready, and the timeout consume() was asked to wait."""
+    """Pure logic: one record ready (then `more`), and the timeout consume() was asked to wait."""
 
-    def __init__(self):
+    def __init__(self, more: list[Message] = ()):
         self.timeouts: list[float] = []
+        self.more = list(more)
 
     def poll(self, timeout):
-        return FakeMessage()
+        return Message(topic="t", partition=0, offset=0, value=b"{}")
 
     def consume(self, count, timeout):
         self.timeouts.append(timeout)
-        return []
-
-
-class FakeMessage:
-    def error(self):
-        return None
-
-    def value(self):
-        return b"{}"
+        return self.more
 
 
 def test_a_record_after_a_quiet_spell_is_not_held_for_company(runner):
@@ -57,6 +51,20 @@ def test_a_busy_stream_is_cut_no_more_often_than_the_gap(runner):
     assert 0.0 < consumer.timeouts[0] <= 0.004
     runner.poll_messages(consumer, 500, 0.004)  # no `since`: the whole wait after the first
     assert consumer.timeouts[1] == 0.004
+
+
+def test_errors_are_left_out_and_the_batch_size_counts_value_bytes(runner):
+    eof = KafkaError(KafkaError._PARTITION_EOF)
+    consumer = FakeConsumer(
+        [
+            Message(topic="t", partition=1, offset=4, value=b"[1,2]"),
+            Message(topic="t", partition=1, offset=5, value=None, error=eof),
+            Message(topic="t", partition=2, offset=7, value=None),  # a tombstone
+        ]
+    )
+    batch = runner.poll_messages(consumer, 500)
+    assert [(m.partition(), m.offset()) for m in batch] == [(0, 0), (1, 4), (2, 7)]
+    assert runner._polled_bytes == len(b"{}") + len(b"[1,2]")
 
 
 @pytest.fixture
