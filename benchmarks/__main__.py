@@ -41,7 +41,17 @@ from dataclasses import replace
 from pathlib import Path
 
 from benchmarks import provenance, report, second_lap
-from benchmarks.cases import BRIDGE, VALUES_BRIDGE, VALUES_VIA_REDIS, Case, Options, Run, System
+from benchmarks.cases import (
+    BRIDGE,
+    VALUES_BRIDGE,
+    VALUES_ONE_HOP,
+    VALUES_TWO_HOPS,
+    VALUES_VIA_REDIS,
+    Case,
+    Options,
+    Run,
+    System,
+)
 from benchmarks.producer import VALUE_BYTES
 from benchmarks.stack import BenchError, Procs, raise_open_files
 
@@ -52,13 +62,14 @@ HANDSHAKE_FLIGHT = 10  # handshakes in flight per fleet process there (daphne's 
 CROWD_PER_PROCESS = 1000  # crowd clients per fleet process (1 record/s each: little work)
 
 METHOD = """
-- Same box, same run, same load: for each case a fresh embedded broker (Tansu, memory) and
-  Redis; each system of the case (Flowcast, then the bridges) reads its own topic of the
-  same layout (3 partitions, JSON values of --value-bytes, 250 by default, carrying `seq`
-  and `sent`). Flowcast:
-  `daphne` (2 processes from K = 1000 and in crowd, clients split between them) + one
-  `run_component` worker (two hops: a second one for the Kafka Consumer), WebSocket
-  Producer with Batch Size 500 in the frame format named (first lap: `batch`). Bridge:
+- Same box, same run, same load: for each system of a case (Flowcast, then the bridges)
+  a fresh embedded broker (Tansu, memory) and Redis, and a topic of the same layout (3
+  partitions, JSON values of --value-bytes, 250 by default, carrying `seq` and `sent`).
+  The embedded broker's fetches cost more with every batch it holds, so a system never
+  inherits one that another has filled. Flowcast: `daphne` (2 processes from K = 1000
+  and in crowd, clients split between them) + one `run_component` worker (two hops: a
+  second one for the Kafka Consumer), WebSocket Producer with Batch Size 500 in the frame
+  format named (first lap: `batch`). Bridge:
   one process, `consume(500, timeout=0.005)` -> one JSON array of envelopes per batch ->
   `websockets.broadcast`, `fetch.wait.max.ms` as Flowcast's (5). Values bridge: the same process
   forwarding the values only, `b"[" + b",".join(values) + b"]"` per batch. Values via
@@ -67,6 +78,10 @@ METHOD = """
   a "relay" process reads Kafka and PUBLISHes each batch's frame (redis-py), the "bridge"
   process subscribes (redis.asyncio) and broadcasts. Its ratio to the values bridge is
   what splitting reading from serving costs on this box before Flowcast does anything.
+  Values bridge 2 hops (two-hop case, not judged): a bare forwarder process (consume 500,
+  produce each record to a second topic's same partition, flush; Flowcast's producer
+  settings) in front of the values bridge, against the values bridge alone: what the
+  broker makes a second hop cost with no product code.
 - backlog: N records are produced before anything reads; clients connect, then the worker
   or bridge starts at the first offset. rec/s agg = all records delivered / (last receive
   of any client - first receive of any client): the drain rate, start-up excluded.
@@ -281,6 +296,7 @@ def plan(args: argparse.Namespace) -> list[Case]:
             cases.append(replace(case, linger_ms=args.linger_ms if linger is None else linger))
     if "twohop" in shapes:
         hops = (flowcast(frame, "flowcast 2 hops", hops=2), flowcast(frame, "flowcast 1 hop"))
+        hops += (VALUES_TWO_HOPS, VALUES_ONE_HOP)  # what the broker adds, with no product code
         cases.append(Case("twohop", 1, 0, args.rate, args.seconds, hops, parse=True))
     if "handshakes" in shapes:
         systems = (

@@ -17,8 +17,13 @@ no ids. Beside the values bridge it shows what the split itself costs on the sam
     --publish REDIS_URL   read Kafka, PUBLISH each batch's frame (no WebSocket server)
     --subscribe REDIS_URL serve WebSockets, broadcast what the channel brings (no Kafka)
 
+With `--forward-to T2` it is no bridge but a bare **forwarder**, the yardstick of the
+two-hop case: it reads --topic and produces each batch to T2 (same partition, Flowcast's
+producer settings, flushed before the next), as the seed's Kafka Consumer does with no
+product code; a values bridge reading T2 is then two hops from the load.
+
     python -m benchmarks.bridge --bootstrap HOST:PORT --topic T --port P [--values]
-        [--start-after K] [--publish URL | --subscribe URL]
+        [--start-after K] [--publish URL | --subscribe URL | --forward-to T2]
 
 Prints `listening`, then `assigned` once Kafka gave it its partitions.
 """
@@ -33,7 +38,7 @@ import sys
 import orjson
 import redis
 import redis.asyncio
-from confluent_kafka import Consumer
+from confluent_kafka import Consumer, Producer
 from websockets.asyncio.server import ServerConnection, broadcast, serve
 
 BATCH = 500
@@ -131,6 +136,22 @@ class Bridge:
         finally:
             consumer.close()
 
+    def forward_forever(self) -> None:
+        """The bare forwarder: one flushed produce per batch, nothing else."""
+        stop = []
+        signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
+        # Flowcast's producer settings (pipelines.runtime.kafka.producer_config).
+        out = Producer({"bootstrap.servers": self.args.bootstrap, "linger.ms": 2, "acks": "all"})
+        consumer = self.consumer()
+        try:
+            while not stop:
+                for m in consumer.consume(BATCH, timeout=POLL_TIMEOUT):
+                    if m.error() is None:
+                        out.produce(self.args.forward_to, m.value(), partition=m.partition())
+                out.flush()
+        finally:
+            consumer.close()
+
     def frame(self, messages: list) -> bytes | None:
         if not messages:
             return None
@@ -174,8 +195,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--publish", metavar="REDIS_URL", help="Read Kafka, publish to Redis.")
     parser.add_argument("--subscribe", metavar="REDIS_URL", help="Serve what Redis brings.")
+    parser.add_argument("--forward-to", metavar="TOPIC", help="Forward to this topic instead.")
     bridge = Bridge(parser.parse_args(argv))
-    if bridge.args.publish:
+    if bridge.args.forward_to:
+        bridge.forward_forever()
+    elif bridge.args.publish:
         bridge.publish_forever()
     else:
         asyncio.run(bridge.run())

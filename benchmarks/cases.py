@@ -1,8 +1,8 @@
 """One measurement: a load shape x K clients, on each system of the case in turn.
 
 The systems of a case (Flowcast in one or two frame formats or pipelines, the bridge, the
-values bridge) get the same load on the same fresh broker, each on its own topic of the
-same layout. What is measured:
+values bridge) get the same load, each on a fresh broker and Redis of its own and a topic
+of the same layout. What is measured:
 
 - backlog: the topic is filled with N records before anything reads it; clients connect,
   then the reader (Flowcast's worker, the bridge) starts from the first offset. A client's
@@ -67,7 +67,7 @@ class System:
     kind: str  # flowcast | bridge
     frame: str = "batch"  # Flowcast's frame format; the bridge's: envelopes | values |
     # values via redis
-    hops: int = 1  # Flowcast: 2 = the seed's Kafka Consumer -> event -> producer
+    hops: int = 1  # 2: Flowcast's Kafka Consumer -> event -> producer; a bridge's forwarder
     credential: str = "secret"  # Flowcast's clients present: secret (a header) | token
 
 
@@ -77,6 +77,10 @@ VALUES_BRIDGE = System("values bridge", "bridge", "values")
 # The values bridge split at Redis (benchmarks/bridge.py): the DESIGN's worker -> Redis ->
 # web path with stock clients and no product code, shown in the 1-client burst.
 VALUES_VIA_REDIS = System("values via redis", "bridge", "values via redis")
+# The two-hop case's yardstick: a bare forwarder (benchmarks/bridge.py) in front of the
+# values bridge, against the values bridge alone.
+VALUES_TWO_HOPS = System("values bridge 2 hops", "bridge", "values", hops=2)
+VALUES_ONE_HOP = System("values bridge 1 hop", "bridge", "values")
 
 
 @dataclass(frozen=True)
@@ -134,21 +138,27 @@ class Run:
         self.failures = 0  # measurements that could not run: the work dir is kept
 
     def case(self, case: Case) -> dict[str, Measure]:
-        """Each system once; or `case.repeat` rounds, the systems taking turns in each and a
-        fresh broker for each, so that a system's figure is the median of its rounds rather
-        than one draw of this box's swing (the values bridge's burst rate swung ±15 %)."""
+        """Each system once; or `case.repeat` rounds, the systems taking turns in each, so
+        that a system's figure is the median of its rounds rather than one draw of this
+        box's swing (the values bridge's burst rate swung ±15 %)."""
         rounds = [self._round(case) for _ in range(case.repeat)]
         if len(rounds) == 1:
             return rounds[0]
         return {name: median_round([r[name] for r in rounds], case) for name in rounds[0]}
 
     def _round(self, case: Case) -> dict[str, Measure]:
+        return {s.name: self._on_fresh_services(s, case) for s in case.systems}
+
+    def _on_fresh_services(self, system: System, case: Case) -> Measure:
+        """A broker and a Redis of its own for each system: the embedded broker's fetches
+        cost more with every batch it holds (even other topics'), which favoured whichever
+        system went first on a shared one."""
         with services(self.workdir) as svc:
             app = Flowcast(self.procs, self.workdir, svc)
             if not self._migrated:
                 app.migrate()
                 self._migrated = True
-            return {s.name: self._safely(s, case, svc, app) for s in case.systems}
+            return self._safely(system, case, svc, app)
 
     def _safely(self, system: System, case: Case, svc: Services, app: Flowcast) -> Measure:
         """A system that fails to start or to finish gets a note, and the run goes on."""
@@ -236,33 +246,15 @@ class Run:
         topic = self._topic(svc)
         if case.load == "backlog":
             producer.fill(svc.bootstrap, topic, case.records, self.opts.value_bytes)
-        reset = "earliest" if case.load == "backlog" else "latest"
         port = find_free_port()
-        argv = ["-m", "benchmarks.bridge", "--bootstrap", svc.bootstrap, "--topic", topic]
-        argv += ["--port", str(port), "--reset", reset, "--group", f"bench-{uuid.uuid4().hex}"]
-        argv += ["--fetch-wait-ms", str(settings.FLOWCAST["KAFKA_FETCH_WAIT_MS"])]
-        if system.frame != "envelopes":
-            argv.append("--values")
-        if case.load == "backlog":  # start reading once every client is in
-            argv += ["--start-after", str(case.clients + case.stalled)]
-        split = system.frame == "values via redis"
-        if split:
-            argv += ["--subscribe", svc.redis_url]
-        bridge = self.procs.spawn("bridge", [sys.executable, *argv], pipe=True)
-        children = [bridge]
+        children: list[Child] = []
         try:
             with RssMonitor(self.opts.max_server_mb) as monitor:
                 _watch_shared(monitor, svc)
-                monitor.watch("bridge", bridge.pid)
-                bridge.expect("listening", 30)
-                reader = bridge
-                if split:  # its reading half, publishing to what the first serves
-                    argv[argv.index("--subscribe")] = "--publish"
-                    reader = self.procs.spawn("relay", [sys.executable, *argv], pipe=True)
-                    children.append(reader)
-                    monitor.watch("relay", reader.pid)
+                readers = self._start_bridge(system, case, svc, topic, port, children, monitor)
                 if case.load != "backlog":
-                    reader.expect("assigned", 60)
+                    for reader in readers:
+                        reader.expect("assigned", 60)
                     time.sleep(SETTLE)
                 fleet = self._fleet(system, case, [f"ws://127.0.0.1:{port}/"], {}, monitor)
                 load = self._load(case, svc, topic)
@@ -270,6 +262,37 @@ class Run:
         finally:
             for child in reversed(children):
                 self.procs.stop(child)
+
+    def _start_bridge(self, system, case, svc, topic, port, children, monitor) -> list[Child]:
+        """The bridge's processes (into `children`, watched); returns those that read Kafka.
+        Split at Redis: a relay reads and publishes, the bridge serves. Two hops: a bare
+        forwarder reads the load's topic into a second one, which the bridge reads."""
+        reset = "earliest" if case.load == "backlog" else "latest"
+        argv = ["-m", "benchmarks.bridge", "--bootstrap", svc.bootstrap, "--port", str(port)]
+        argv += ["--reset", reset, "--fetch-wait-ms", str(settings.FLOWCAST["KAFKA_FETCH_WAIT_MS"])]
+        if system.frame != "envelopes":
+            argv.append("--values")
+        if case.load == "backlog":  # start reading once every client is in
+            argv += ["--start-after", str(case.clients + case.stalled)]
+
+        def start(name: str, *extra: str) -> Child:
+            group = ["--group", f"bench-{uuid.uuid4().hex}"]
+            child = self.procs.spawn(name, [sys.executable, *argv, *group, *extra], pipe=True)
+            children.append(child)
+            monitor.watch(name, child.pid)
+            return child
+
+        if system.frame == "values via redis":
+            start("bridge", "--topic", topic, "--subscribe", svc.redis_url).expect("listening", 30)
+            return [start("relay", "--topic", topic, "--publish", svc.redis_url)]
+        if system.hops == 2:
+            second = self._topic(svc)
+            bridge = start("bridge", "--topic", second)
+            bridge.expect("listening", 30)
+            return [bridge, start("forwarder", "--topic", topic, "--forward-to", second)]
+        bridge = start("bridge", "--topic", topic)
+        bridge.expect("listening", 30)
+        return [bridge]
 
     def _fleet(self, system: System, case: Case, urls, headers, monitor) -> fleetrun.Fleet:
         """Fleet processes with their clients connected (monitor marked "ready" before, a

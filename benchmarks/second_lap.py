@@ -155,18 +155,23 @@ def paced(case: Case, ms: dict[str, Measure]) -> Line:
     return Line(measure, target, _p(f) + others, _p(vb), ratio, _p(br), verdict)
 
 
+def _hops(two: Measure | None, one: Measure | None) -> tuple[float | None, str]:
+    """What the second hop added to p50, and the text that shows it."""
+    added = two.p50 - one.p50 if two and one and two.p50 is not None and one.p50 else None
+    sign = "+" if (added or 0) >= 0 else ""
+    return added, f"2 hops {_p(two)}, 1 hop {_p(one)}: {sign}{num(added, 1)} ms p50"
+
+
 def two_hops(case: Case, ms: dict[str, Measure]) -> Line:
     two, one = ms.get("flowcast 2 hops"), ms.get("flowcast 1 hop")
-    added = two.p50 - one.p50 if two and one and two.p50 is not None and one.p50 else None
-    text = (
-        f"2 hops {_p(two)}, 1 hop {_p(one)}: {'+' if (added or 0) >= 0 else ''}"
-        f"{num(added, 1)} ms p50"
-    )
+    added, text = _hops(two, one)
+    bare = ms.get("values bridge 2 hops"), ms.get("values bridge 1 hop")
     return Line(
         f"Kafka Consumer -> event -> producer vs one hop, p50 at {case.rate:g} records/s, "
         f"{_clients(case)}",
         f"+ <= {TWO_HOPS_MS:g} ms",
         text,
+        _hops(*bare)[1] if any(bare) else "-",
         verdict=_judge(added is not None and added <= TWO_HOPS_MS, two, one),
     )
 

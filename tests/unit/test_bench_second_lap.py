@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from benchmarks.cases import BRIDGE, VALUES_BRIDGE, VALUES_VIA_REDIS, Case, System, median_round
+from benchmarks.cases import (
+    BRIDGE,
+    VALUES_BRIDGE,
+    VALUES_ONE_HOP,
+    VALUES_TWO_HOPS,
+    VALUES_VIA_REDIS,
+    Case,
+    System,
+    median_round,
+)
 from benchmarks.measure import Connect, Measure, connect_phase
 from benchmarks.report import notes
 from benchmarks.second_lap import lines, table
@@ -86,6 +95,21 @@ def test_two_hops_may_add_three_milliseconds_of_p50():
     base = measure(one, p50=10.0, p99=20.0)
     assert verdicts(case, measure(two, p50=13.0, p99=20.0), base) == ["pass"]
     assert verdicts(case, measure(two, p50=13.2, p99=20.0), base) == ["FAIL"]
+
+
+def test_two_hops_show_what_a_bare_forwarder_adds_on_the_same_broker():
+    two = System("flowcast 2 hops", "flowcast", "columns", hops=2)
+    one = System("flowcast 1 hop", "flowcast", "columns")
+    case = Case("twohop", 1, 0, 2000, 15, (two, one, VALUES_TWO_HOPS, VALUES_ONE_HOP), parse=True)
+    figures = [
+        measure(two, p50=17.0, p99=40.0),
+        measure(one, p50=8.0, p99=20.0),
+        measure(VALUES_TWO_HOPS, p50=15.5, p99=30.0),
+        measure(VALUES_ONE_HOP, p50=8.5, p99=21.0),
+    ]
+    [line] = lines({case: {m.system: m for m in figures}})
+    assert line.values == "2 hops 15.5 / 30.0 ms, 1 hop 8.5 / 21.0 ms: +7.0 ms p50"
+    assert line.verdict == "FAIL"  # judged on Flowcast's +9.0 alone
 
 
 def crowd_measure(**changes) -> Measure:
