@@ -34,6 +34,7 @@ import argparse
 import asyncio
 import signal
 import sys
+from collections.abc import Callable
 
 import orjson
 import redis
@@ -122,33 +123,37 @@ class Bridge:
                 broadcast(self.clients, message["data"], text=True)
 
     def publish_forever(self) -> None:
-        """The split bridge's reading half: no event loop, one PUBLISH per batch."""
+        """The split bridge's reading half: one PUBLISH per batch."""
+        client = redis.Redis.from_url(self.args.publish)
+
+        def publish(messages: list) -> None:
+            frame = self.frame(messages)
+            if frame is not None:
+                client.publish(CHANNEL, frame)
+
+        self._read_forever(publish)
+
+    def forward_forever(self) -> None:
+        """The bare forwarder: one flushed produce per batch, nothing else."""
+        # Flowcast's producer settings (pipelines.runtime.kafka.producer_config).
+        out = Producer({"bootstrap.servers": self.args.bootstrap, "linger.ms": 2, "acks": "all"})
+
+        def forward(messages: list) -> None:
+            for m in messages:
+                out.produce(self.args.forward_to, m.value(), partition=m.partition())
+            out.flush()
+
+        self._read_forever(forward)
+
+    def _read_forever(self, handle: Callable[[list], None]) -> None:
+        """A half that reads Kafka with no event loop: each batch to `handle`, until SIGTERM."""
         stop = []
         signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
-        client = redis.Redis.from_url(self.args.publish)
         consumer = self.consumer()
         try:
             while not stop:
                 messages = consumer.consume(BATCH, timeout=POLL_TIMEOUT)
-                frame = self.frame([m for m in messages if m.error() is None])
-                if frame is not None:
-                    client.publish(CHANNEL, frame)
-        finally:
-            consumer.close()
-
-    def forward_forever(self) -> None:
-        """The bare forwarder: one flushed produce per batch, nothing else."""
-        stop = []
-        signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
-        # Flowcast's producer settings (pipelines.runtime.kafka.producer_config).
-        out = Producer({"bootstrap.servers": self.args.bootstrap, "linger.ms": 2, "acks": "all"})
-        consumer = self.consumer()
-        try:
-            while not stop:
-                for m in consumer.consume(BATCH, timeout=POLL_TIMEOUT):
-                    if m.error() is None:
-                        out.produce(self.args.forward_to, m.value(), partition=m.partition())
-                out.flush()
+                handle([m for m in messages if m.error() is None])
         finally:
             consumer.close()
 
