@@ -151,8 +151,8 @@ class Run:
 
     def _on_fresh_services(self, system: System, case: Case) -> Measure:
         """A broker and a Redis of its own for each system: the embedded broker's fetches
-        cost more with every batch it holds (even other topics'), which favoured whichever
-        system went first on a shared one."""
+        cost more with every batch it holds (a probe saw other topics' count too), so on a
+        shared one a system would inherit what the one before it had left."""
         with services(self.workdir) as svc:
             app = Flowcast(self.procs, self.workdir, svc)
             if not self._migrated:
