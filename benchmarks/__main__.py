@@ -71,8 +71,10 @@ METHOD = """
   second one for the Kafka Consumer), WebSocket Producer with Batch Size 500 in the frame
   format named (first lap: `batch`). Bridge:
   one process, `consume(500, timeout=0.005)` -> one JSON array of envelopes per batch ->
-  `websockets.broadcast`, `fetch.wait.max.ms` as Flowcast's (5). Values bridge: the same process
-  forwarding the values only, `b"[" + b",".join(values) + b"]"` per batch. Values via
+  `websockets.broadcast`; `fetch.wait.max.ms` and `fetch.queue.backoff.ms` as Flowcast's
+  (5 and 5: librdkafka's default back-off paused a full prefetch queue for 1 s). Values
+  bridge: the same process forwarding the values only, `b"[" + b",".join(values) + b"]"`
+  per batch. Values via
   Redis (1-client burst only, shown beside the values bridge, not judged): the values
   bridge cut in two at Redis, the DESIGN's path with stock clients and no product code:
   a "relay" process reads Kafka and PUBLISHes each batch's frame (redis-py), the "bridge"
