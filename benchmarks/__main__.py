@@ -74,12 +74,12 @@ METHOD = """
   `websockets.broadcast`; `fetch.wait.max.ms` and `fetch.queue.backoff.ms` as Flowcast's
   (5 and 5: librdkafka's default back-off paused a full prefetch queue for 1 s). Values
   bridge: the same process forwarding the values only, `b"[" + b",".join(values) + b"]"`
-  per batch. Values via
-  Redis (1-client burst only, shown beside the values bridge, not judged): the values
-  bridge cut in two at Redis, the DESIGN's path with stock clients and no product code:
-  a "relay" process reads Kafka and PUBLISHes each batch's frame (redis-py), the "bridge"
-  process subscribes (redis.asyncio) and broadcasts. Its ratio to the values bridge is
-  what splitting reading from serving costs on this box before Flowcast does anything.
+  per batch. Values via Redis (1-client burst only, shown beside the values bridge, not
+  judged): the values bridge cut in two at Redis, the DESIGN's path with stock clients and
+  no product code: a "relay" process reads Kafka and PUBLISHes each batch's frame
+  (redis-py), the "bridge" process subscribes (redis.asyncio) and broadcasts. Its ratio to
+  the values bridge is what splitting reading from serving costs on this box before
+  Flowcast does anything.
   Values bridge 2 hops (two-hop case, not judged): a bare forwarder process (consume 500,
   produce each record to a second topic's same partition, flush; Flowcast's producer
   settings) in front of the values bridge, against the values bridge alone: what the

@@ -65,9 +65,9 @@ class System:
 
     name: str
     kind: str  # flowcast | bridge
-    frame: str = "batch"  # Flowcast's frame format; the bridge's: envelopes | values |
-    # values via redis
+    frame: str = "batch"  # Flowcast's frame format; the bridge's: envelopes | values
     hops: int = 1  # 2: Flowcast's Kafka Consumer -> event -> producer; a bridge's forwarder
+    relay: bool = False  # a bridge that reads Kafka in a process of its own, through Redis
     credential: str = "secret"  # Flowcast's clients present: secret (a header) | token
 
 
@@ -76,7 +76,7 @@ BRIDGE = System("bridge", "bridge", "envelopes")
 VALUES_BRIDGE = System("values bridge", "bridge", "values")
 # The values bridge split at Redis (benchmarks/bridge.py): the DESIGN's worker -> Redis ->
 # web path with stock clients and no product code, shown in the 1-client burst.
-VALUES_VIA_REDIS = System("values via redis", "bridge", "values via redis")
+VALUES_VIA_REDIS = System("values via redis", "bridge", "values", relay=True)
 # The two-hop case's yardstick: a bare forwarder (benchmarks/bridge.py) in front of the
 # values bridge, against the values bridge alone.
 VALUES_TWO_HOPS = System("values bridge 2 hops", "bridge", "values", hops=2)
@@ -270,7 +270,7 @@ class Run:
         reset = "earliest" if case.load == "backlog" else "latest"
         argv = ["-m", "benchmarks.bridge", "--bootstrap", svc.bootstrap, "--port", str(port)]
         argv += ["--reset", reset, "--fetch-wait-ms", str(settings.FLOWCAST["KAFKA_FETCH_WAIT_MS"])]
-        if system.frame != "envelopes":
+        if system.frame == "values":
             argv.append("--values")
         if case.load == "backlog":  # start reading once every client is in
             argv += ["--start-after", str(case.clients + case.stalled)]
@@ -282,7 +282,7 @@ class Run:
             monitor.watch(name, child.pid)
             return child
 
-        if system.frame == "values via redis":
+        if system.relay:
             start("bridge", "--topic", topic, "--subscribe", svc.redis_url).expect("listening", 30)
             return [start("relay", "--topic", topic, "--publish", svc.redis_url)]
         if system.hops == 2:
