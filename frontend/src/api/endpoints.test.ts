@@ -50,4 +50,42 @@ describe("an editor's GraphApi", () => {
     expect(JSON.parse(String(init.body))).toEqual({ rev: 3 });
     expect(api.rev).toBe(4);
   });
+
+  it("sends a write made while another is on its way with the rev that one answers", async () => {
+    const answers: Array<(rev: number) => void> = [];
+    const fetch = vi.fn(
+      () =>
+        new Promise<Response>((resolve) =>
+          answers.push((rev) => resolve(new Response(JSON.stringify({ id: 1, pipeline_rev: rev })))),
+        ),
+    );
+    vi.stubGlobal("fetch", fetch);
+    const api = new GraphApi(7, 3);
+    const move = api.patchComponent(1, { position: { x: 5, y: 5 } });
+    const update = api.update("now");
+    await vi.waitFor(() => expect(fetch).toHaveBeenCalledTimes(1));
+    answers[0]?.(4);
+    await move;
+    await vi.waitFor(() => expect(fetch).toHaveBeenCalledTimes(2));
+    answers[1]?.(5);
+    await update;
+    const sent = fetch.mock.calls.map((call) =>
+      JSON.parse(String((call as unknown as [string, RequestInit])[1].body)),
+    );
+    expect(sent.map((body) => body.rev)).toEqual([3, 4]);
+    expect(api.rev).toBe(5);
+  });
+
+  it("sends the next write after one that failed", async () => {
+    const fetch = vi
+      .fn()
+      .mockResolvedValueOnce(new Response(JSON.stringify({ detail: "stale", rev: 9 }), { status: 409 }))
+      .mockResolvedValueOnce(new Response(JSON.stringify({ id: 1, pipeline_rev: 10 })));
+    vi.stubGlobal("fetch", fetch);
+    const api = new GraphApi(7, 3);
+    const failed = api.deleteEvent(1);
+    const next = api.deleteEvent(2);
+    await expect(failed).rejects.toBeTruthy();
+    await expect(next).resolves.toMatchObject({ pipeline_rev: 10 });
+  });
 });

@@ -103,7 +103,9 @@ interface WithRev {
 
 /**
  * The graph API of one pipeline. It remembers the pipeline's current `rev`, sends it with every
- * write and takes the new one from each answer, so a stale editor is answered 409.
+ * write and takes the new one from each answer, so a stale editor is answered 409. Writes go
+ * one at a time: a write sent while another is on its way would carry the rev the first one
+ * is about to replace and be refused as stale (a drag's save, then Update Pipeline at once).
  * A read-only one (a viewer's) refuses every write and secret before sending it: the one gate
  * the editor's commands, forms and dialogs all pass through.
  */
@@ -112,6 +114,8 @@ export class GraphApi {
   readonly readOnly: boolean;
   rev: number;
   private listeners = new Set<RevListener>();
+  /** The last write sent; the next one waits for it, whatever its outcome. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(pipelineId: number, rev: number, options: { readOnly?: boolean } = {}) {
     this.pipelineId = pipelineId;
@@ -135,8 +139,15 @@ export class GraphApi {
     return this.readOnly ? Promise.reject(new ReadOnlyError()) : call();
   }
 
+  /** Sends a write after the ones before it; the rev it carries is read only when it is sent. */
+  private track<T>(write: () => Promise<T>): Promise<T> {
+    const sent = this.queue.then(() => this.send(write));
+    this.queue = sent.catch(() => undefined);
+    return sent;
+  }
+
   /** Sends a write and keeps the rev it answered; answers without one (204, actions) are re-read. */
-  private async track<T>(write: () => Promise<T>): Promise<T> {
+  private async send<T>(write: () => Promise<T>): Promise<T> {
     const result = await this.guard(write);
     const body = (result ?? {}) as WithRev;
     if (typeof body.pipeline_rev === "number") this.setRev(body.pipeline_rev);
