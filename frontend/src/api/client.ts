@@ -68,16 +68,42 @@ export function errorMessage(error: unknown): string {
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
+/**
+ * Longest wait for an answer (Update Pipeline, the slowest, takes seconds). An editor's writes
+ * go one at a time (GraphApi), so one left hanging would hold every later one.
+ */
+export const REQUEST_TIMEOUT_MS = 60_000;
+
+/** No answer in time: the write may or may not have been applied. */
+export class NoAnswerError extends Error {
+  constructor() {
+    super(`The server did not answer within ${REQUEST_TIMEOUT_MS / 1000} s. Reload to see what was saved.`);
+    this.name = "NoAnswerError";
+  }
+}
+
 export async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json" };
   if (!SAFE.has(method)) headers["X-CSRFToken"] = csrfToken();
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  const response = await fetch(url, {
-    method,
-    headers,
-    credentials: "same-origin",
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  try {
+    return await answer<T>(
+      await fetch(url, {
+        method,
+        headers,
+        credentials: "same-origin",
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      }),
+    );
+  } catch (error) {
+    if (error instanceof DOMException && error.name === "TimeoutError") throw new NoAnswerError();
+    throw error;
+  }
+}
+
+/** The answer's JSON, or an ApiError for a non-2xx one. */
+async function answer<T>(response: Response): Promise<T> {
   const text = await response.text();
   let data: unknown = null;
   if (text) {
