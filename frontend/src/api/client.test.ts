@@ -25,6 +25,8 @@ describe("request", () => {
     await expect(failed).rejects.toThrow(
       `The server did not answer within ${REQUEST_TIMEOUT_MS / 1000} s. Reload to see what was saved.`,
     );
+    const read = http.get("/api/pipelines/1/status/");
+    await expect(read).rejects.toThrow(/^The server did not answer within \d+ s\.$/);
   });
 
   it("still answers a refusal with its status and body", async () => {

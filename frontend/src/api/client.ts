@@ -74,10 +74,11 @@ const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
  */
 export const REQUEST_TIMEOUT_MS = 60_000;
 
-/** No answer in time: the write may or may not have been applied. */
+/** No answer in time; a write may or may not have been applied. */
 export class NoAnswerError extends Error {
-  constructor() {
-    super(`The server did not answer within ${REQUEST_TIMEOUT_MS / 1000} s. Reload to see what was saved.`);
+  constructor(method: string) {
+    const late = `The server did not answer within ${REQUEST_TIMEOUT_MS / 1000} s.`;
+    super(SAFE.has(method) ? late : `${late} Reload to see what was saved.`);
     this.name = "NoAnswerError";
   }
 }
@@ -97,7 +98,7 @@ export async function request<T>(method: string, url: string, body?: unknown): P
       }),
     );
   } catch (error) {
-    if (error instanceof DOMException && error.name === "TimeoutError") throw new NoAnswerError();
+    if (error instanceof DOMException && error.name === "TimeoutError") throw new NoAnswerError(method);
     throw error;
   }
 }

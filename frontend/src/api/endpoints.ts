@@ -114,7 +114,7 @@ export class GraphApi {
   readonly readOnly: boolean;
   rev: number;
   private listeners = new Set<RevListener>();
-  /** The last write sent; the next one waits for it, whatever its outcome. */
+  /** The last write queued; the next one waits for it, whatever its outcome. */
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(pipelineId: number, rev: number, options: { readOnly?: boolean } = {}) {
