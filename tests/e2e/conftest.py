@@ -157,6 +157,15 @@ class Api:
         }
         return self.post("/api/connections/", body)
 
+    def orders_feed(self, name: str) -> tuple[dict, dict]:
+        """A pipeline (returned with its producer) where an "Orders" Kafka Event feeds the
+        WebSocket Producer "Orders feed": the smallest graph Update Pipeline accepts."""
+        pipeline = self.pipeline(name)
+        orders = self.event(pipeline, "Orders", 0, 0)
+        feed = self.component(pipeline, "websocket_producer", "Orders feed", 300, 0)
+        self.wire(pipeline, orders, feed, "input")
+        return pipeline, feed
+
 
 @pytest.fixture
 def api(page: Page) -> Api:

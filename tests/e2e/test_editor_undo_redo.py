@@ -31,10 +31,7 @@ def test_it_undoes_and_redoes_a_move(page: Page, editor: Editor, api: Api):
 
 
 def test_it_undoes_and_redoes_a_delete(page: Page, editor: Editor, api: Api):
-    pipeline = api.pipeline("Deletes")
-    orders = api.event(pipeline, "Orders", 0, 0)
-    feed = api.component(pipeline, "websocket_producer", "Orders feed", 300, 0)
-    api.wire(pipeline, orders, feed, "input")
+    pipeline, _ = api.orders_feed("Deletes")
     editor.open(pipeline["id"])
     expect(editor.edges()).to_have_count(1)
 
@@ -65,10 +62,7 @@ def test_it_undoes_and_redoes_a_delete(page: Page, editor: Editor, api: Api):
 def test_undoing_the_delete_of_a_deployed_producer_keeps_its_guid_and_credentials(
     page: Page, editor: Editor, api: Api
 ):
-    pipeline = api.pipeline("Deployed deletes")
-    orders = api.event(pipeline, "Orders", 0, 0)
-    feed = api.component(pipeline, "websocket_producer", "Orders feed", 300, 0)
-    api.wire(pipeline, orders, feed, "input")
+    pipeline, feed = api.orders_feed("Deployed deletes")
     api.post(f"/api/pipelines/{pipeline['id']}/update/", {"message": "First feed"})
     deployed = api.get(f"/api/components/{feed['id']}/")
     assert deployed["guid"]

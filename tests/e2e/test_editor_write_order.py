@@ -14,10 +14,7 @@ pytestmark = pytest.mark.e2e
 def test_update_pipeline_clicked_while_a_save_is_on_its_way_waits_for_it(
     page: Page, editor: Editor, api: Api
 ):
-    pipeline = api.pipeline("Quick hands")
-    orders = api.event(pipeline, "Orders", 0, 0)
-    feed = api.component(pipeline, "websocket_producer", "Orders feed", 300, 0)
-    api.wire(pipeline, orders, feed, "input")
+    pipeline, feed = api.orders_feed("Quick hands")
     editor.open(pipeline["id"])
 
     # The save's PATCH is held back until Update Pipeline has been clicked and applied.
