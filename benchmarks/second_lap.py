@@ -11,13 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from benchmarks import report
+from benchmarks import cases, report
 from benchmarks.cases import Case
 from benchmarks.measure import Measure
 from benchmarks.producer import LINGER_MS
 from benchmarks.report import Results, num
 
-VALUES, BRIDGE, VIA_REDIS = "values bridge", "bridge", "values via redis"
+# The yardsticks' names, as the systems of benchmarks.cases carry them.
+VALUES, BRIDGE, VIA_REDIS = cases.VALUES_BRIDGE.name, cases.BRIDGE.name, cases.VALUES_VIA_REDIS.name
+BARE_HOPS = cases.VALUES_TWO_HOPS.name, cases.VALUES_ONE_HOP.name
 # The paced case that must not saturate the box has absolute targets (p50, p99 ms); any
 # other paced rate is held to the values bridge's latency.
 ABSOLUTE_MS = {200.0: (10.0, 25.0)}
@@ -165,7 +167,7 @@ def _hops(two: Measure | None, one: Measure | None) -> tuple[float | None, str]:
 def two_hops(case: Case, ms: dict[str, Measure]) -> Line:
     two, one = ms.get("flowcast 2 hops"), ms.get("flowcast 1 hop")
     added, text = _hops(two, one)
-    bare = ms.get("values bridge 2 hops"), ms.get("values bridge 1 hop")
+    bare = tuple(map(ms.get, BARE_HOPS))
     return Line(
         f"Kafka Consumer -> event -> producer vs one hop, p50 at {case.rate:g} records/s, "
         f"{_clients(case)}",
