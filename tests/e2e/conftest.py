@@ -19,7 +19,15 @@ import pytest
 # by the live server's test setup are still synchronous and safe.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Locator,
+    Page,
+    Response,
+    expect,
+    sync_playwright,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "e2e"
@@ -230,6 +238,14 @@ class Editor:
         """The newest toast with this text (an earlier one may not have faded yet)."""
         return self.page.locator(".toast", has_text=text).last
 
+    def save(self) -> None:
+        """Save Component, done when the server has answered this save: a "Component saved"
+        toast of an earlier save, still on screen for 4 s, must not stand in for it."""
+        with self.page.expect_response(_is_component_save) as answer:
+            self.page.get_by_role("button", name="Save Component").click()
+        assert answer.value.ok, f"Save Component answered {answer.value.status}"
+        expect(self.toast("Component saved")).to_be_visible()
+
     def edges(self) -> Locator:
         return self.page.locator(".react-flow__edge")
 
@@ -237,6 +253,14 @@ class Editor:
         """Presses a shortcut with the canvas focused, as after clicking on it."""
         self.page.locator(".react-flow__pane").click(position={"x": 8, "y": 8})
         self.page.keyboard.press(keys)
+
+
+def _is_component_save(response: Response) -> bool:
+    """A component's settings written (a node moved writes only its position)."""
+    request = response.request
+    if request.method != "PATCH" or not re.search(r"/api/components/\d+/$", request.url):
+        return False
+    return "config" in (request.post_data_json or {})
 
 
 @pytest.fixture

@@ -38,8 +38,7 @@ def test_user_builds_a_consumer_to_websocket_pipeline(page: Page, editor: Editor
     editor.tab("Meta Information")
     page.get_by_role("textbox", name="Topic").fill("transactions")
     page.get_by_role("combobox", name="Offset Reset").select_option("earliest")
-    page.get_by_role("button", name="Save Component").click()
-    expect(editor.toast("Component saved")).to_be_visible()
+    editor.save()
 
     # 3. a Kafka Event, wired consumer → event
     editor.drop("event:kafka", 380, 170)
@@ -65,10 +64,8 @@ def test_user_builds_a_consumer_to_websocket_pipeline(page: Page, editor: Editor
     expect(page.get_by_role("textbox", name="Container Image Version")).to_be_disabled()
 
     # 6. Save Component (disk icon) → success; Update Pipeline → version and GUID
-    save = page.get_by_role("button", name="Save Component")
-    expect(save.locator("svg")).to_have_count(1)
-    save.click()
-    expect(editor.toast("Component saved")).to_be_visible()
+    expect(page.get_by_role("button", name="Save Component").locator("svg")).to_have_count(1)
+    editor.save()
 
     editor.tab("Meta Information")
     guid_field = page.get_by_role("textbox", name="GUID")
