@@ -33,7 +33,12 @@ export function TransactionsDashboard({
 
   const currencies = totals.amounts.currencies();
   const series = useMemo(
-    () => currencies.map((c, i) => ({ label: c, color: PALETTE[i % PALETTE.length]! })),
+    () =>
+      currencies.map((c, i) => ({
+        label: c,
+        color: PALETTE[i % PALETTE.length]!,
+        format: (amount: number) => formatAmount(amount, c),
+      })),
     [currencies.join(",")],
   );
   const amountSeries = useMemo(() => totals.amounts.series(currencies), [tick, series]);
@@ -153,6 +158,7 @@ export function TransactionsDashboard({
             mode="points"
             height={220}
             format={formatCount}
+            wholeSteps
           />
         </section>
         <section className="card" aria-labelledby="latest-title">
