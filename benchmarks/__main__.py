@@ -79,7 +79,9 @@ METHOD = """
   no product code: a "relay" process reads Kafka and PUBLISHes each batch's frame
   (redis-py), the "bridge" process subscribes (redis.asyncio) and broadcasts. Its ratio to
   the values bridge is what splitting reading from serving costs on this box before
-  Flowcast does anything.
+  Flowcast does anything. "servers N us CPU per record" beside each 1-client burst figure:
+  the CPU of its server processes and Redis per record produced, from the load's start;
+  with both cores busy, what the broker, the load generator and the client do not get.
   Values bridge 2 hops (two-hop case, not judged): a bare forwarder process (consume 500,
   produce each record to a second topic's same partition, flush; Flowcast's producer
   settings) in front of the values bridge, against the values bridge alone: what the

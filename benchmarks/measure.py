@@ -92,6 +92,14 @@ class Measure:
             return {}
         return {k: 1e6 * v / self.expected for k, v in self.load_cpu.items()}
 
+    def server_us_per_record(self) -> float | None:
+        """The server side's CPU per record: its own processes and the Redis between them
+        (Flowcast's worker → Redis → web path; a one-process bridge leaves Redis idle)."""
+        if not self.expected or not self.load_cpu:
+            return None
+        spent = sum(self.load_cpu.values()) + self.load_cpu_shared.get("redis", 0.0)
+        return 1e6 * spent / self.expected
+
     def cpu_budget(self) -> str:
         """Every process's CPU per record produced, from the load's start, and their sum: on
         a box whose cores are all busy (a burst on 2 cores), what a system's rate comes to."""

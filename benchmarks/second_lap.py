@@ -84,6 +84,13 @@ def _rounds(m: Measure) -> str:
     return f", median of {len(m.rounds)}: {num(min(m.rounds))}-{num(max(m.rounds))}"
 
 
+def _server(m: Measure) -> str:
+    """The server side's CPU per record (its processes and Redis): in a burst every core of
+    the box is busy, and what the server takes the broker, the load and the clients lack."""
+    us = m.server_us_per_record()
+    return "" if us is None else f"; servers {us:.1f} us CPU per record"
+
+
 def burst(case: Case, ms: dict[str, Measure]) -> Line:
     fast = max(_flowcast(ms), key=lambda m: m.delivered)
     vb, br = ms.get(VALUES), ms.get(BRIDGE)
@@ -96,12 +103,14 @@ def burst(case: Case, ms: dict[str, Measure]) -> Line:
     worker = fast.cpu_us_per_record().get("worker")
     if worker is not None:
         text += f"; worker {worker:.1f} us CPU per record"
+    text += _server(fast)
     ratio = fast.delivered / vb.delivered if vb and vb.delivered else None
     ok = ratio is not None and ratio >= want and (one or fast.missing == 0)
-    values = f"{num(vb.delivered)}{_missing(vb)}{_rounds(vb)}" if vb else "-"
+    values = f"{num(vb.delivered)}{_missing(vb)}{_rounds(vb)}{_server(vb)}" if vb else "-"
     via = ms.get(VIA_REDIS)
     if vb and vb.delivered and via is not None:
-        values += f"; through Redis {num(via.delivered)} ({via.delivered / vb.delivered:.2f} x)"
+        values += f"; through Redis {num(via.delivered)} ({via.delivered / vb.delivered:.2f} x"
+        values += f"{_server(via)})"
     return Line(
         f"{case.records:,} burst produced after connect, {_clients(case)}, "
         + ("fastest format" if one else f"{fast.system.removeprefix('flowcast ')} frames")

@@ -48,6 +48,24 @@ def test_the_one_client_burst_shows_the_values_bridge_through_redis_beside_the_y
     assert line.ratio == "0.75" and line.verdict == "FAIL"  # judged against the values bridge
 
 
+def test_the_one_client_burst_shows_each_systems_server_cpu_per_record_redis_included():
+    def spent(system: System, delivered: float, servers: dict, redis: float) -> Measure:
+        m = Measure(system.name, "", 0, 200_000, delivered=delivered, load_cpu=servers)
+        m.load_cpu_shared = {"redis": redis, "broker": 0.4, "clients": 0.1}  # not the server's
+        return m
+
+    fast = spent(COLUMNS, 260_000, {"worker": 0.36, "daphne-0": 0.16}, redis=0.06)
+    yardstick = spent(VALUES_BRIDGE, 330_000, {"bridge": 0.18}, redis=0.0)
+    via = spent(VALUES_VIA_REDIS, 280_000, {"bridge": 0.22, "relay": 0.18}, redis=0.02)
+    [line] = lines({burst(1): {m.system: m for m in (fast, yardstick, via)}})
+    assert line.flowcast.endswith("; worker 1.8 us CPU per record; servers 2.9 us CPU per record")
+    assert line.values == (
+        "330,000; servers 0.9 us CPU per record; "
+        "through Redis 280,000 (0.85 x; servers 2.1 us CPU per record)"
+    )
+    assert line.verdict == "FAIL"  # still judged on the rate against the values bridge
+
+
 def test_the_hundred_client_burst_needs_four_fifths_of_the_values_bridge_and_nothing_missing():
     yardstick = measure(VALUES_BRIDGE, delivered=1_000_000)
     assert verdicts(burst(100), measure(COLUMNS, delivered=800_000), yardstick) == ["pass"]
