@@ -19,7 +19,7 @@ export interface ChartProps {
   height?: number;
   /** Lines (with a light area under a single series), or one dot per value. */
   mode?: "line" | "points";
-  /** Formats y values in the legend and on the axis. */
+  /** Formats y values on the axis, and in the legend where a series has no format of its own. */
   format?: (value: number) => string;
   /** Ticks only at whole numbers: `format` rounds, and ticks 0.2 apart read "0 0 0 1 1 1". */
   wholeSteps?: boolean;
